@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file perfkit/perfkit.h
+ * @brief Umbrella header: includes every public libperfkit header.
+ *
+ * Compile and link with `pkg-config --cflags --libs perfkit`.
+ */
+#ifndef PERFKIT_PERFKIT_H
+#define PERFKIT_PERFKIT_H
+
+#include <perfkit/version.h>
+#include <perfkit/error.h>
+#include <perfkit/timer.h>
+
+#endif /* PERFKIT_PERFKIT_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal helpers shared by the library's modules. Not installed. */
+#ifndef PERFKIT_PRIVATE_H
+#define PERFKIT_PRIVATE_H
+
+#include <errno.h>
+#include <stdarg.h>
+
+#include "perfkit/perfkit.h"
+
+/* Marks a definition as part of the ABI; everything else stays hidden. */
+#define PERFKIT_EXPORT __attribute__((visibility("default")))
+
+#if defined(__GNUC__)
+#define PK_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PK_PRINTF(fmt, args)
+#endif
+
+/*
+ * Record a message for perfkit_last_error() and return @code, so that a
+ * failing path reads: return pk_error(-EINVAL, "n must be > 0, got %d", n);
+ */
+int pk_error(int code, const char *fmt, ...) PK_PRINTF(2, 3);
+int pk_verror(int code, const char *fmt, va_list ap);
+
+#endif /* PERFKIT_PRIVATE_H */
