@@ -31,10 +31,9 @@ static const struct code_name code_names[] = {
 
 PERFKIT_EXPORT const char *perfkit_strerror(int code)
 {
-	int c = code < 0 ? -code : code;
-
+	/* Compare against both signs: negating INT_MIN would overflow. */
 	for (size_t i = 0; i < sizeof(code_names) / sizeof(code_names[0]); i++)
-		if (code_names[i].code == c)
+		if (code_names[i].code == code || -code_names[i].code == code)
 			return code_names[i].text;
 	return "unknown error";
 }
