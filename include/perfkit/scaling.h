@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file perfkit/scaling.h
+ * @brief Scaling calculator: strong and weak scaling tables, Amdahl,
+ *        Gustafson, Karp–Flatt, Universal Scalability Law fits, optimal
+ *        worker count and cost.
+ */
+#ifndef PERFKIT_SCALING_H
+#define PERFKIT_SCALING_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @defgroup scaling Scaling calculator
+ * @brief How well a program scales, from measured (workers, time) points.
+ *
+ * Input is always plain arrays, one element per measured run, so that any
+ * source (result records, CSV files, a program's own timers) can feed it.
+ * The same worker count may appear several times (repeats); the arrays need
+ * not be sorted. Definitions (see also the guide page @ref scaling_guide):
+ *
+ * - p0 is the smallest worker count measured, T(p) the mean time at p.
+ * - speedup S(p) = T(p0) / T(p) (relative to the smallest run),
+ * - efficiency E(p) = S(p) · p0 / p,
+ * - Karp–Flatt serial fraction e(p) = (1/S − 1/q) / (1 − 1/q), q = p / p0.
+ *
+ * All functions are thread-safe: they touch only their arguments (and the
+ * calling thread's perfkit_last_error() message on failure). None allocates
+ * memory except where noted.
+ *
+ * @code
+ * double p[] = { 1, 2, 4, 8 }, t[] = { 10.0, 5.5, 3.25, 2.125 };
+ * struct perfkit_scaling_strong_row rows[4];
+ * size_t nrows;
+ * struct perfkit_amdahl_fit fit;
+ *
+ * perfkit_scaling_strong(p, t, 4, rows, &nrows);   // S = 1, 1.82, 3.08, 4.71
+ * double q[4], s[4];
+ * for (size_t i = 0; i < nrows; i++) {
+ *         q[i] = rows[i].workers;
+ *         s[i] = rows[i].speedup;
+ * }
+ * perfkit_amdahl_fit(q, s, nrows, &fit);           // fit.f == 0.1
+ * @endcode
+ * @{
+ */
+
+/* ---- laws ---------------------------------------------------------- */
+
+/**
+ * @brief Amdahl's speedup on @p p workers: 1 / (f + (1 − f) / p).
+ * @param f serial fraction, 0 ≤ f ≤ 1
+ * @param p number of workers, finite and > 0
+ * @param[out] speedup the speedup
+ * @return 0 on success
+ * @retval -EINVAL @p speedup is NULL, @p f outside [0, 1], @p p not
+ *         finite and positive, or either is NaN
+ */
+int perfkit_amdahl_speedup(double f, double p, double *speedup);
+
+/**
+ * @brief Amdahl's limit on speedup for infinitely many workers: 1 / f.
+ * @param f serial fraction, 0 ≤ f ≤ 1
+ * @param[out] limit 1 / f; @c INFINITY when @p f is 0 (no limit)
+ * @return 0 on success
+ * @retval -EINVAL @p limit is NULL or @p f outside [0, 1] or NaN
+ */
+int perfkit_amdahl_limit(double f, double *limit);
+
+/**
+ * @brief The Karp–Flatt metric: the serial fraction implied by one
+ *        measured speedup, e = (1/S − 1/p) / (1 − 1/p).
+ * @param speedup measured speedup S against one worker, finite and > 0
+ * @param p number of workers (or the ratio p/p0 for a speedup measured
+ *        against p0 workers), finite, > 0 and ≠ 1
+ * @param[out] e the serial fraction. This is also Amdahl's f solved from
+ *        one (S, p) pair. It is reported as computed: e < 0 means a
+ *        superlinear speedup (S > p), e > 1 a slowdown (S < 1).
+ * @return 0 on success
+ * @retval -EINVAL @p e is NULL, or a value is NaN, infinite or ≤ 0
+ * @retval -EDOM @p p is 1: one worker says nothing about the serial part
+ */
+int perfkit_karp_flatt(double speedup, double p, double *e);
+
+/** @brief A least-squares fit of Amdahl's serial fraction. */
+struct perfkit_amdahl_fit {
+	/** The serial fraction f (may leave [0, 1] for odd data). */
+	double f;
+	/** Standard error of @ref f. */
+	double f_se;
+	/** Two-sided 95% interval for f: f ± t(0.975, n − 1) · se. */
+	double f_ci[2];
+	/** Speedup limit 1 / f; @c INFINITY when f ≤ 0. */
+	double limit;
+	/** Residual standard error, in units of 1/S. */
+	double rse;
+	/** Number of points used (those with p ≠ 1). */
+	size_t n;
+	/** Degrees of freedom, n − 1. */
+	double dof;
+};
+
+/**
+ * @brief Fit Amdahl's serial fraction to many (p, S) points.
+ * @param p worker counts (or p/p0 ratios), finite and > 0
+ * @param speedup speedups against one worker (or against p0), finite, > 0
+ * @param n number of points
+ * @param[out] fit the fitted fraction with its uncertainty
+ * @return 0 on success
+ * @retval -EINVAL a pointer is NULL or a value is NaN, infinite or ≤ 0
+ * @retval -EDOM fewer than two points with p ≠ 1
+ *
+ * Amdahl's law is linear in f once written for 1/S:
+ * 1/S − 1/p = f (1 − 1/p). The fit is the least-squares line through the
+ * origin of y = 1/S − 1/p against x = 1 − 1/p, so f = Σxy / Σx², with
+ * se = s / √Σx², s² = Σ(y − f x)² / (n − 1), and a Student-t interval with
+ * n − 1 degrees of freedom. Points at p = 1 (x = 0) carry no information
+ * and are skipped; they do not count in n.
+ */
+int perfkit_amdahl_fit(const double *p, const double *speedup, size_t n,
+		       struct perfkit_amdahl_fit *fit);
+
+/**
+ * @brief Gustafson's scaled speedup: S = p − f (p − 1).
+ * @param f serial fraction of the run on @p p workers, 0 ≤ f ≤ 1
+ * @param p number of workers, finite and > 0
+ * @param[out] speedup the scaled speedup
+ * @return 0 on success
+ * @retval -EINVAL @p speedup is NULL, @p f outside [0, 1], @p p not finite
+ *         and positive, or either is NaN
+ */
+int perfkit_gustafson_speedup(double f, double p, double *speedup);
+
+/**
+ * @brief The serial fraction implied by a scaled speedup: f = (p − S)/(p − 1).
+ * @param speedup scaled speedup S, finite and > 0
+ * @param p number of workers, finite, > 0 and ≠ 1
+ * @param[out] f the serial fraction, reported as computed (f < 0 for S > p)
+ * @return 0 on success
+ * @retval -EINVAL @p f is NULL, or a value is NaN, infinite or ≤ 0
+ * @retval -EDOM @p p is 1
+ */
+int perfkit_gustafson_serial_fraction(double speedup, double p, double *f);
+
+/* ---- tables -------------------------------------------------------- */
+
+/** @brief One row of a strong-scaling table: all runs at one worker count. */
+struct perfkit_scaling_strong_row {
+	/** Worker count p. */
+	double workers;
+	/** Number of runs measured at p. */
+	size_t repeats;
+	/** Mean time T(p) over the repeats. */
+	double time;
+	/** Sample standard deviation of the times; 0 for one repeat. */
+	double time_sd;
+	/** Shortest time at p. */
+	double time_min;
+	/** Speedup S(p) = T(p0) / T(p); 1 at p0. */
+	double speedup;
+	/** Efficiency E(p) = S(p) · p0 / p; 1 at p0. */
+	double efficiency;
+	/** Karp–Flatt serial fraction with q = p / p0; NaN at p = p0. */
+	double karp_flatt;
+};
+
+/**
+ * @brief Build a strong-scaling table (fixed total work) from (p, T) runs.
+ * @param workers worker count of each run, finite and > 0
+ * @param time time of each run (any unit), finite and > 0
+ * @param n number of runs, ≥ 1
+ * @param[out] rows room for at least @p n rows (there are at most @p n
+ *        distinct worker counts); filled in increasing worker count
+ * @param[out] nrows the number of rows written
+ * @return 0 on success
+ * @retval -EINVAL a pointer is NULL, @p n is 0, or a value is NaN, infinite
+ *         or ≤ 0 (the message names the index)
+ *
+ * The Karp–Flatt entry of the first row is NaN by definition (q = 1); it is
+ * the only NaN the table holds.
+ */
+int perfkit_scaling_strong(const double *workers, const double *time,
+			   size_t n, struct perfkit_scaling_strong_row *rows,
+			   size_t *nrows);
+
+/** @brief One row of a weak-scaling table (seed 001's summary table). */
+struct perfkit_scaling_weak_row {
+	/** Rank (worker) count. */
+	double ranks;
+	/** Number of runs at this rank count. */
+	size_t repeats;
+	/** Samples processed per epoch, whole job. */
+	double samples;
+	/** Mean epoch time over the repeats. */
+	double time;
+	/** Throughput = samples / time. */
+	double throughput;
+	/** Ideal throughput = ranks · X(p0) / p0 (= ranks · X(1) when p0 = 1). */
+	double ideal;
+	/** Efficiency = throughput / ideal; 1 at p0. */
+	double efficiency;
+};
+
+/**
+ * @brief Build a weak-scaling table from (ranks, samples, time) runs.
+ * @param ranks rank count of each run, finite and > 0
+ * @param samples samples each run processed per epoch (whole job), > 0;
+ *        repeats at one rank count must agree
+ * @param time mean epoch time of each run (see
+ *        perfkit_scaling_epoch_mean()), finite and > 0
+ * @param n number of runs, ≥ 1
+ * @param[out] rows room for at least @p n rows; filled in increasing rank
+ *        count
+ * @param[out] nrows the number of rows written
+ * @return 0 on success
+ * @retval -EINVAL a pointer is NULL, @p n is 0, a value is NaN, infinite or
+ *         ≤ 0, or repeats at one rank count disagree on samples
+ *
+ * Throughput is samples / mean time, as seed 001 computes it. When one rank
+ * was measured the ideal is ranks × throughput at one rank; otherwise it is
+ * the per-rank throughput at the smallest count p0 times ranks.
+ */
+int perfkit_scaling_weak(const double *ranks, const double *samples,
+			 const double *time, size_t n,
+			 struct perfkit_scaling_weak_row *rows, size_t *nrows);
+
+/**
+ * @brief Mean epoch time with warm-up epochs dropped.
+ * @param epoch epoch number of each entry (Keras numbers from 0)
+ * @param time time of each epoch, finite and > 0
+ * @param n number of entries
+ * @param warmup epochs numbered below @p warmup are dropped (1, as seed
+ *        001 does, drops epoch 0; 0 keeps all), finite and ≥ 0
+ * @param[out] mean the mean time of the kept epochs
+ * @param[out] used number of epochs kept; may be NULL
+ * @return 0 on success
+ * @retval -EINVAL a required pointer is NULL, or a value is NaN, infinite
+ *         or out of range (the message names the index)
+ * @retval -EDOM no epoch is left after dropping the warm-up
+ */
+int perfkit_scaling_epoch_mean(const double *epoch, const double *time,
+			       size_t n, double warmup, double *mean,
+			       size_t *used);
+
+/**
+ * @brief Samples per epoch of a run, with seed 001's shard rule.
+ * @param n_train training samples
+ * @param n_valid validation samples
+ * @param shard non-zero when the data set is split across ranks (the total
+ *        is fixed); zero when every rank reads all of it (the total grows
+ *        with ranks)
+ * @param ranks rank count, finite and > 0
+ * @param[out] samples n_train + n_valid, times @p ranks unless @p shard
+ * @return 0 on success
+ * @retval -EINVAL @p samples is NULL, a count is negative, NaN or
+ *         infinite, their sum is 0, or @p ranks is not positive
+ */
+int perfkit_scaling_samples(double n_train, double n_valid, int shard,
+			    double ranks, double *samples);
+
+/* ---- USL ----------------------------------------------------------- */
+
+/** @brief A Universal Scalability Law fit, X(N) = γN / (1 + α(N−1) + βN(N−1)). */
+struct perfkit_usl_fit {
+	/** Contention α ≥ 0. */
+	double alpha;
+	/** Coherency (crosstalk) β ≥ 0. */
+	double beta;
+	/** Throughput of one worker γ > 0. */
+	double gamma;
+	/** Standard errors of α, β, γ, from s² (JᵀJ)⁻¹. */
+	double alpha_se;
+	/** Standard error of β. */
+	double beta_se;
+	/** Standard error of γ. */
+	double gamma_se;
+	/** Two-sided 95% interval for α: α ± t(0.975, n − 3) · se (Wald; may
+	 *  reach below the bound 0). */
+	double alpha_ci[2];
+	/** Two-sided 95% interval for β. */
+	double beta_ci[2];
+	/** Two-sided 95% interval for γ. */
+	double gamma_ci[2];
+	/** Covariance matrix of (α, β, γ), s² (JᵀJ)⁻¹; for perfkit_usl_predict(). */
+	double cov[3][3];
+	/** Residual standard error s = √(RSS / (n − 3)). */
+	double rse;
+	/** Coefficient of determination 1 − RSS/TSS (1 when TSS is 0). */
+	double r2;
+	/** Number of points. */
+	size_t n;
+	/** Degrees of freedom, n − 3. */
+	double dof;
+	/** Student-t quantile t(0.975, n − 3) used for the intervals. */
+	double t975;
+	/** Worker count of peak throughput N* = √((1 − α)/β), at least 1
+	 *  (1 when α ≥ 1); @c INFINITY when β = 0 (no peak). */
+	double peak_n;
+	/** Throughput at N*; γ/α when β = 0 and α > 0; @c INFINITY when
+	 *  α = β = 0 (linear scaling). */
+	double peak_x;
+	/** Amdahl asymptote γ / α (β = 0); @c INFINITY when α = 0. */
+	double asymptote;
+	/** 1 / α, the worker count where contention doubles the cost of one
+	 *  unit of work; @c INFINITY when α = 0. */
+	double inv_alpha;
+	/** Levenberg–Marquardt iterations of the winning start. */
+	unsigned iterations;
+};
+
+/**
+ * @brief Fit the Universal Scalability Law to (N, X) points.
+ * @param n_workers load or worker count of each point, finite and > 0
+ * @param throughput throughput measured at each point, finite and > 0
+ * @param n number of points, at least 4 (3 parameters and one degree of
+ *        freedom for the intervals)
+ * @param[out] fit the parameters, their uncertainty and derived figures
+ * @return 0 on success
+ * @retval -EINVAL a pointer is NULL or a value is NaN, infinite or ≤ 0
+ * @retval -EDOM fewer than 4 points, fewer than 3 distinct N, or JᵀJ is
+ *         singular at the solution (the data cannot pin down α, β and γ)
+ * @retval -ERANGE the fit did not converge
+ *
+ * Bounded nonlinear least squares on the absolute residuals X − X(N):
+ * Levenberg–Marquardt with Marquardt's diagonal scaling, each step projected
+ * onto α ≥ 0, β ≥ 0, γ > 0, run from several starts (one from a linearised
+ * fit) keeping the smallest residual sum of squares. Takes a few
+ * microseconds for tens of points.
+ */
+int perfkit_usl_fit(const double *n_workers, const double *throughput,
+		    size_t n, struct perfkit_usl_fit *fit);
+
+/**
+ * @brief Evaluate the USL model: γN / (1 + α(N−1) + βN(N−1)).
+ * @param alpha contention α, finite and ≥ 0
+ * @param beta coherency β, finite and ≥ 0
+ * @param gamma single-worker throughput γ, finite and > 0
+ * @param n_workers N, finite and > 0
+ * @param[out] throughput X(N)
+ * @return 0 on success
+ * @retval -EINVAL @p throughput is NULL or a parameter is out of range
+ */
+int perfkit_usl_eval(double alpha, double beta, double gamma,
+		     double n_workers, double *throughput);
+
+/** @brief A USL prediction with its uncertainty. */
+struct perfkit_usl_prediction {
+	/** Worker count N. */
+	double n_workers;
+	/** Predicted throughput X(N). */
+	double throughput;
+	/** Standard error of X(N) by the delta method, √(gᵀ C g), g = ∇X. */
+	double se;
+	/** Two-sided 95% interval for the mean X(N): X ± t(0.975, n − 3)·se. */
+	double ci[2];
+};
+
+/**
+ * @brief Predict throughput at @p n_workers from a fit, with an interval.
+ * @param fit a fit from perfkit_usl_fit()
+ * @param n_workers N, finite and > 0
+ * @param[out] pred the prediction
+ * @return 0 on success
+ * @retval -EINVAL a pointer is NULL, @p n_workers out of range, or @p fit
+ *         holds parameters out of range
+ */
+int perfkit_usl_predict(const struct perfkit_usl_fit *fit, double n_workers,
+			struct perfkit_usl_prediction *pred);
+
+/* ---- optimal count and cost ---------------------------------------- */
+
+/**
+ * @brief The largest worker count whose efficiency is at or above a
+ *        threshold.
+ * @param workers worker counts, finite and > 0
+ * @param efficiency efficiency at each count, finite and ≥ 0
+ * @param n number of entries, ≥ 1
+ * @param threshold the lowest acceptable efficiency, finite and > 0
+ * @param[out] index index into the arrays of the chosen count
+ * @return 0 on success
+ * @retval -EINVAL a pointer is NULL, @p n is 0, or a value is out of range
+ * @retval -EDOM no count reaches @p threshold
+ *
+ * Each count is judged by its own efficiency: a dip below the threshold at
+ * a smaller count does not disqualify a larger one.
+ */
+int perfkit_scaling_optimal(const double *workers, const double *efficiency,
+			    size_t n, double threshold, size_t *index);
+
+/** @brief The cost of one run. */
+struct perfkit_scaling_cost {
+	/** Worker count p. */
+	double workers;
+	/** Time of the run, seconds. */
+	double time;
+	/** Worker-hours: p · time / 3600. */
+	double worker_hours;
+	/** Cost: worker-hours × price. */
+	double cost;
+	/** Cost per unit of work (cost / work); equals @ref cost when no work
+	 *  is given. */
+	double cost_per_work;
+};
+
+/**
+ * @brief Cost of each run at a price per worker-hour.
+ * @param workers worker count of each run, finite and > 0
+ * @param time_s time of each run in seconds, finite and > 0
+ * @param work work done by each run (samples, iterations), finite and > 0;
+ *        NULL to count each run as one unit
+ * @param n number of runs, ≥ 1
+ * @param price price of one worker for one hour (e.g. dollars per
+ *        CPU-hour), finite and ≥ 0
+ * @param[out] costs @p n entries, in input order
+ * @return 0 on success
+ * @retval -EINVAL a required pointer is NULL, @p n is 0, or a value is out
+ *         of range (the message names the index)
+ */
+int perfkit_scaling_cost(const double *workers, const double *time_s,
+			 const double *work, size_t n, double price,
+			 struct perfkit_scaling_cost *costs);
+
+/**
+ * @brief The cheapest run that meets a time and an efficiency target.
+ * @param workers worker count of each run, finite and > 0
+ * @param time_s time of each run in seconds, finite and > 0
+ * @param work work of each run, or NULL (see perfkit_scaling_cost())
+ * @param efficiency efficiency of each run, or NULL when @p min_efficiency
+ *        is 0
+ * @param n number of runs, ≥ 1
+ * @param price price per worker-hour, finite and > 0
+ * @param max_time_s the longest acceptable time, > 0 (@c INFINITY: none)
+ * @param min_efficiency the lowest acceptable efficiency, finite, ≥ 0
+ * @param[out] index index of the run with the lowest cost per unit of work
+ *        among those meeting both targets (ties: fewer workers)
+ * @return 0 on success
+ * @retval -EINVAL a required pointer is NULL, @p n is 0, or a value is out
+ *         of range
+ * @retval -EDOM no run meets the targets
+ */
+int perfkit_scaling_cheapest(const double *workers, const double *time_s,
+			     const double *work, const double *efficiency,
+			     size_t n, double price, double max_time_s,
+			     double min_efficiency, size_t *index);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PERFKIT_SCALING_H */
