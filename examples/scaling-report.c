@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: MIT */
+/* perfkit-scaling: report, CSV/JSON output, gnuplot figure. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "scaling-report.h"
+
+static const char *const columns[] = {
+	"samples", "times", "throughputs", "ideal", "eff",
+};
+
+static double column(const struct perfkit_scaling_weak_row *r, int c)
+{
+	switch (c) {
+	case 0: return r->samples;
+	case 1: return r->time;
+	case 2: return r->throughput;
+	case 3: return r->ideal;
+	default: return r->efficiency;
+	}
+}
+
+/* The row of b with the same rank count as a's row i (an inner merge on
+ * ranks, as pandas does in the seed), or NULL. */
+static const struct perfkit_scaling_weak_row *
+match(const struct series *b, double ranks)
+{
+	if (!b)
+		return NULL;
+	for (size_t j = 0; j < b->n; j++)
+		if (b->rows[j].ranks == ranks)
+			return &b->rows[j];
+	return NULL;
+}
+
+static void print_header(FILE *out, const struct series *b)
+{
+	fprintf(out, "%6s", "ranks");
+	for (int c = 0; c < 5; c++)
+		fprintf(out, " %12s", columns[c]);
+	for (int c = 0; b && c < 5; c++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s_%s", columns[c], b->label);
+		fprintf(out, " %*s", (int)(strlen(name) > 12 ? strlen(name) : 12), name);
+	}
+	fputc('\n', out);
+}
+
+static void print_cells(FILE *out, const struct perfkit_scaling_weak_row *r,
+			const struct series *b)
+{
+	for (int c = 0; c < 5; c++) {
+		int w = 12;
+
+		if (b) {
+			size_t len = strlen(columns[c]) + 1 + strlen(b->label);
+
+			w = len > 12 ? (int)len : 12;
+		}
+		if (c == 0)
+			fprintf(out, " %*.0f", w, column(r, c));
+		else if (c == 4)
+			fprintf(out, " %*.4f", w, column(r, c));
+		else
+			fprintf(out, " %*.6g", w, column(r, c));
+	}
+}
+
+void report_table(FILE *out, const struct series *a, const struct series *b)
+{
+	print_header(out, b);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct perfkit_scaling_weak_row *r = &a->rows[i], *m;
+
+		m = match(b, r->ranks);
+		if (b && !m)
+			continue;
+		fprintf(out, "%6.0f", r->ranks);
+		print_cells(out, r, NULL);
+		if (m)
+			print_cells(out, m, b);
+		fputc('\n', out);
+	}
+}
+
+/* Speedup S = X(p)/X(p0) and q = p/p0, the form the laws take. */
+static void speedups(const struct series *s, double *q, double *sp)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		q[i] = s->rows[i].ranks / s->rows[0].ranks;
+		sp[i] = s->rows[i].throughput / s->rows[0].throughput;
+	}
+}
+
+static void report_karp_flatt(FILE *out, const struct series *s,
+			      const double *q, const double *sp)
+{
+	fprintf(out, "\nKarp-Flatt serial fraction (S = X(p)/X(p0), q = p/p0):\n");
+	fprintf(out, "%6s %10s %10s\n", "ranks", "speedup", "e");
+	for (size_t i = 0; i < s->n; i++) {
+		double e;
+
+		fprintf(out, "%6.0f %10.4f", s->rows[i].ranks, sp[i]);
+		if (perfkit_karp_flatt(sp[i], q[i], &e) == 0)
+			fprintf(out, " %10.5f\n", e);
+		else
+			fprintf(out, " %10s\n", "-");
+	}
+}
+
+static void report_amdahl(FILE *out, const double *q, const double *sp,
+			  size_t n)
+{
+	struct perfkit_amdahl_fit f;
+
+	if (perfkit_amdahl_fit(q, sp, n, &f) < 0) {
+		fprintf(out, "Amdahl fit: not possible: %s\n", perfkit_last_error());
+		return;
+	}
+	fprintf(out, "Amdahl fit: f = %.5f +- %.5f (95%% CI %.5f .. %.5f, %zu points), "
+		"speedup limit 1/f = %.4g\n",
+		f.f, f.f_se, f.f_ci[0], f.f_ci[1], f.n, f.limit);
+}
+
+static void report_usl(FILE *out, const struct series *s)
+{
+	struct perfkit_usl_fit f;
+	double n[s->n], x[s->n];
+
+	for (size_t i = 0; i < s->n; i++) {
+		n[i] = s->rows[i].ranks;
+		x[i] = s->rows[i].throughput;
+	}
+	if (perfkit_usl_fit(n, x, s->n, &f) < 0) {
+		fprintf(out, "USL fit: not possible: %s\n", perfkit_last_error());
+		return;
+	}
+	fprintf(out, "USL fit X(N) = gamma N / (1 + alpha (N-1) + beta N (N-1)), "
+		"%zu points, 95%% intervals (t = %.4f, %g dof):\n",
+		f.n, f.t975, f.dof);
+	fprintf(out, "  alpha = %.6g  [%.6g, %.6g]\n", f.alpha, f.alpha_ci[0], f.alpha_ci[1]);
+	fprintf(out, "  beta  = %.6g  [%.6g, %.6g]\n", f.beta, f.beta_ci[0], f.beta_ci[1]);
+	fprintf(out, "  gamma = %.6g  [%.6g, %.6g]\n", f.gamma, f.gamma_ci[0], f.gamma_ci[1]);
+	fprintf(out, "  residual standard error %.4g, R^2 = %.5f\n", f.rse, f.r2);
+	if (isinf(f.peak_n))
+		fprintf(out, "  no peak (beta = 0)");
+	else
+		fprintf(out, "  peak at N* = %.4g (X = %.4g)", f.peak_n, f.peak_x);
+	fprintf(out, ", asymptote gamma/alpha = %.4g, 1/alpha = %.4g\n",
+		f.asymptote, f.inv_alpha);
+	double next = 2 * n[s->n - 1];
+	struct perfkit_usl_prediction p;
+
+	if (perfkit_usl_predict(&f, next, &p) == 0)
+		fprintf(out, "  predicted X(%g) = %.4g  [%.4g, %.4g]\n", next,
+			p.throughput, p.ci[0], p.ci[1]);
+}
+
+static void report_cost(FILE *out, const struct series *s,
+			const struct report_options *o)
+{
+	struct perfkit_scaling_cost c[s->n];
+	double eff[s->n];
+	size_t best;
+
+	if (perfkit_scaling_cost(s->ranks, s->times, s->samples, s->n,
+				 o->price, c) < 0) {
+		fprintf(out, "cost: %s\n", perfkit_last_error());
+		return;
+	}
+	fprintf(out, "\nCost of one epoch at %g per worker-hour:\n", o->price);
+	fprintf(out, "%6s %14s %12s %16s\n", "ranks", "worker_hours", "cost",
+		"cost_per_sample");
+	for (size_t i = 0; i < s->n; i++)
+		fprintf(out, "%6.0f %14.5g %12.5g %16.5g\n", c[i].workers,
+			c[i].worker_hours, c[i].cost, c[i].cost_per_work);
+	for (size_t i = 0; i < s->n; i++)
+		eff[i] = s->rows[i].efficiency;
+	if (perfkit_scaling_cheapest(s->ranks, s->times, s->samples, eff, s->n,
+				     o->price, o->max_time, o->threshold,
+				     &best) < 0)
+		fprintf(out, "Cheapest run meeting the targets: none (%s)\n",
+			perfkit_last_error());
+	else
+		fprintf(out, "Cheapest run with efficiency >= %g%s: %g ranks, %.5g per sample\n",
+			o->threshold, isinf(o->max_time) ? "" : " and the time target",
+			s->ranks[best], c[best].cost_per_work);
+}
+
+void report_analysis(FILE *out, const struct series *s,
+		     const struct report_options *o)
+{
+	double q[s->n], sp[s->n], eff[s->n];
+	size_t best;
+
+	fprintf(out, "\n== %s ==", *s->label ? s->label : "main series");
+	speedups(s, q, sp);
+	report_karp_flatt(out, s, q, sp);
+	fputc('\n', out);
+	report_amdahl(out, q, sp, s->n);
+	report_usl(out, s);
+	for (size_t i = 0; i < s->n; i++)
+		eff[i] = s->rows[i].efficiency;
+	if (perfkit_scaling_optimal(s->ranks, eff, s->n, o->threshold, &best) == 0)
+		fprintf(out, "\nLargest rank count with efficiency >= %g: %g (efficiency %.4f)\n",
+			o->threshold, s->ranks[best], eff[best]);
+	else
+		fprintf(out, "\nLargest rank count with efficiency >= %g: none\n",
+			o->threshold);
+	if (o->price > 0)
+		report_cost(out, s, o);
+}
+
+/* ---- files ---- */
+
+/* Open a temporary file beside path; *tmp receives its name. */
+static FILE *open_temp(const char *path, char *tmp, size_t size)
+{
+	int fd;
+
+	snprintf(tmp, size, "%s.tmpXXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot create: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	return fdopen(fd, "w");
+}
+
+static int finish_temp(FILE *f, const char *tmp, const char *path)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+		fprintf(stderr, "%s: write failed: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int write_csv(const char *path, const struct series *a, const struct series *b)
+{
+	char tmp[4200];
+	FILE *f = open_temp(path, tmp, sizeof(tmp));
+
+	if (!f)
+		return -1;
+	fprintf(f, "ranks");
+	for (int c = 0; c < 5; c++)
+		fprintf(f, ",%s", columns[c]);
+	for (int c = 0; b && c < 5; c++)
+		fprintf(f, ",%s_%s", columns[c], b->label);
+	fputc('\n', f);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct perfkit_scaling_weak_row *m = match(b, a->rows[i].ranks);
+
+		if (b && !m)
+			continue;
+		fprintf(f, "%.17g", a->rows[i].ranks);
+		for (int c = 0; c < 5; c++)
+			fprintf(f, ",%.17g", column(&a->rows[i], c));
+		for (int c = 0; m && c < 5; c++)
+			fprintf(f, ",%.17g", column(m, c));
+		fputc('\n', f);
+	}
+	return finish_temp(f, tmp, path);
+}
+
+static json_t *usl_json(const struct series *s)
+{
+	struct perfkit_usl_fit u;
+	double n[s->n], x[s->n];
+
+	for (size_t i = 0; i < s->n; i++) {
+		n[i] = s->rows[i].ranks;
+		x[i] = s->rows[i].throughput;
+	}
+	if (perfkit_usl_fit(n, x, s->n, &u) < 0)
+		return json_null();
+	/* JSON has no infinity: absent peak / asymptote become null. */
+	return json_pack("{s:f,s:f,s:f,s:[f,f],s:[f,f],s:[f,f],s:f,s:f,s:o,s:o}",
+			 "alpha", u.alpha, "beta", u.beta, "gamma", u.gamma,
+			 "alpha_ci", u.alpha_ci[0], u.alpha_ci[1],
+			 "beta_ci", u.beta_ci[0], u.beta_ci[1],
+			 "gamma_ci", u.gamma_ci[0], u.gamma_ci[1],
+			 "rse", u.rse, "r2", u.r2,
+			 "peak_n", isinf(u.peak_n) ? json_null() : json_real(u.peak_n),
+			 "asymptote", isinf(u.asymptote) ? json_null() : json_real(u.asymptote));
+}
+
+int write_json(const char *path, const struct series *a, const struct series *b,
+	       const struct report_options *o)
+{
+	json_t *root = json_object(), *rows = json_array();
+	char tmp[4200];
+	FILE *f;
+	int rc = -1;
+
+	for (size_t i = 0; i < a->n; i++) {
+		const struct perfkit_scaling_weak_row *m = match(b, a->rows[i].ranks);
+		json_t *r;
+
+		if (b && !m)
+			continue;
+		r = json_pack("{s:f}", "ranks", a->rows[i].ranks);
+		for (int c = 0; c < 5; c++)
+			json_object_set_new(r, columns[c], json_real(column(&a->rows[i], c)));
+		for (int c = 0; m && c < 5; c++) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "%s_%s", columns[c], b->label);
+			json_object_set_new(r, name, json_real(column(m, c)));
+		}
+		json_array_append_new(rows, r);
+	}
+	json_object_set_new(root, "warmup_epochs", json_real(o->warmup));
+	json_object_set_new(root, "rows", rows);
+	json_object_set_new(root, "usl", usl_json(a));
+	if (b)
+		json_object_set_new(root, "usl_compare", usl_json(b));
+	f = open_temp(path, tmp, sizeof(tmp));
+	if (f) {
+		if (json_dumpf(root, f, JSON_INDENT(2)) != 0)
+			fprintf(stderr, "%s: JSON encoding failed\n", path);
+		fputc('\n', f);
+		rc = finish_temp(f, tmp, path);
+	}
+	json_decref(root);
+	return rc;
+}
+
+/* ---- plot ---- */
+
+static int have_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	while (path && *path) {
+		size_t len = strcspn(path, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, path, name);
+		if (len > 0 && access(buf, X_OK) == 0)
+			return 1;
+		path += len + (path[len] == ':');
+	}
+	return 0;
+}
+
+static void data_block(FILE *g, const char *name, const struct series *s)
+{
+	fprintf(g, "$%s << EOD\n", name);
+	for (size_t i = 0; i < s->n; i++)
+		fprintf(g, "%.17g %.17g %.17g %.17g\n", s->rows[i].ranks,
+			s->rows[i].throughput, s->rows[i].ideal,
+			s->rows[i].efficiency);
+	fprintf(g, "EOD\n");
+}
+
+/* Ticks at the measured rank counts; labelled only on the lower panel. */
+static void xtics(FILE *g, const struct series *a, int labels)
+{
+	fprintf(g, "set xtics (");
+	for (size_t i = 0; i < a->n; i++) {
+		fprintf(g, "%s", i ? ", " : "");
+		if (labels)
+			fprintf(g, "'%g' %g", a->rows[i].ranks, a->rows[i].ranks);
+		else
+			fprintf(g, "'' %g", a->rows[i].ranks);
+	}
+	fprintf(g, ")\n");
+}
+
+static void plot_script(FILE *g, const char *path, int png,
+			const struct series *a, const struct series *b,
+			const struct report_options *o)
+{
+	double emin = 1;
+
+	for (size_t i = 0; i < a->n; i++)
+		emin = fmin(emin, a->rows[i].efficiency);
+	fprintf(g, "set terminal %s size 800,800 font ',12'\n",
+		png ? "pngcairo" : "svg");
+	fprintf(g, "set output '%s'\n", path);
+	data_block(g, "real", a);
+	if (b)
+		data_block(g, "cmp", b);
+	fprintf(g, "set multiplot\nset lmargin at screen 0.14\nset rmargin at screen 0.96\n"
+		"set grid\nset logscale x 2\nset xrange [%g:%g]\n",
+		a->rows[0].ranks / 1.3, a->rows[a->n - 1].ranks * 1.3);
+	xtics(g, a, 0);
+	/* top panel: throughput and ideal on log axes */
+	fprintf(g, "set tmargin at screen 0.94\nset bmargin at screen 0.30\n"
+		"set title '%s'\nset logscale y\nset key top left\n"
+		"set ylabel 'Training throughput [samples/s]'\n", o->title);
+	fprintf(g, "plot $real using 1:2 with linespoints pt 7 ps 1.5 title 'Real data'");
+	if (b)
+		fprintf(g, ", $cmp using 1:2 with linespoints pt 9 ps 1.5 title '%s'",
+			strcmp(b->label, "dummy") == 0 ? "Dummy data" : b->label);
+	fprintf(g, ", $real using 1:3 with lines dt 2 title 'Ideal'\n");
+	/* bottom panel: efficiency */
+	xtics(g, a, 1);
+	fprintf(g, "set tmargin at screen 0.30\nset bmargin at screen 0.08\n"
+		"unset title\nunset logscale y\n"
+		"set xlabel 'Number of workers'\nset ylabel 'Efficiency'\n"
+		"set yrange [%g:1.05]\nset ytics 0.1\n"
+		"plot $real using 1:4 with linespoints pt 7 ps 1.5 notitle\n"
+		"unset multiplot\n", fmin(0.5, floor(emin * 10) / 10));
+}
+
+int write_plot(const char *path, const struct series *a, const struct series *b,
+	       const struct report_options *o)
+{
+	size_t len = strlen(path);
+	int png = len > 4 && strcmp(path + len - 4, ".png") == 0;
+	int svg = len > 4 && strcmp(path + len - 4, ".svg") == 0;
+	char tmp[4200];
+	FILE *g;
+	int status;
+
+	if (!png && !svg) {
+		fprintf(stderr, "--plot %s: the file name must end in .png or .svg\n", path);
+		return -1;
+	}
+	if (strpbrk(path, "'\n") || strpbrk(o->title, "'\n")) {
+		fprintf(stderr, "--plot: file name and title must not contain ' or a newline\n");
+		return -1;
+	}
+	if (!have_program("gnuplot")) {
+		fprintf(stderr, "--plot: gnuplot is not installed (not found in PATH).\n"
+			"  Debian/Ubuntu: apt-get install gnuplot-nox; Fedora: dnf install gnuplot;\n"
+			"  macOS: brew install gnuplot. Or plot the --csv table yourself.\n");
+		return -1;
+	}
+	/* gnuplot writes to a temporary name that we rename when it succeeds. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp%ld%s", path, (long)getpid(),
+		 png ? ".png" : ".svg");
+	g = popen("gnuplot", "w");
+	if (!g) {
+		fprintf(stderr, "--plot: cannot run gnuplot: %s\n", strerror(errno));
+		return -1;
+	}
+	plot_script(g, tmp, png, a, b, o);
+	status = pclose(g);
+	if (status != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "--plot %s: gnuplot failed (status %d)\n", path, status);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

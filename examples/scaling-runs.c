@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * perfkit-scaling: reading seed-001 run folders. Each folder holds
+ * history.csv (at least the columns epoch and time, as Keras' CSVLogger
+ * writes them) and config.json:
+ *   {"data": {"n_train": 64, "n_valid": 16, "shard": false}, "ranks": 4}
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "scaling-runs.h"
+
+#define MAX_LINE 65536
+
+int expand_pattern(const char *pattern, long r, char *out, size_t size)
+{
+	size_t k = 0;
+	int conversions = 0;
+
+	for (const char *p = pattern; *p; p++) {
+		char num[32];
+		const char *piece = p;
+		size_t len = 1;
+
+		if (*p == '%' && p[1] == '%') {
+			p++;
+		} else if (*p == '%' && (p[1] == 'i' || p[1] == 'd')) {
+			snprintf(num, sizeof(num), "%ld", r);
+			piece = num;
+			len = strlen(num);
+			conversions++;
+			p++;
+		} else if (*p == '%') {
+			return -1;
+		}
+		if (k + len >= size)
+			return -1;
+		memcpy(out + k, piece, len);
+		k += len;
+	}
+	out[k] = '\0';
+	return conversions == 1 ? 0 : -1;
+}
+
+/* Split a CSV line in place at commas outside double quotes; strips the
+ * quotes and surrounding blanks. Returns the number of fields. */
+static size_t split_csv(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	while (n < max) {
+		int quoted = 0;
+		char *start, *end;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		start = p;
+		for (; *p && (quoted || *p != ','); p++)
+			if (*p == '"')
+				quoted = !quoted;
+		end = p;
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end - start >= 2 && *start == '"' && end[-1] == '"') {
+			start++;
+			end--;
+		}
+		fields[n++] = start;
+		if (*p == '\0') {
+			*end = '\0';
+			break;
+		}
+		*end = '\0';
+		p++;
+	}
+	return n;
+}
+
+static int find_column(char **fields, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(fields[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int parse_number(const char *s, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	return (end == s || *end != '\0' || errno == ERANGE) ? -1 : 0;
+}
+
+struct history {
+	double *epoch, *time;
+	size_t n, cap;
+};
+
+static int history_push(struct history *h, double e, double t)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 64;
+		double *a = realloc(h->epoch, cap * sizeof(*a));
+
+		if (!a)
+			return -1;
+		h->epoch = a;
+		a = realloc(h->time, cap * sizeof(*a));
+		if (!a)
+			return -1;
+		h->time = a;
+		h->cap = cap;
+	}
+	h->epoch[h->n] = e;
+	h->time[h->n] = t;
+	h->n++;
+	return 0;
+}
+
+/* Parse the rows after the header; every problem names file and line. */
+static int read_rows(FILE *f, const char *path, int ce, int ct,
+		     struct history *h)
+{
+	char line[MAX_LINE], *fields[256];
+	int need = (ce > ct ? ce : ct) + 1;
+
+	for (long ln = 2; fgets(line, sizeof(line), f); ln++) {
+		double e, t;
+
+		if (line[strspn(line, " \t\r\n")] == '\0')
+			continue; /* blank line */
+		size_t nf = split_csv(line, fields, 256);
+
+		if ((int)nf < need) {
+			fprintf(stderr, "%s:%ld: %zu fields, but the header has 'epoch' and 'time' in column %d\n",
+				path, ln, nf, need);
+			return -1;
+		}
+		if (parse_number(fields[ce], &e) < 0 || !isfinite(e)) {
+			fprintf(stderr, "%s:%ld: epoch '%s' is not a number\n",
+				path, ln, fields[ce]);
+			return -1;
+		}
+		if (parse_number(fields[ct], &t) < 0 || !isfinite(t)) {
+			fprintf(stderr, "%s:%ld: time '%s' is not a number\n",
+				path, ln, fields[ct]);
+			return -1;
+		}
+		if (t <= 0) {
+			fprintf(stderr, "%s:%ld: time %g must be > 0\n", path,
+				ln, t);
+			return -1;
+		}
+		if (history_push(h, e, t) < 0) {
+			fprintf(stderr, "%s: out of memory\n", path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Mean epoch time of dir/history.csv, epochs below warmup dropped. */
+static int read_history(const char *dir, double warmup, double *mean,
+			size_t *used)
+{
+	char path[4200], line[MAX_LINE], *fields[256];
+	struct history h = { 0 };
+	FILE *f;
+	int rc = -1, ce, ct;
+
+	snprintf(path, sizeof(path), "%s/history.csv", dir);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!fgets(line, sizeof(line), f)) {
+		fprintf(stderr, "%s: empty file (no header line)\n", path);
+		goto out;
+	}
+	size_t nf = split_csv(line, fields, 256);
+
+	ce = find_column(fields, nf, "epoch");
+	ct = find_column(fields, nf, "time");
+	if (ce < 0 || ct < 0) {
+		fprintf(stderr, "%s:1: no '%s' column in the header (need 'epoch' and 'time')\n",
+			path, ce < 0 ? "epoch" : "time");
+		goto out;
+	}
+	if (read_rows(f, path, ce, ct, &h) < 0)
+		goto out;
+	if (h.n == 0) {
+		fprintf(stderr, "%s: no epochs after the header\n", path);
+		goto out;
+	}
+	if (perfkit_scaling_epoch_mean(h.epoch, h.time, h.n, warmup, mean,
+				       used) < 0) {
+		fprintf(stderr, "%s: no epoch numbered %g or more: %zu epoch(s), all dropped as warm-up (see --warmup-epochs)\n",
+			path, warmup, h.n);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(h.epoch);
+	free(h.time);
+	fclose(f);
+	return rc;
+}
+
+static int json_count(json_t *obj, const char *key, const char *path,
+		      double *v)
+{
+	json_t *j = json_object_get(obj, key);
+
+	if (!json_is_number(j) || json_number_value(j) < 0) {
+		fprintf(stderr, "%s: data.%s must be a number >= 0\n", path, key);
+		return -1;
+	}
+	*v = json_number_value(j);
+	return 0;
+}
+
+/* Samples per epoch from dir/config.json; *ranks is checked against the
+ * file's "ranks" (or taken from it when *ranks is 0). */
+static int read_config(const char *dir, double *ranks, double *samples)
+{
+	char path[4200];
+	json_error_t err;
+	json_t *root, *data, *shard, *jr;
+	double n_train, n_valid;
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	root = json_load_file(path, 0, &err);
+	if (!root) {
+		if (err.line < 1)
+			fprintf(stderr, "%s: %s\n", path, err.text);
+		else
+			fprintf(stderr, "%s:%d:%d: %s\n", path, err.line,
+				err.column, err.text);
+		return -1;
+	}
+	data = json_object_get(root, "data");
+	if (!json_is_object(data)) {
+		fprintf(stderr, "%s: no \"data\" object\n", path);
+		goto out;
+	}
+	shard = json_object_get(data, "shard");
+	if (json_count(data, "n_train", path, &n_train) < 0 ||
+	    json_count(data, "n_valid", path, &n_valid) < 0)
+		goto out;
+	if (!json_is_boolean(shard)) {
+		fprintf(stderr, "%s: data.shard must be true or false\n", path);
+		goto out;
+	}
+	jr = json_object_get(root, "ranks");
+	if (jr && !(json_is_integer(jr) && json_integer_value(jr) > 0)) {
+		fprintf(stderr, "%s: \"ranks\" must be a positive integer\n", path);
+		goto out;
+	}
+	if (*ranks == 0 && !jr) {
+		fprintf(stderr, "%s: no \"ranks\": needed when folders are listed (or use a pattern with --ranks)\n",
+			path);
+		goto out;
+	}
+	if (jr && *ranks != 0 && (double)json_integer_value(jr) != *ranks) {
+		fprintf(stderr, "%s: \"ranks\" is %lld but the folder is for %g ranks\n",
+			path, (long long)json_integer_value(jr), *ranks);
+		goto out;
+	}
+	if (jr)
+		*ranks = (double)json_integer_value(jr);
+	if (perfkit_scaling_samples(n_train, n_valid, json_is_true(shard),
+				    *ranks, samples) < 0) {
+		fprintf(stderr, "%s: %s\n", path, perfkit_last_error());
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+static int series_alloc(struct series *s, size_t n)
+{
+	s->n = n;
+	s->ranks = calloc(n, sizeof(double));
+	s->samples = calloc(n, sizeof(double));
+	s->times = calloc(n, sizeof(double));
+	s->epochs = calloc(n, sizeof(size_t));
+	s->rows = calloc(n, sizeof(*s->rows));
+	if (!s->ranks || !s->samples || !s->times || !s->epochs || !s->rows) {
+		fprintf(stderr, "perfkit-scaling: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+int series_load(struct series *s, const char *pattern, const double *ranks,
+		char *const *dirs, size_t n, double warmup)
+{
+	size_t nrows;
+
+	if (series_alloc(s, n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char dir[4096];
+
+		if (pattern) {
+			if (expand_pattern(pattern, (long)ranks[i], dir,
+					   sizeof(dir)) < 0) {
+				fprintf(stderr, "perfkit-scaling: pattern '%s' needs exactly one %%i or %%d\n",
+					pattern);
+				return -1;
+			}
+			s->ranks[i] = ranks[i];
+		} else {
+			snprintf(dir, sizeof(dir), "%s", dirs[i]);
+			s->ranks[i] = 0;
+		}
+		if (read_config(dir, &s->ranks[i], &s->samples[i]) < 0 ||
+		    read_history(dir, warmup, &s->times[i], &s->epochs[i]) < 0)
+			return -1;
+		if (i > 0 && s->ranks[i] <= s->ranks[i - 1]) {
+			fprintf(stderr, "%s/config.json: %g ranks after %g: rank counts must increase\n",
+				dir, s->ranks[i], s->ranks[i - 1]);
+			return -1;
+		}
+	}
+	if (perfkit_scaling_weak(s->ranks, s->samples, s->times, n, s->rows,
+				 &nrows) < 0) {
+		fprintf(stderr, "perfkit-scaling: %s\n", perfkit_last_error());
+		return -1;
+	}
+	return 0;
+}
+
+void series_free(struct series *s)
+{
+	free(s->ranks);
+	free(s->samples);
+	free(s->times);
+	free(s->epochs);
+	free(s->rows);
+	memset(s, 0, sizeof(*s));
+}
