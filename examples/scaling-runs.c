@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -326,6 +327,12 @@ int series_load(struct series *s, const char *pattern, const double *ranks,
 		} else {
 			snprintf(dir, sizeof(dir), "%s", dirs[i]);
 			s->ranks[i] = 0;
+		}
+		struct stat st;
+
+		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "%s: no such run folder\n", dir);
+			return -1;
 		}
 		if (read_config(dir, &s->ranks[i], &s->samples[i]) < 0 ||
 		    read_history(dir, warmup, &s->times[i], &s->epochs[i]) < 0)

@@ -305,8 +305,8 @@ struct perfkit_usl_fit {
 	double peak_x;
 	/** Amdahl asymptote γ / α (β = 0); @c INFINITY when α = 0. */
 	double asymptote;
-	/** 1 / α, the worker count where contention doubles the cost of one
-	 *  unit of work; @c INFINITY when α = 0. */
+	/** 1 / α: with β = 0, efficiency falls to one half at N = 1 + 1/α;
+	 *  @c INFINITY when α = 0. */
 	double inv_alpha;
 	/** Levenberg–Marquardt iterations of the winning start. */
 	unsigned iterations;
