@@ -47,6 +47,11 @@ static int cost_one(const double *workers, const double *time_s,
 	c->worker_hours = workers[i] * time_s[i] / 3600.0;
 	c->cost = c->worker_hours * price;
 	c->cost_per_work = work ? c->cost / work[i] : c->cost;
+	if (!isfinite(c->worker_hours) || !isfinite(c->cost) ||
+	    !isfinite(c->cost_per_work))
+		return pk_error(-ERANGE,
+				"perfkit_scaling_cost: run %zu: cost overflows double (%g workers, %g s)",
+				i, workers[i], time_s[i]);
 	return 0;
 }
 
@@ -82,7 +87,8 @@ PERFKIT_EXPORT int perfkit_scaling_cost(const double *workers,
 				"perfkit_scaling_cost: price %g must be finite and >= 0",
 				price);
 	for (size_t i = 0; i < n; i++)
-		cost_one(workers, time_s, work, i, price, &costs[i]);
+		if ((rc = cost_one(workers, time_s, work, i, price, &costs[i])) < 0)
+			return rc;
 	return 0;
 }
 
@@ -128,7 +134,8 @@ PERFKIT_EXPORT int perfkit_scaling_cheapest(const double *workers,
 		if (time_s[i] > max_time_s ||
 		    (efficiency && efficiency[i] < min_efficiency))
 			continue;
-		cost_one(workers, time_s, work, i, price, &c);
+		if ((rc = cost_one(workers, time_s, work, i, price, &c)) < 0)
+			return rc;
 		if (c.cost_per_work < best_cost ||
 		    (c.cost_per_work == best_cost && workers[i] < workers[best])) {
 			best = i;

@@ -71,7 +71,13 @@ PERFKIT_EXPORT int perfkit_karp_flatt(double speedup, double p, double *e)
 		return pk_error(-EINVAL, "perfkit_karp_flatt: e is NULL");
 	if ((rc = check_pair(__func__, speedup, p)) < 0)
 		return rc;
-	*e = (1.0 / speedup - 1.0 / p) / (1.0 - 1.0 / p);
+	double v = (1.0 / speedup - 1.0 / p) / (1.0 - 1.0 / p);
+
+	if (!isfinite(v))
+		return pk_error(-ERANGE,
+				"perfkit_karp_flatt: S = %g, p = %g overflow double",
+				speedup, p);
+	*e = v;
 	return 0;
 }
 
@@ -131,12 +137,18 @@ PERFKIT_EXPORT int perfkit_amdahl_fit(const double *p, const double *speedup,
 				"perfkit_amdahl_fit: need at least 2 points with p != 1, got %zu",
 				used);
 	f = sxy / sxx;
+	if (!isfinite(f) || !isfinite(sxx))
+		return pk_error(-ERANGE,
+				"perfkit_amdahl_fit: values too extreme: the sums overflow double");
 	for (size_t i = 0; i < n; i++) {
 		double x = 1.0 - 1.0 / p[i], y = 1.0 / speedup[i] - 1.0 / p[i];
 
 		if (p[i] != 1.0)
 			rss += (y - f * x) * (y - f * x);
 	}
+	if (!isfinite(rss))
+		return pk_error(-ERANGE,
+				"perfkit_amdahl_fit: the residuals overflow double");
 	fit->n = used;
 	fit->dof = (double)(used - 1);
 	fit->f = f;

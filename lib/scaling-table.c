@@ -30,6 +30,15 @@ static void group_stats(const double *key, const double *x, size_t n,
 	*min = lo;
 }
 
+/* Ratios of extreme but finite inputs can leave the double range; say so
+ * rather than hand back inf or NaN. */
+static int overflow(const char *func, double p)
+{
+	return pk_error(-ERANGE,
+			"%s: ratios at %g workers overflow double: inputs too extreme",
+			func, p);
+}
+
 PERFKIT_EXPORT int perfkit_scaling_strong(const double *workers,
 					  const double *time, size_t n,
 					  struct perfkit_scaling_strong_row *rows,
@@ -59,6 +68,9 @@ PERFKIT_EXPORT int perfkit_scaling_strong(const double *workers,
 		r->speedup = t0 / r->time;
 		r->efficiency = r->speedup * p0 / p;
 		r->karp_flatt = NAN;
+		if (!isfinite(r->speedup) || !isfinite(r->efficiency) ||
+		    !(r->speedup > 0))
+			return overflow(__func__, p);
 		if (k > 0)
 			perfkit_karp_flatt(r->speedup, p / p0, &r->karp_flatt);
 		k++;
@@ -107,6 +119,10 @@ PERFKIT_EXPORT int perfkit_scaling_weak(const double *ranks,
 			per_rank0 = r->throughput / p;
 		r->ideal = p * per_rank0;
 		r->efficiency = r->throughput / r->ideal;
+		if (!isfinite(r->throughput) || !isfinite(r->ideal) ||
+		    !isfinite(r->efficiency) || !(r->throughput > 0) ||
+		    !(r->ideal > 0))
+			return overflow(__func__, p);
 		k++;
 	}
 	*nrows = k;
@@ -146,6 +162,9 @@ PERFKIT_EXPORT int perfkit_scaling_epoch_mean(const double *epoch,
 		return pk_error(-EDOM,
 				"perfkit_scaling_epoch_mean: no epoch left after dropping %g warm-up epoch(s) of %zu",
 				warmup, n);
+	if (!isfinite(sum))
+		return pk_error(-ERANGE,
+				"perfkit_scaling_epoch_mean: the sum of times overflows");
 	*mean = sum / (double)c;
 	if (used)
 		*used = c;
@@ -173,6 +192,9 @@ PERFKIT_EXPORT int perfkit_scaling_samples(double n_train, double n_valid,
 	if (total == 0)
 		return pk_error(-EINVAL,
 				"perfkit_scaling_samples: no samples (n_train + n_valid = 0)");
+	if (!isfinite(shard ? total : total * ranks))
+		return pk_error(-ERANGE,
+				"perfkit_scaling_samples: the sample count overflows");
 	*samples = shard ? total : total * ranks;
 	return 0;
 }

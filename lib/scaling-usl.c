@@ -144,6 +144,24 @@ static int lm_step(const double a[NP][NP], const double g[NP],
 	return 0;
 }
 
+/*
+ * First-order optimality, scale-free: for each free parameter, the cosine
+ * between its Jacobian column and the residual vector, |Jⱼᵀr| / (‖Jⱼ‖‖r‖),
+ * is (near) zero at a minimum. Long flat valleys (γ and α nearly
+ * confounded) are declared converged here instead of crawled to the end.
+ */
+static int stationary(const double a[NP][NP], const double g[NP],
+		      const double th[NP], double s)
+{
+	for (int j = 0; j < NP; j++) {
+		if (th[j] <= lower_bound(j) && g[j] <= 0.0)
+			continue; /* held at its bound */
+		if (!(fabs(g[j]) <= 1e-10 * sqrt(a[j][j] * s)))
+			return 0;
+	}
+	return 1;
+}
+
 /* Levenberg–Marquardt from th (updated in place). Returns the residual sum
  * of squares, or NaN when the start is hopeless; *converged says whether a
  * stopping rule (not the iteration cap) ended it. */
@@ -167,6 +185,10 @@ static double lm_run(const struct usl_data *d, double th[NP],
 			return s;
 		}
 		normal_eq(d, th, a, g);
+		if (stationary(a, g, th, s)) {
+			*converged = 1;
+			return s;
+		}
 		while (lambda < 1e20) {
 			if (lm_step(a, g, th, lambda, trial) == 0 &&
 			    (st = sse(d, trial)) <= s)
@@ -321,6 +343,21 @@ static int covariance(const struct usl_data *d, const double th[NP],
 	return 0;
 }
 
+static int all_finite(const struct perfkit_usl_fit *f)
+{
+	const double v[] = { f->alpha, f->beta, f->gamma, f->alpha_se,
+			     f->beta_se, f->gamma_se, f->rse, f->r2 };
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (!isfinite(v[i]))
+			return 0;
+	for (int u = 0; u < NP; u++)
+		for (int w = 0; w < NP; w++)
+			if (!isfinite(f->cov[u][w]))
+				return 0;
+	return 1;
+}
+
 static void derive(struct perfkit_usl_fit *f)
 {
 	double a = f->alpha, b = f->beta, g = f->gamma;
@@ -372,6 +409,9 @@ PERFKIT_EXPORT int perfkit_usl_fit(const double *n_workers,
 	for (size_t i = 0; i < n; i++)
 		tss += (throughput[i] - mean) * (throughput[i] - mean);
 	f.r2 = tss > 0 ? 1.0 - rss / tss : 1.0;
+	if (!all_finite(&f))
+		return pk_error(-ERANGE,
+				"perfkit_usl_fit: the fit overflowed (values too large or too small for double)");
 	derive(&f);
 	*fit = f;
 	return 0;

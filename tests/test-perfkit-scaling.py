@@ -227,7 +227,7 @@ def test_bad(tmp):
     expect_fail([os.path.join(tmp, 'ok-n%s'), '--ranks', '1'], '%i')
     expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,x'], '--ranks')
     expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,4'],
-                'ok-n4/config.json')
+                'ok-n4: no such run folder')
     expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,2',
                  '--threshold', 'nan'], '--threshold')
     expect_fail([], 'no run folders')

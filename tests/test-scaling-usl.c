@@ -283,6 +283,22 @@ START_TEST(test_predict_bad_input)
 }
 END_TEST
 
+START_TEST(test_extreme_values_error_not_nan)
+{
+	double n[] = { 1, 2, 4, 8, 16 }, x[] = { 1e-300, 2e-300, 1e300, 1e-300, 1e300 };
+	struct perfkit_usl_fit f;
+	int rc = perfkit_usl_fit(n, x, 5, &f);
+
+	/* Either an error, or a fit whose every figure is a number. */
+	if (rc == 0)
+		ck_assert(isfinite(f.alpha) && isfinite(f.beta) &&
+			  isfinite(f.gamma) && isfinite(f.rse) &&
+			  isfinite(f.alpha_se) && !isnan(f.peak_n));
+	else
+		ck_assert(rc == -ERANGE || rc == -EDOM);
+}
+END_TEST
+
 static Suite *usl_suite(void)
 {
 	Suite *s = suite_create("scaling-usl");
@@ -298,6 +314,7 @@ static Suite *usl_suite(void)
 	tcase_add_test(tc, test_fit_bad_input);
 	tcase_add_test(tc, test_huge_values_fit);
 	tcase_add_test(tc, test_predict_bad_input);
+	tcase_add_test(tc, test_extreme_values_error_not_nan);
 	suite_add_tcase(s, tc);
 	return s;
 }

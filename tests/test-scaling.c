@@ -534,6 +534,38 @@ START_TEST(test_cheapest)
 }
 END_TEST
 
+
+/* Finite but extreme inputs: a clear -ERANGE, never inf or NaN. */
+START_TEST(test_huge_values)
+{
+	double v = 42, big = 1e308, tiny = 5e-324;
+	double p[] = { 1, 2 }, t[] = { big, tiny };
+	struct perfkit_scaling_strong_row srows[2];
+	struct perfkit_scaling_weak_row wrows[2];
+	struct perfkit_scaling_cost c[2];
+	struct perfkit_amdahl_fit fit;
+	double smp[] = { big, big }, e[] = { 1, 2 }, s2[] = { tiny, tiny };
+	size_t n;
+
+	ck_assert_int_eq(perfkit_karp_flatt(tiny, 4, &v), -ERANGE);
+	ck_assert(v == 42);
+	ck_assert_int_eq(perfkit_scaling_strong(p, t, 2, srows, &n), -ERANGE);
+	ck_assert_int_eq(perfkit_scaling_weak(p, smp, t, 2, wrows, &n), -ERANGE);
+	ck_assert_int_eq(perfkit_scaling_epoch_mean(e, smp, 2, 0, &v, NULL), -ERANGE);
+	ck_assert_int_eq(perfkit_scaling_samples(big, big, 1, 1, &v), -ERANGE);
+	ck_assert_int_eq(perfkit_scaling_samples(1, 1, 0, big, &v), -ERANGE);
+	ck_assert_int_eq(perfkit_scaling_cost(smp, smp, NULL, 2, 1, c), -ERANGE);
+	ck_assert_int_eq(perfkit_amdahl_fit(e, s2, 2, &fit), -EDOM); /* p = 1 skipped */
+	double p3[] = { 2, 3, 4 }, s3[] = { tiny, tiny, tiny };
+	ck_assert_int_eq(perfkit_amdahl_fit(p3, s3, 3, &fit), -ERANGE);
+	/* huge but representable values work */
+	double pb[] = { 1e300, 2e300 }, tb[] = { 4, 2 };
+	ck_assert_int_eq(perfkit_scaling_strong(pb, tb, 2, srows, &n), 0);
+	ck_assert_close(srows[1].efficiency, 1, 1e-15);
+	ck_assert(v == 42);
+}
+END_TEST
+
 static Suite *scaling_suite(void)
 {
 	Suite *s = suite_create("scaling");
@@ -571,6 +603,7 @@ static Suite *scaling_suite(void)
 	tcase_add_test(cost, test_optimal);
 	tcase_add_test(cost, test_cost);
 	tcase_add_test(cost, test_cheapest);
+	tcase_add_test(cost, test_huge_values);
 	suite_add_tcase(s, cost);
 	return s;
 }

@@ -83,6 +83,7 @@ int perfkit_amdahl_limit(double f, double *limit);
  * @return 0 on success
  * @retval -EINVAL @p e is NULL, or a value is NaN, infinite or ≤ 0
  * @retval -EDOM @p p is 1: one worker says nothing about the serial part
+ * @retval -ERANGE the result overflows double (S extremely small)
  */
 int perfkit_karp_flatt(double speedup, double p, double *e);
 
@@ -113,6 +114,7 @@ struct perfkit_amdahl_fit {
  * @return 0 on success
  * @retval -EINVAL a pointer is NULL or a value is NaN, infinite or ≤ 0
  * @retval -EDOM fewer than two points with p ≠ 1
+ * @retval -ERANGE values so extreme that the sums overflow double
  *
  * Amdahl's law is linear in f once written for 1/S:
  * 1/S − 1/p = f (1 − 1/p). The fit is the least-squares line through the
@@ -179,6 +181,7 @@ struct perfkit_scaling_strong_row {
  * @return 0 on success
  * @retval -EINVAL a pointer is NULL, @p n is 0, or a value is NaN, infinite
  *         or ≤ 0 (the message names the index)
+ * @retval -ERANGE a ratio of extreme inputs overflows double
  *
  * The Karp–Flatt entry of the first row is NaN by definition (q = 1); it is
  * the only NaN the table holds.
@@ -219,6 +222,7 @@ struct perfkit_scaling_weak_row {
  * @return 0 on success
  * @retval -EINVAL a pointer is NULL, @p n is 0, a value is NaN, infinite or
  *         ≤ 0, or repeats at one rank count disagree on samples
+ * @retval -ERANGE a ratio of extreme inputs overflows double
  *
  * Throughput is samples / mean time, as seed 001 computes it. When one rank
  * was measured the ideal is ranks × throughput at one rank; otherwise it is
@@ -241,6 +245,7 @@ int perfkit_scaling_weak(const double *ranks, const double *samples,
  * @retval -EINVAL a required pointer is NULL, or a value is NaN, infinite
  *         or out of range (the message names the index)
  * @retval -EDOM no epoch is left after dropping the warm-up
+ * @retval -ERANGE the sum of the times overflows double
  */
 int perfkit_scaling_epoch_mean(const double *epoch, const double *time,
 			       size_t n, double warmup, double *mean,
@@ -258,6 +263,7 @@ int perfkit_scaling_epoch_mean(const double *epoch, const double *time,
  * @return 0 on success
  * @retval -EINVAL @p samples is NULL, a count is negative, NaN or
  *         infinite, their sum is 0, or @p ranks is not positive
+ * @retval -ERANGE the sample count overflows double
  */
 int perfkit_scaling_samples(double n_train, double n_valid, int shard,
 			    double ranks, double *samples);
@@ -323,7 +329,7 @@ struct perfkit_usl_fit {
  * @retval -EINVAL a pointer is NULL or a value is NaN, infinite or ≤ 0
  * @retval -EDOM fewer than 4 points, fewer than 3 distinct N, or JᵀJ is
  *         singular at the solution (the data cannot pin down α, β and γ)
- * @retval -ERANGE the fit did not converge
+ * @retval -ERANGE the fit did not converge, or overflowed double
  *
  * Bounded nonlinear least squares on the absolute residuals X − X(N):
  * Levenberg–Marquardt with Marquardt's diagonal scaling, each step projected
@@ -419,6 +425,7 @@ struct perfkit_scaling_cost {
  * @return 0 on success
  * @retval -EINVAL a required pointer is NULL, @p n is 0, or a value is out
  *         of range (the message names the index)
+ * @retval -ERANGE a cost overflows double
  */
 int perfkit_scaling_cost(const double *workers, const double *time_s,
 			 const double *work, size_t n, double price,
@@ -441,6 +448,7 @@ int perfkit_scaling_cost(const double *workers, const double *time_s,
  * @retval -EINVAL a required pointer is NULL, @p n is 0, or a value is out
  *         of range
  * @retval -EDOM no run meets the targets
+ * @retval -ERANGE a cost overflows double
  */
 int perfkit_scaling_cheapest(const double *workers, const double *time_s,
 			     const double *work, const double *efficiency,
