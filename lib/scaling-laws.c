@@ -81,6 +81,15 @@ PERFKIT_EXPORT int perfkit_karp_flatt(double speedup, double p, double *e)
 	return 0;
 }
 
+PERFKIT_EXPORT int perfkit_amdahl_serial_fraction(double speedup, double p,
+						  double *f)
+{
+	if (!f)
+		return pk_error(-EINVAL,
+				"perfkit_amdahl_serial_fraction: f is NULL");
+	return perfkit_karp_flatt(speedup, p, f);
+}
+
 PERFKIT_EXPORT int perfkit_gustafson_speedup(double f, double p,
 					     double *speedup)
 {

@@ -134,6 +134,12 @@ START_TEST(test_karp_flatt_recovers_f)
 
 	ck_assert_int_eq(perfkit_karp_flatt(1.6, 4, &e), 0);
 	ck_assert_close(e, 0.5, 1e-15); /* (1/1.6 − 1/4) / (3/4) */
+	e = 0;
+	ck_assert_int_eq(perfkit_amdahl_serial_fraction(1.6, 4, &e), 0);
+	ck_assert_close(e, 0.5, 1e-15);
+	ck_assert_int_eq(perfkit_amdahl_serial_fraction(1.6, 4, NULL), -EINVAL);
+	ck_assert_int_eq(perfkit_amdahl_serial_fraction(1.6, 1, &e), -EDOM);
+	ck_assert_int_eq(perfkit_amdahl_serial_fraction(NAN, 4, &e), -EINVAL);
 	for (size_t i = 0; i < N_OF(fs); i++)
 		for (size_t j = 0; j < N_OF(ps); j++) {
 			double s;

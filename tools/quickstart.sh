@@ -14,7 +14,8 @@ build=${BUILD_DIR:-build}
 # benchmarks compare against.
 packages="build-essential g++ meson ninja-build pkg-config python3 \
 libhwloc-dev hwloc libblis-dev libjansson-dev check doxygen valgrind \
-libbenchmark-dev clang libclang-rt-14-dev libudev-dev"
+libbenchmark-dev clang libclang-rt-14-dev libudev-dev \
+gnuplot-nox"
 
 missing_packages() {
 	for p in $packages; do

@@ -87,6 +87,23 @@ int perfkit_amdahl_limit(double f, double *limit);
  */
 int perfkit_karp_flatt(double speedup, double p, double *e);
 
+/**
+ * @brief Amdahl's serial fraction from one (S, p) pair:
+ *        f = (1/S − 1/p) / (1 − 1/p).
+ * @param speedup measured speedup S against one worker, finite and > 0
+ * @param p number of workers, finite, > 0 and ≠ 1
+ * @param[out] f the serial fraction, reported as computed (outside [0, 1]
+ *        for superlinear speedup or a slowdown)
+ * @return 0 on success
+ * @retval -EINVAL @p f is NULL, or a value is NaN, infinite or ≤ 0
+ * @retval -EDOM @p p is 1
+ * @retval -ERANGE the result overflows double
+ *
+ * The same number as perfkit_karp_flatt(), under Amdahl's name; for many
+ * points use perfkit_amdahl_fit().
+ */
+int perfkit_amdahl_serial_fraction(double speedup, double p, double *f);
+
 /** @brief A least-squares fit of Amdahl's serial fraction. */
 struct perfkit_amdahl_fit {
 	/** The serial fraction f (may leave [0, 1] for odd data). */
