@@ -11,5 +11,7 @@
 #include <perfkit/version.h>
 #include <perfkit/error.h>
 #include <perfkit/timer.h>
+#include <perfkit/stopwatch.h>
+#include <perfkit/region.h>
 
 #endif /* PERFKIT_PERFKIT_H */
