@@ -24,7 +24,9 @@
 
 #include "perfkit/perfkit.h"
 
-enum { ROUNDS = 15, READS = 200000 };
+/* Short batches, many rounds: on a shared machine a batch that is
+ * preempted is an outlier, and the median and minimum ignore it. */
+enum { ROUNDS = 101, READS = 20000 };
 
 static volatile uint64_t sink;
 
@@ -72,10 +74,22 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median(double *v, int n)
+static double median(const double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
+	double s[ROUNDS];
+
+	memcpy(s, v, (size_t)n * sizeof(*s));
+	qsort(s, (size_t)n, sizeof(*s), cmp_double);
+	return s[n / 2];
+}
+
+static double minimum(const double *v, int n)
+{
+	double m = v[0];
+
+	for (int i = 1; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
 }
 
 static reader shared_now_ns(int argc, char **argv, char *path, size_t len)
@@ -99,39 +113,59 @@ static reader shared_now_ns(int argc, char **argv, char *path, size_t len)
 	return (reader)(uintptr_t)dlsym(h, "perfkit_now_ns");
 }
 
+/* One batch of method `which`: 0 raw, 1 static, 2 shared, 3 ticks. */
+static double measure(int which, reader shared)
+{
+	switch (which) {
+	case 0:
+		return per_read_raw();
+	case 1:
+		return per_read(perfkit_now_ns);
+	case 2:
+		return shared ? per_read(shared) : 0.0;
+	default:
+		return per_read(perfkit_ticks);
+	}
+}
+
+static void row(const char *what, const double *v, const double *ratio,
+		const double *ref, const char *goal)
+{
+	printf("%-40s %8.2f %8.2f", what, median(v, ROUNDS), minimum(v, ROUNDS));
+	if (ratio)
+		printf(" %8.3f %8.3f  %s", median(ratio, ROUNDS),
+		       median(v, ROUNDS) / median(ref, ROUNDS), goal);
+	printf("\n");
+}
+
 int main(int argc, char **argv)
 {
-	double raw[ROUNDS], lib[ROUNDS], shr[ROUNDS], tick[ROUNDS], mono[ROUNDS];
-	double r_lib[ROUNDS], r_shr[ROUNDS], r_tick[ROUNDS];
+	double t[4][ROUNDS], r_lib[ROUNDS], r_shr[ROUNDS], r_tick[ROUNDS];
 	char path[PATH_MAX + 32];
 	reader shared = shared_now_ns(argc, argv, path, sizeof(path));
 
-	printf("bench-clock: %d rounds of %d reads, alternating; medians\n",
-	       ROUNDS, READS);
+	printf("bench-clock: %d rounds of %d reads; the order of the methods "
+	       "rotates every round\n", ROUNDS, READS);
 	if (!shared)
 		printf("  (shared library not loaded from %s: %s)\n", path, dlerror());
 	for (int r = 0; r < ROUNDS; r++) {
-		raw[r] = per_read_raw();
-		lib[r] = per_read(perfkit_now_ns);
-		shr[r] = shared ? per_read(shared) : 0.0;
-		mono[r] = per_read(perfkit_now_ns);
-		tick[r] = per_read(perfkit_ticks);
-		r_lib[r] = lib[r] / raw[r];
-		r_shr[r] = shr[r] / raw[r];
-		r_tick[r] = tick[r] / mono[r];
+		for (int k = 0; k < 4; k++)
+			t[(r + k) % 4][r] = measure((r + k) % 4, shared);
+		r_lib[r] = t[1][r] / t[0][r];
+		r_shr[r] = t[2][r] / t[0][r];
+		r_tick[r] = t[3][r] / t[1][r];
 	}
-	printf("\nclock_gettime(CLOCK_MONOTONIC) raw loop    %7.2f ns/read\n",
-	       median(raw, ROUNDS));
-	printf("perfkit_now_ns() static (direct call)      %7.2f ns/read  "
-	       "ratio %.3f  (goal <= 1.05)\n", median(lib, ROUNDS),
-	       median(r_lib, ROUNDS));
+	printf("\n%-40s %8s %8s %8s %8s\n", "ns per read", "median", "min",
+	       "ratio", "ratio");
+	printf("%-40s %8s %8s %8s %8s\n", "", "", "", "(rounds)", "(medians)");
+	row("clock_gettime(CLOCK_MONOTONIC) raw loop", t[0], NULL, NULL, "");
+	row("perfkit_now_ns() static (direct call)", t[1], r_lib, t[0],
+	    "vs raw, goal <= 1.05");
 	if (shared)
-		printf("perfkit_now_ns() shared (dlsym pointer)    %7.2f ns/read  "
-		       "ratio %.3f  (goal <= 1.05)\n", median(shr, ROUNDS),
-		       median(r_shr, ROUNDS));
-	printf("perfkit_ticks()                            %7.2f ns/read  "
-	       "ratio %.3f vs perfkit_now_ns() (goal < 1)\n",
-	       median(tick, ROUNDS), median(r_tick, ROUNDS));
+		row("perfkit_now_ns() shared (via dlsym)", t[2], r_shr, t[0],
+		    "vs raw, goal <= 1.05");
+	row("perfkit_ticks()", t[3], r_tick, t[1], "vs perfkit_now_ns(), goal < 1");
+	printf("ratio (rounds): median over rounds of the ratio within a round\n");
 
 	printf("\nperfkit_clock_measure():\n");
 	printf("  %-12s %14s %14s %12s %10s\n", "clock", "reported_res_ns",
