@@ -176,7 +176,12 @@ struct perfkit_region_entry {
 	uint32_t threads;
 };
 
-/** @brief Merged profile figures; opaque, from perfkit_region_snapshot_new(). */
+/**
+ * @brief Merged profile figures; opaque, from perfkit_region_snapshot_new().
+ *
+ * A snapshot does not change once taken: its accessors may be called from
+ * several threads at once. Destroy it once, from one thread.
+ */
 struct perfkit_region_snapshot;
 
 /**
