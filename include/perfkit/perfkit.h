@@ -12,5 +12,7 @@
 #include <perfkit/error.h>
 #include <perfkit/timer.h>
 #include <perfkit/scaling.h>
+#include <perfkit/stopwatch.h>
+#include <perfkit/region.h>
 
 #endif /* PERFKIT_PERFKIT_H */

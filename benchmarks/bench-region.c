@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cost of a perfkit_region_begin()/perfkit_region_end() pair, flat and
+ * nested three deep, against the goal of 100 ns, beside the cost of the
+ * clock reads each pair makes (two) measured in the same run.
+ *
+ *   build/benchmarks/bench-region               (the default region clock)
+ *   build/benchmarks/bench-region --monotonic   (PERFKIT_REGION_CLOCK=monotonic)
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "perfkit/perfkit.h"
+
+/* Short batches, many rounds: on a shared machine a batch that is
+ * preempted is an outlier, and the median and minimum ignore it. */
+enum { ROUNDS = 101, PAIRS = 10000 };
+#define GOAL_NS 100.0
+
+static uint64_t raw_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static double flat(void)
+{
+	uint64_t t0 = raw_now();
+
+	for (int i = 0; i < PAIRS; i++) {
+		perfkit_region_begin("flat");
+		perfkit_region_end("flat");
+	}
+	return (double)(raw_now() - t0) / PAIRS;
+}
+
+/* Three pairs per iteration, nested: a { b { c } }. */
+static double nested(void)
+{
+	uint64_t t0 = raw_now();
+
+	for (int i = 0; i < PAIRS / 3; i++) {
+		perfkit_region_begin("a");
+		perfkit_region_begin("b");
+		perfkit_region_begin("c");
+		perfkit_region_end("c");
+		perfkit_region_end("b");
+		perfkit_region_end("a");
+	}
+	return (double)(raw_now() - t0) / (PAIRS / 3 * 3);
+}
+
+static volatile uint64_t sink;
+
+static double clock_read(uint64_t (*read)(void))
+{
+	uint64_t t0 = raw_now(), acc = 0;
+
+	for (int i = 0; i < PAIRS; i++)
+		acc += read();
+	sink = acc;
+	return (double)(raw_now() - t0) / PAIRS;
+}
+
+static void *flat_thread(void *arg)
+{
+	double *v = arg;
+
+	for (int r = 0; r < ROUNDS; r++)
+		v[r] = flat();
+	return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n)
+{
+	double s[ROUNDS];
+
+	memcpy(s, v, (size_t)n * sizeof(*s));
+	qsort(s, (size_t)n, sizeof(*s), cmp_double);
+	return s[n / 2];
+}
+
+static double minimum(const double *v, int n)
+{
+	double m = v[0];
+
+	for (int i = 1; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
+}
+
+int main(int argc, char **argv)
+{
+	double f[ROUNDS], n[ROUNDS], c[ROUNDS], t2[2][ROUNDS], overhead = 0;
+	enum perfkit_clock clk;
+	uint64_t (*read)(void);
+	pthread_t th[2];
+
+	if (argc > 1 && strcmp(argv[1], "--monotonic") == 0)
+		setenv("PERFKIT_REGION_CLOCK", "monotonic", 1);
+	clk = perfkit_region_clock();
+	read = clk == PERFKIT_CLOCK_TICKS ? perfkit_ticks : perfkit_now_ns;
+
+	flat();		/* first use of each name allocates: keep it out */
+	nested();
+	for (int r = 0; r < ROUNDS; r++) {
+		f[r] = flat();
+		n[r] = nested();
+		c[r] = clock_read(read);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, flat_thread, t2[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	perfkit_region_overhead(&overhead);
+
+	printf("bench-region: %d rounds of %d pairs, alternating\n", ROUNDS, PAIRS);
+	printf("region clock: %s\n\n", perfkit_clock_name(clk));
+	printf("%-34s %9s %9s %14s\n", "ns", "median", "min", "median/goal");
+	printf("%-34s %9.2f %9.2f\n", "one clock read (a pair makes two)",
+	       median(c, ROUNDS), minimum(c, ROUNDS));
+	printf("%-34s %9.2f %9.2f %14.2f  (goal <= %.0f ns)\n", "flat pair",
+	       median(f, ROUNDS), minimum(f, ROUNDS), median(f, ROUNDS) / GOAL_NS, GOAL_NS);
+	printf("%-34s %9.2f %9.2f %14.2f  (goal <= %.0f ns)\n",
+	       "nested pair (3 deep)", median(n, ROUNDS), minimum(n, ROUNDS),
+	       median(n, ROUNDS) / GOAL_NS, GOAL_NS);
+	for (int i = 0; i < 2; i++)
+		printf("flat pair, thread %d of 2 at once   %9.2f %9.2f\n", i + 1,
+		       median(t2[i], ROUNDS), minimum(t2[i], ROUNDS));
+	printf("%-34s %9.2f\n", "perfkit_region_overhead()", overhead);
+	return 0;
+}

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file perfkit/region.h
+ * @brief Named profiling regions: calls, inclusive and exclusive time.
+ */
+#ifndef PERFKIT_REGION_H
+#define PERFKIT_REGION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <perfkit/timer.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @defgroup region Profiling regions
+ * @brief cProfile's tottime/cumtime for C: mark regions by name, get a table.
+ *
+ * @code
+ * for (int i = 0; i < n; i++) {
+ *	perfkit_region_begin("step");
+ *	perfkit_region_begin("generate");
+ *	generate(i);
+ *	perfkit_region_end("generate");
+ *	perfkit_region_begin("write");
+ *	write_file(i);
+ *	perfkit_region_end("write");
+ *	perfkit_region_end("step");
+ * }
+ * perfkit_region_report(stderr);   // sorted by exclusive time
+ * @endcode
+ *
+ * For each name the profile counts calls, inclusive time (from begin to end,
+ * cProfile's cumtime) and exclusive time (inclusive minus the time spent in
+ * regions opened inside it, cProfile's tottime). Regions nest: the end name
+ * must match the innermost open region. Entries are kept per name, not per
+ * call path; a name open inside itself (recursion) adds its inclusive time
+ * only for the outermost occurrence, so exclusive <= inclusive always holds
+ * and the exclusive times of all names add up to the time spent in
+ * top-level regions.
+ *
+ * Threads: each thread records into its own profile without locks; a
+ * snapshot (perfkit_region_snapshot_new()) merges, under a lock, the
+ * profiles of all live threads and of every thread that has exited since
+ * the last perfkit_region_reset() (a thread's profile is folded into a
+ * process-wide table when it exits). Regions still open are not counted
+ * until they end; regions left open when a thread exits are discarded.
+ * See the guide page @ref profiling for the overhead and how it was
+ * measured.
+ * @{
+ */
+
+/** @brief Deepest nesting recorded per thread; deeper begins give -ERANGE. */
+#define PERFKIT_REGION_MAX_DEPTH 128
+/** @brief Longest region name, in bytes, without the terminating NUL. */
+#define PERFKIT_REGION_NAME_MAX 255
+/** @brief Most distinct names one thread can record; more give -ERANGE. */
+#define PERFKIT_REGION_MAX_NAMES 65536
+
+/**
+ * @brief Open a region in the calling thread.
+ * @param name the region's name: 1 to PERFKIT_REGION_NAME_MAX bytes, no
+ *        control characters. Only read during the call: the library keeps
+ *        its own copy, and remembers the pointer to make the next call with
+ *        the same pointer cheap (the text is still compared, so a buffer
+ *        whose content changes is handled correctly).
+ * @return 0 on success
+ * @retval -EINVAL @p name is NULL, empty, too long or has a control
+ *         character; nothing is opened, so do not end it either
+ * @retval -ERANGE the region is nested deeper than PERFKIT_REGION_MAX_DEPTH,
+ *         inside such a region, or the thread already has
+ *         PERFKIT_REGION_MAX_NAMES names: it is not recorded, but its end is
+ *         still expected (and returns -ERANGE), so that nesting stays in step
+ * @retval -ENOMEM out of memory (first use of a name or of a thread): like
+ *         -ERANGE, the region is not recorded but its end is expected,
+ *         except when the thread's profile itself could not be allocated
+ *
+ * Thread-safe; lock-free. The first call in a thread allocates its profile
+ * and the first call with a name allocates its entry; later calls do not
+ * allocate.
+ */
+int perfkit_region_begin(const char *name);
+
+/**
+ * @brief Close the innermost open region of the calling thread.
+ * @param name must equal (by content) the name passed to the matching
+ *        perfkit_region_begin()
+ * @return 0 on success
+ * @retval -EINVAL @p name is NULL or not a valid name, no region is open,
+ *         or @p name is not the innermost open region; nothing is changed
+ * @retval -ERANGE this ends a region whose begin was refused with -ERANGE
+ *         or -ENOMEM: the nesting level is closed, nothing is recorded
+ *
+ * Thread-safe; lock-free.
+ */
+int perfkit_region_end(const char *name);
+
+/**
+ * @brief Number of regions open in the calling thread.
+ * @return the open regions, counting those that were refused but still
+ *         expect their end (0 when none).
+ *
+ * Thread-safe.
+ */
+int perfkit_region_depth(void);
+
+/**
+ * @brief Clear the counts of all threads.
+ *
+ * Threads keep their names and open regions; a region open during the reset
+ * is counted in full when it ends. Profiles of exited threads are dropped.
+ * Thread-safe (takes the profiles' lock; threads recording regions are not
+ * stopped).
+ */
+void perfkit_region_reset(void);
+
+/**
+ * @brief The clock regions are timed with.
+ * @return PERFKIT_CLOCK_TICKS where the tick counter is invariant (x86-64
+ *         with the invariant-TSC flag, aarch64), else
+ *         PERFKIT_CLOCK_MONOTONIC. Times are always reported in ns.
+ *
+ * The choice is made once per process. Setting the environment variable
+ * `PERFKIT_REGION_CLOCK=monotonic` before the first region call forces the
+ * monotonic clock (for machines whose tick counter is not trustworthy
+ * despite the flag, such as VMs migrated between hosts).
+ *
+ * Thread-safe.
+ */
+enum perfkit_clock perfkit_region_clock(void);
+
+/**
+ * @brief Measure the cost of one begin/end pair in the calling thread.
+ * @param[out] pair_ns median cost of a perfkit_region_begin() +
+ *             perfkit_region_end() pair on a name already in use, ns
+ * @return 0 on success
+ * @retval -EINVAL @p pair_ns is NULL
+ * @retval -ENOMEM out of memory
+ *
+ * Runs 31 batches of 1000 pairs on a private profile that no snapshot
+ * sees, taking about 2 ms; the time does count in regions open in the
+ * calling thread. Thread-safe.
+ */
+int perfkit_region_overhead(double *pair_ns);
+
+/** @brief Which profiles a snapshot merges. */
+enum perfkit_region_scope {
+	/** Every live thread, and every thread exited since the last reset. */
+	PERFKIT_REGION_ALL_THREADS = 0,
+	/** Only the calling thread. */
+	PERFKIT_REGION_CALLING_THREAD = 1,
+};
+
+/**
+ * @brief One name's figures in a snapshot.
+ *
+ * Owned by the snapshot. Later versions may add fields at the end: read
+ * entries through perfkit_region_snapshot_entry(), never by indexing an
+ * array of them.
+ */
+struct perfkit_region_entry {
+	/** The region's name. */
+	const char *name;
+	/** Completed begin/end pairs. */
+	uint64_t calls;
+	/** Time from begin to end, summed over calls (outermost only when the
+	 *  name nests inside itself), ns. */
+	uint64_t inclusive_ns;
+	/** Inclusive time minus the time in regions nested inside, ns. */
+	uint64_t exclusive_ns;
+	/** Number of threads whose profiles have this name. */
+	uint32_t threads;
+};
+
+/**
+ * @brief Merged profile figures; opaque, from perfkit_region_snapshot_new().
+ *
+ * A snapshot does not change once taken: its accessors may be called from
+ * several threads at once. Destroy it once, from one thread.
+ */
+struct perfkit_region_snapshot;
+
+/**
+ * @brief Take a snapshot of the profiles, merged by name.
+ * @param scope which threads' profiles to merge
+ * @param[out] out the snapshot; set to NULL on failure
+ * @return 0 on success
+ * @retval -EINVAL @p out is NULL or @p scope is not a perfkit_region_scope
+ * @retval -ENOMEM out of memory
+ *
+ * Entries are sorted by exclusive time, largest first (ties by name).
+ * Names with no completed call since the last reset are left out.
+ * Thread-safe: other threads may keep recording while the snapshot is
+ * taken; each of their counts is read atomically, but the fields of one
+ * entry may come from moments a few instructions apart.
+ */
+int perfkit_region_snapshot_new(enum perfkit_region_scope scope,
+				struct perfkit_region_snapshot **out);
+
+/**
+ * @brief Free a snapshot and its entries.
+ * @param snap the snapshot; NULL is allowed and does nothing
+ */
+void perfkit_region_snapshot_destroy(struct perfkit_region_snapshot *snap);
+
+/**
+ * @brief Number of entries (names) in a snapshot.
+ * @param snap the snapshot
+ * @param[out] count the number of entries
+ * @return 0 on success
+ * @retval -EINVAL @p snap or @p count is NULL
+ */
+int perfkit_region_snapshot_count(const struct perfkit_region_snapshot *snap,
+				  size_t *count);
+
+/**
+ * @brief One entry of a snapshot.
+ * @param snap the snapshot
+ * @param index 0 for the entry with the most exclusive time
+ * @param[out] entry points to the entry, valid until the snapshot is
+ *             destroyed
+ * @return 0 on success
+ * @retval -EINVAL @p snap or @p entry is NULL, or @p index is not below the
+ *         entry count
+ */
+int perfkit_region_snapshot_entry(const struct perfkit_region_snapshot *snap,
+				  size_t index,
+				  const struct perfkit_region_entry **entry);
+
+/**
+ * @brief Total time in regions: the sum of the entries' exclusive times.
+ * @param snap the snapshot
+ * @param[out] total_ns the sum, ns; the base of the report's percentages
+ * @return 0 on success
+ * @retval -EINVAL @p snap or @p total_ns is NULL
+ */
+int perfkit_region_snapshot_total(const struct perfkit_region_snapshot *snap,
+				  uint64_t *total_ns);
+
+/**
+ * @brief Number of thread profiles that contributed to a snapshot.
+ * @param snap the snapshot
+ * @param[out] threads threads with at least one completed call
+ * @return 0 on success
+ * @retval -EINVAL @p snap or @p threads is NULL
+ */
+int perfkit_region_snapshot_threads(const struct perfkit_region_snapshot *snap,
+				    size_t *threads);
+
+/**
+ * @brief Number of regions refused (-ERANGE, -ENOMEM) since the last reset.
+ * @param snap the snapshot
+ * @param[out] dropped begin calls that were not recorded
+ * @return 0 on success
+ * @retval -EINVAL @p snap or @p dropped is NULL
+ */
+int perfkit_region_snapshot_dropped(const struct perfkit_region_snapshot *snap,
+				    uint64_t *dropped);
+
+/**
+ * @brief Write a snapshot as a table sorted by exclusive time.
+ * @param snap the snapshot
+ * @param f an open stream
+ * @return 0 on success
+ * @retval -EINVAL @p snap or @p f is NULL
+ * @retval -EIO writing failed
+ *
+ * Lines starting with '#' are comments: a summary, then the column names.
+ * Each other line is one entry: calls, exclusive ms, % of the total,
+ * inclusive ms, exclusive and inclusive µs per call, and the name (last, so
+ * it may hold spaces):
+ * @verbatim
+# perfkit regions (all threads): 2 names, 1 thread, 200 calls, total 3.250000 ms, clock ticks, dropped 0
+#    calls      excl_ms  excl_%      incl_ms  excl/call_us  incl/call_us  name
+       100     2.500000   76.92     3.250000        25.000        32.500  step
+       100     0.750000   23.08     0.750000         7.500         7.500  write
+@endverbatim
+ */
+int perfkit_region_snapshot_print(const struct perfkit_region_snapshot *snap,
+				  FILE *f);
+
+/**
+ * @brief Snapshot all threads and print the table in one call.
+ * @param f an open stream
+ * @return 0 on success
+ * @retval -EINVAL @p f is NULL
+ * @retval -ENOMEM out of memory
+ * @retval -EIO writing failed
+ *
+ * Thread-safe.
+ */
+int perfkit_region_report(FILE *f);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PERFKIT_REGION_H */
