@@ -30,6 +30,7 @@ static void print_topology(const struct perfkit_machine *m)
 static void print_caches(const struct perfkit_machine *m)
 {
 	static const char *const kinds[] = { "d", "i" };
+	int any = 0;
 
 	printf("Caches    ");
 	for (unsigned level = 1; level <= 5; level++)
@@ -40,11 +41,12 @@ static void print_caches(const struct perfkit_machine *m)
 			if (perfkit_machine_cache(m, level, (enum perfkit_cache_kind)k,
 						  &size, &line, &count) != 0)
 				continue;
+			any = 1;
 			printf(" L%u%s %llu KiB x%u (line %u B)", level,
 			       level == 1 ? kinds[k] : (k ? "i" : ""),
 			       (unsigned long long)(size / 1024), count, line);
 		}
-	printf("\n");
+	printf("%s\n", any ? "" : " unknown (hwloc found none)");
 }
 
 static void print_simd_and_clock(const struct perfkit_machine *m)

@@ -208,7 +208,7 @@ int pk_measure_ghz(unsigned runs, double *median, double *min, double *max)
 
 /* ---- probing ---- */
 
-enum { MEASURE_RUNS = 9 };
+enum { MEASURE_RUNS = 11 };
 
 static unsigned first_allowed_cpu(const struct perfkit_machine *m)
 {

@@ -20,6 +20,7 @@ static const char *const warning_names[] = {
 	[PERFKIT_MACHINE_WARN_THREADS_ENV] = "threads_env",
 	[PERFKIT_MACHINE_WARN_SMT] = "smt",
 	[PERFKIT_MACHINE_WARN_NO_CPUFREQ] = "no_cpufreq",
+	[PERFKIT_MACHINE_WARN_CLOCK_UNSTABLE] = "clock_unstable",
 };
 
 PERFKIT_EXPORT const char *perfkit_machine_warning_name(enum perfkit_machine_warning code)

@@ -301,6 +301,9 @@ enum perfkit_machine_warning {
 	PERFKIT_MACHINE_WARN_SMT = 6,
 	/** No cpufreq in sysfs: governor and turbo state are unknown. */
 	PERFKIT_MACHINE_WARN_NO_CPUFREQ = 7,
+	/** The clock measurements spread by more than 10% around their
+	 *  median: the core is shared or changing frequency. */
+	PERFKIT_MACHINE_WARN_CLOCK_UNSTABLE = 8,
 };
 
 /**
