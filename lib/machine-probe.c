@@ -205,7 +205,7 @@ static void cpu_id_from_cpuid(struct perfkit_machine *m)
 		m->model_no = mod;
 		m->have_id = 1;
 	}
-	if (!m->model[0] && __get_cpuid_max(0x80000000, NULL) >= 0x80000004) {
+	if (!m->model[0] && (unsigned)__get_cpuid_max(0x80000000, NULL) >= 0x80000004u) {
 		char brand[49];
 
 		for (unsigned i = 0; i < 3; i++)

@@ -804,16 +804,38 @@ START_TEST(test_bind_disallowed)
 }
 END_TEST
 
+/* Probe once in the runner, before Check forks a process per test, so the
+ * tests share one probe (each takes ~20 ms, longer on a busy machine). */
+static void probe_in_parent(void)
+{
+	const struct perfkit_machine *m;
+
+	perfkit_machine_probe(&m);
+}
+
 static Suite *machine_suite(void)
 {
 	Suite *s = suite_create("machine");
+	TCase *first = tcase_create("first");
 	TCase *probe = tcase_create("probe");
 	TCase *table = tcase_create("table");
 	TCase *files = tcase_create("files");
 	TCase *export = tcase_create("export");
 	TCase *bind = tcase_create("bind");
 
-	tcase_add_test(probe, test_probe_concurrent_first_use);
+	/* These need a first probe of their own, so they come before the
+	 * tcases whose fixture probes in the runner process. */
+	tcase_add_test(first, test_probe_concurrent_first_use);
+	if (!getenv("CK_FORK") || strcmp(getenv("CK_FORK"), "no") != 0) {
+		/* Each changes the process before probing: forked mode only. */
+		tcase_add_test(first, test_warning_threads_env);
+		tcase_add_test(first, test_bind_disallowed);
+	}
+	suite_add_tcase(s, first);
+
+	tcase_add_unchecked_fixture(probe, probe_in_parent, NULL);
+	tcase_add_unchecked_fixture(export, probe_in_parent, NULL);
+	tcase_add_unchecked_fixture(bind, probe_in_parent, NULL);
 	tcase_add_test(probe, test_probe_is_cached);
 	tcase_add_test(probe, test_topology_matches_os);
 	tcase_add_test(probe, test_null_handle_getters);
@@ -847,14 +869,6 @@ static Suite *machine_suite(void)
 	tcase_add_test(bind, test_bind_bad_input);
 	suite_add_tcase(s, bind);
 
-	/* These need a first probe of their own: only in forked mode. */
-	if (!getenv("CK_FORK") || strcmp(getenv("CK_FORK"), "no") != 0) {
-		TCase *fresh = tcase_create("fresh");
-
-		tcase_add_test(fresh, test_warning_threads_env);
-		tcase_add_test(fresh, test_bind_disallowed);
-		suite_add_tcase(s, fresh);
-	}
 	return s;
 }
 
