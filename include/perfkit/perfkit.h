@@ -14,5 +14,6 @@
 #include <perfkit/scaling.h>
 #include <perfkit/stopwatch.h>
 #include <perfkit/region.h>
+#include <perfkit/machine.h>
 
 #endif /* PERFKIT_PERFKIT_H */
