@@ -11,5 +11,6 @@
 #include <perfkit/version.h>
 #include <perfkit/error.h>
 #include <perfkit/timer.h>
+#include <perfkit/kernel.h>
 
 #endif /* PERFKIT_PERFKIT_H */
