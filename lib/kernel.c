@@ -15,6 +15,7 @@ struct perfkit_kernel {
 	struct perfkit_kernel_ops ops; /* name/description point below */
 	char *name;
 	char *description;
+	bool builtin; /* its callbacks leave their own error messages */
 	struct perfkit_kernel *next;
 };
 
@@ -111,7 +112,7 @@ static struct perfkit_kernel *entry_new(const struct perfkit_kernel_ops *ops)
 	return k;
 }
 
-static int register_ops(const struct perfkit_kernel_ops *ops,
+static int register_ops(const struct perfkit_kernel_ops *ops, bool builtin,
 			const struct perfkit_kernel **out)
 {
 	struct perfkit_kernel *k;
@@ -123,6 +124,7 @@ static int register_ops(const struct perfkit_kernel_ops *ops,
 	if (!k)
 		return pk_error(-ENOMEM, "out of memory registering kernel '%s'",
 				ops->name);
+	k->builtin = builtin;
 
 	pthread_mutex_lock(&registry_lock);
 	if (lookup_locked(k->name)) {
@@ -158,7 +160,7 @@ static void register_builtins(void)
 	/* Only out of memory can fail here; a missing built-in then shows
 	 * as -ENOENT from perfkit_kernel_find(). */
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
-		register_ops(builtins[i], NULL);
+		register_ops(builtins[i], true, NULL);
 }
 
 static void ensure_builtins(void)
@@ -170,7 +172,7 @@ PERFKIT_EXPORT int perfkit_kernel_register(const struct perfkit_kernel_ops *ops,
 					   const struct perfkit_kernel **kernel)
 {
 	ensure_builtins();
-	return register_ops(ops, kernel);
+	return register_ops(ops, false, kernel);
 }
 
 PERFKIT_EXPORT int perfkit_kernel_find(const char *name,
@@ -305,16 +307,21 @@ static int read_options(const struct perfkit_kernel_options *in,
 	out->size = sizeof(*out);
 	if (out->threads == 0)
 		out->threads = 1;
+	if (out->threads > PERFKIT_KERNEL_THREADS_MAX)
+		return pk_error(-EINVAL, "kernel options: %u threads per instance "
+				"(at most %d)", out->threads,
+				PERFKIT_KERNEL_THREADS_MAX);
 	return 0;
 }
 
-/* A callback failed: keep its message if it left one, else say which. */
+/* A callback failed. Built-ins said why with pk_error(); a user callback
+ * cannot, so name the kernel, the step and the code for it. */
 static int callback_error(const struct perfkit_kernel *kernel,
 			  const char *what, int rc)
 {
 	if (rc > 0)
 		rc = -EBADMSG;
-	if (perfkit_last_error()[0] == '\0')
+	if (!kernel->builtin)
 		pk_error(rc, "kernel '%s': %s failed: %s", kernel->name, what,
 			 perfkit_strerror(rc));
 	return rc;
@@ -342,7 +349,6 @@ PERFKIT_EXPORT int perfkit_kernel_setup(const struct perfkit_kernel *kernel,
 	if (!inst)
 		return pk_error(-ENOMEM, "out of memory for a kernel instance");
 	inst->kernel = kernel;
-	perfkit_clear_error();
 	rc = kernel->ops.setup(size, &opt, kernel->ops.userdata, &inst->state);
 	if (rc) {
 		free(inst);
@@ -362,7 +368,6 @@ PERFKIT_EXPORT int perfkit_kernel_run(struct perfkit_kernel_instance *instance,
 	if (repetitions == 0)
 		return pk_error(-EINVAL, "kernel '%s': repetitions must be >= 1",
 				instance->kernel->name);
-	perfkit_clear_error();
 	rc = instance->kernel->ops.run(instance->state, repetitions);
 	return rc ? callback_error(instance->kernel, "run", rc) : 0;
 }
@@ -376,7 +381,6 @@ PERFKIT_EXPORT int perfkit_kernel_verify(struct perfkit_kernel_instance *instanc
 	if (!instance->kernel->ops.verify)
 		return pk_error(-ENOTSUP, "kernel '%s' cannot verify its result",
 				instance->kernel->name);
-	perfkit_clear_error();
 	rc = instance->kernel->ops.verify(instance->state);
 	return rc ? callback_error(instance->kernel, "verify", rc) : 0;
 }

@@ -381,8 +381,30 @@ START_TEST(test_setup_bad_input)
 				 -EINVAL);
 	}
 	ck_assert_int_eq(perfkit_kernel_setup(k, 10, &opt, &inst), -EINVAL);
+	opt.size = sizeof(opt);
+	opt.threads = PERFKIT_KERNEL_THREADS_MAX + 1;
+	ck_assert_int_eq(perfkit_kernel_setup(k, 10, &opt, &inst), -EINVAL);
+	opt.threads = UINT32_MAX;
+	ck_assert_int_eq(perfkit_kernel_setup(k, 10, &opt, &inst), -EINVAL);
 	ck_assert_ptr_null(inst);
 	ck_assert_str_ne(perfkit_last_error(), "");
+}
+END_TEST
+
+/* A successful call leaves the thread's last message alone. */
+START_TEST(test_success_keeps_last_error)
+{
+	const struct perfkit_kernel *k = NULL;
+	struct perfkit_kernel_instance *inst = NULL;
+	char before[512];
+
+	ck_assert_int_eq(perfkit_kernel_find("no-such-kernel", &k), -ENOENT);
+	snprintf(before, sizeof(before), "%s", perfkit_last_error());
+	ck_assert_int_eq(perfkit_kernel_setup(find("axpy"), 10, NULL, &inst), 0);
+	ck_assert_int_eq(perfkit_kernel_run(inst, 2), 0);
+	ck_assert_int_eq(perfkit_kernel_verify(inst), 0);
+	perfkit_kernel_teardown(inst);
+	ck_assert_str_eq(perfkit_last_error(), before);
 }
 END_TEST
 
@@ -793,6 +815,7 @@ static Suite *kernel_suite(void)
 	tcase_add_test(api, test_setup_bad_input);
 	tcase_add_test(api, test_setup_too_large);
 	tcase_add_test(api, test_run_verify_bad_input);
+	tcase_add_test(api, test_success_keeps_last_error);
 	tcase_add_test(api, test_failing_callbacks);
 	tcase_add_test(api, test_counts_bad_input);
 	tcase_add_test(api, test_instances_in_threads);

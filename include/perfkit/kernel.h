@@ -64,6 +64,9 @@ struct perfkit_kernel_instance;
 /** @brief Longest kernel name accepted, in bytes, without the NUL. */
 #define PERFKIT_KERNEL_NAME_MAX 63
 
+/** @brief Most threads one instance may be given (a guard against typos). */
+#define PERFKIT_KERNEL_THREADS_MAX 4096
+
 /**
  * @brief Options for perfkit_kernel_setup().
  *
@@ -76,8 +79,9 @@ struct perfkit_kernel_options {
 	size_t size;
 	/**
 	 * Threads one instance may use internally (BLIS threads per worker
-	 * for `dgemm`, `sgemm` and `compute_flops`); 0 means 1. Kernels that
-	 * are single-threaded by nature ignore it.
+	 * for `dgemm`, `sgemm` and `compute_flops`); 0 means 1, at most
+	 * #PERFKIT_KERNEL_THREADS_MAX. Kernels that are single-threaded by
+	 * nature ignore it.
 	 */
 	unsigned threads;
 };
@@ -272,7 +276,8 @@ int perfkit_kernel_intensity(const struct perfkit_kernel *kernel, int64_t size,
  *             perfkit_kernel_teardown()
  * @return 0 on success
  * @retval -EINVAL @p kernel or @p instance is NULL, @p size <= 0, or
- *         @p options has @c size 0
+ *         @p options has a @c size too small or more than
+ *         #PERFKIT_KERNEL_THREADS_MAX threads
  * @retval -ERANGE the data for @p size would not fit in a size_t
  * @retval -ENOMEM the data does not fit in memory (built-ins refuse sizes
  *         larger than the machine's physical memory before allocating)
