@@ -15,5 +15,6 @@
 #include <perfkit/stopwatch.h>
 #include <perfkit/region.h>
 #include <perfkit/machine.h>
+#include <perfkit/kernel.h>
 
 #endif /* PERFKIT_PERFKIT_H */

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file perfkit/kernel.h
+ * @brief Compute kernels: a registry of built-in and user kernels, and
+ *        instances the harness sets up, runs, verifies and tears down.
+ */
+#ifndef PERFKIT_KERNEL_H
+#define PERFKIT_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @defgroup kernel Kernels
+ * @brief Named pieces of work whose floating-point operations and memory
+ *        traffic are counted exactly.
+ *
+ * A kernel is a set of callbacks (struct perfkit_kernel_ops) registered
+ * under a unique name. Built-in kernels are registered before the first
+ * registry call returns: `dgemm`, `sgemm` (BLIS), `peak`, `peak-sp`
+ * (register-resident FMA chains), the STREAM-like `copy`, `scale`, `add`,
+ * `triad`, plus `dot`, `axpy`, and `compute_flops` (the seed's
+ * sum(A·B) benchmark). See @ref kernels "the kernel guide" for what each
+ * computes and counts.
+ *
+ * Run one built-in kernel:
+ * @code
+ * const struct perfkit_kernel *k;
+ * struct perfkit_kernel_instance *inst;
+ * double flops;
+ *
+ * if (perfkit_kernel_find("dgemm", &k) == 0 &&
+ *     perfkit_kernel_setup(k, 512, NULL, &inst) == 0) {
+ *	uint64_t t0 = perfkit_now_ns();
+ *	perfkit_kernel_run(inst, 10);
+ *	uint64_t t1 = perfkit_now_ns();
+ *	perfkit_kernel_flops(k, 512, 10, &flops);
+ *	printf("%.1f GFLOPS\n", flops / (double)(t1 - t0));
+ *	if (perfkit_kernel_verify(inst) != 0)
+ *		printf("wrong result: %s\n", perfkit_last_error());
+ *	perfkit_kernel_teardown(inst);
+ * }
+ * @endcode
+ *
+ * Threads: the registry functions are thread-safe (one mutex; registration
+ * is rare). An instance belongs to the thread that set it up: call
+ * perfkit_kernel_setup() in the worker thread that will run it, so that its
+ * memory is first touched (and placed) there. Different instances may run
+ * concurrently in different threads; one instance must not be used by two
+ * threads at once.
+ * @{
+ */
+
+/** @brief A registered kernel (opaque; lives until the process exits). */
+struct perfkit_kernel;
+
+/** @brief A kernel set up for one size in one worker (opaque). */
+struct perfkit_kernel_instance;
+
+/** @brief Longest kernel name accepted, in bytes, without the NUL. */
+#define PERFKIT_KERNEL_NAME_MAX 63
+
+/** @brief Most threads one instance may be given (a guard against typos). */
+#define PERFKIT_KERNEL_THREADS_MAX 4096
+
+/**
+ * @brief Options for perfkit_kernel_setup().
+ *
+ * Set @c size to @c sizeof(struct perfkit_kernel_options) (or start from
+ * #PERFKIT_KERNEL_OPTIONS_INIT): fields are only ever added at the end, and
+ * the library reads no further than @c size bytes.
+ */
+struct perfkit_kernel_options {
+	/** sizeof(struct perfkit_kernel_options) as the caller knows it. */
+	size_t size;
+	/**
+	 * Threads one instance may use internally (BLIS threads per worker
+	 * for `dgemm`, `sgemm` and `compute_flops`); 0 means 1, at most
+	 * #PERFKIT_KERNEL_THREADS_MAX. Kernels that are single-threaded by
+	 * nature ignore it.
+	 */
+	unsigned threads;
+};
+
+/** @brief Initialiser for struct perfkit_kernel_options with the defaults. */
+#define PERFKIT_KERNEL_OPTIONS_INIT { sizeof(struct perfkit_kernel_options), 1 }
+
+/**
+ * @brief The callbacks and names that make a kernel; filled in by whoever
+ *        registers one.
+ *
+ * Set @c size to @c sizeof(struct perfkit_kernel_ops): fields are only ever
+ * added at the end. The library copies the struct and the two strings at
+ * registration, so the caller's storage may be temporary.
+ *
+ * @c size in the callbacks is the problem size the user passes to
+ * perfkit_kernel_setup(): its meaning is the kernel's own (matrix order for
+ * `dgemm`, elements per array for `triad`, ...). It is always > 0 when a
+ * callback sees it.
+ */
+struct perfkit_kernel_ops {
+	/** sizeof(struct perfkit_kernel_ops) as the caller knows it. */
+	size_t size;
+	/** Unique name: 1 to #PERFKIT_KERNEL_NAME_MAX characters from
+	 *  [A-Za-z0-9_.-]. Required. */
+	const char *name;
+	/** One line saying what the kernel computes; may be NULL. */
+	const char *description;
+	/**
+	 * Allocate and first-touch the data for one instance. Required.
+	 * @param size problem size, > 0
+	 * @param options never NULL; @c threads is already >= 1
+	 * @param userdata the @c userdata field of this struct
+	 * @param[out] state anything the other callbacks need (may be NULL)
+	 * @return 0 or a negative errno (-ENOMEM, -EINVAL, ...)
+	 */
+	int (*setup)(int64_t size, const struct perfkit_kernel_options *options,
+		     void *userdata, void **state);
+	/**
+	 * Do the work @p repetitions times. Required.
+	 * @param state what setup() returned
+	 * @param repetitions >= 1
+	 * @return 0 or a negative errno
+	 */
+	int (*run)(void *state, uint64_t repetitions);
+	/**
+	 * Free what setup() allocated. Required.
+	 * @param state what setup() returned
+	 */
+	void (*teardown)(void *state);
+	/**
+	 * Floating-point operations of one repetition; NULL means none.
+	 * @param size problem size, > 0
+	 * @param userdata the @c userdata field of this struct
+	 * @return the count (an integer-valued double, >= 0)
+	 */
+	double (*flops)(int64_t size, void *userdata);
+	/**
+	 * Bytes moved to or from memory in one repetition, as the kernel
+	 * chooses to count them (documented per kernel); NULL means none.
+	 * @param size problem size, > 0
+	 * @param userdata the @c userdata field of this struct
+	 * @return the count (an integer-valued double, >= 0)
+	 */
+	double (*bytes)(int64_t size, void *userdata);
+	/**
+	 * Check the result of the repetitions run so far; NULL if the kernel
+	 * cannot check itself.
+	 * @param state what setup() returned
+	 * @return 0 if correct, -EBADMSG if wrong
+	 */
+	int (*verify)(void *state);
+	/** Passed to setup(), flops() and bytes(); the library ignores it. */
+	void *userdata;
+};
+
+/**
+ * @brief Register a kernel under its name.
+ * @param ops callbacks and names; copied
+ * @param[out] kernel the registered kernel (may be NULL if not wanted)
+ * @return 0 on success
+ * @retval -EINVAL @p ops is NULL, its @c size is too small, a required
+ *         callback is missing, or the name is empty, too long or contains
+ *         other characters than [A-Za-z0-9_.-]
+ * @retval -EEXIST a kernel with this name is already registered
+ * @retval -ENOMEM out of memory
+ *
+ * Registrations last until the process exits. Thread-safe.
+ */
+int perfkit_kernel_register(const struct perfkit_kernel_ops *ops,
+			    const struct perfkit_kernel **kernel);
+
+/**
+ * @brief Look a kernel up by name.
+ * @param name the kernel's name
+ * @param[out] kernel the kernel
+ * @return 0 on success
+ * @retval -EINVAL @p name or @p kernel is NULL
+ * @retval -ENOENT no kernel has this name
+ *
+ * Thread-safe.
+ */
+int perfkit_kernel_find(const char *name, const struct perfkit_kernel **kernel);
+
+/**
+ * @brief List the registered kernels, built-ins first, then in order of
+ *        registration.
+ * @param[out] kernels array receiving up to @p capacity kernels; may be
+ *             NULL when @p capacity is 0
+ * @param capacity length of @p kernels
+ * @param[out] count the number of registered kernels (may exceed
+ *             @p capacity: call again with a larger array)
+ * @return 0 on success
+ * @retval -EINVAL @p count is NULL, or @p kernels is NULL and
+ *         @p capacity > 0
+ *
+ * Thread-safe.
+ */
+int perfkit_kernel_list(const struct perfkit_kernel **kernels, size_t capacity,
+			size_t *count);
+
+/**
+ * @brief Name of a kernel.
+ * @param kernel a registered kernel
+ * @return its name, or "" if @p kernel is NULL. Valid for the life of the
+ *         process. Thread-safe.
+ */
+const char *perfkit_kernel_name(const struct perfkit_kernel *kernel);
+
+/**
+ * @brief One-line description of a kernel.
+ * @param kernel a registered kernel
+ * @return its description, or "" if it has none or @p kernel is NULL.
+ *         Valid for the life of the process. Thread-safe.
+ */
+const char *perfkit_kernel_description(const struct perfkit_kernel *kernel);
+
+/**
+ * @brief Floating-point operations of @p repetitions repetitions.
+ * @param kernel a registered kernel
+ * @param size problem size, > 0
+ * @param repetitions number of repetitions
+ * @param[out] flops the count
+ * @return 0 on success
+ * @retval -EINVAL @p kernel or @p flops is NULL, or @p size <= 0
+ * @retval -ERANGE the kernel returned a negative or non-finite count
+ *
+ * Thread-safe.
+ */
+int perfkit_kernel_flops(const struct perfkit_kernel *kernel, int64_t size,
+			 uint64_t repetitions, double *flops);
+
+/**
+ * @brief Bytes moved by @p repetitions repetitions, as the kernel counts
+ *        them.
+ * @param kernel a registered kernel
+ * @param size problem size, > 0
+ * @param repetitions number of repetitions
+ * @param[out] bytes the count
+ * @return 0 on success
+ * @retval -EINVAL @p kernel or @p bytes is NULL, or @p size <= 0
+ * @retval -ERANGE the kernel returned a negative or non-finite count
+ *
+ * Thread-safe.
+ */
+int perfkit_kernel_bytes(const struct perfkit_kernel *kernel, int64_t size,
+			 uint64_t repetitions, double *bytes);
+
+/**
+ * @brief Arithmetic intensity: flops per byte of one repetition, the
+ *        x coordinate of a roofline point.
+ * @param kernel a registered kernel
+ * @param size problem size, > 0
+ * @param[out] flops_per_byte the ratio
+ * @return 0 on success
+ * @retval -EINVAL @p kernel or @p flops_per_byte is NULL, or @p size <= 0
+ * @retval -ERANGE the kernel returned a negative or non-finite count
+ * @retval -EDOM the kernel moves no bytes (e.g. `peak`): the intensity is
+ *         unbounded
+ *
+ * Thread-safe.
+ */
+int perfkit_kernel_intensity(const struct perfkit_kernel *kernel, int64_t size,
+			     double *flops_per_byte);
+
+/**
+ * @brief Set up an instance of a kernel: allocate and first-touch its data.
+ * @param kernel a registered kernel
+ * @param size problem size, > 0 (meaning per kernel)
+ * @param options NULL for the defaults, or options whose @c size is set
+ * @param[out] instance the new instance; free it with
+ *             perfkit_kernel_teardown()
+ * @return 0 on success
+ * @retval -EINVAL @p kernel or @p instance is NULL, @p size <= 0, or
+ *         @p options has a @c size too small or more than
+ *         #PERFKIT_KERNEL_THREADS_MAX threads
+ * @retval -ERANGE the data for @p size would not fit in a size_t
+ * @retval -ENOMEM the data does not fit in memory (built-ins refuse sizes
+ *         larger than the machine's physical memory before allocating)
+ *
+ * Call it in the thread that will run the instance. Other codes come from
+ * the kernel's own setup(). Thread-safe for distinct instances.
+ */
+int perfkit_kernel_setup(const struct perfkit_kernel *kernel, int64_t size,
+			 const struct perfkit_kernel_options *options,
+			 struct perfkit_kernel_instance **instance);
+
+/**
+ * @brief Run an instance @p repetitions times.
+ * @param instance from perfkit_kernel_setup()
+ * @param repetitions >= 1
+ * @return 0 on success
+ * @retval -EINVAL @p instance is NULL or @p repetitions is 0
+ *
+ * Other codes come from the kernel's run(). Not thread-safe for the same
+ * instance.
+ */
+int perfkit_kernel_run(struct perfkit_kernel_instance *instance,
+		       uint64_t repetitions);
+
+/**
+ * @brief Check the result of the repetitions run so far.
+ * @param instance from perfkit_kernel_setup()
+ * @return 0 if the result is right
+ * @retval -EINVAL @p instance is NULL
+ * @retval -EBADMSG the result is wrong (perfkit_last_error() says where)
+ * @retval -ENOTSUP the kernel has no verify() callback
+ *
+ * Built-ins verify against values computed independently (closed forms, or
+ * a reference loop on sampled entries), with a relative tolerance derived
+ * from the precision and problem size. Not thread-safe for the same
+ * instance.
+ */
+int perfkit_kernel_verify(struct perfkit_kernel_instance *instance);
+
+/**
+ * @brief Free an instance and its data.
+ * @param instance from perfkit_kernel_setup(), or NULL (nothing happens)
+ */
+void perfkit_kernel_teardown(struct perfkit_kernel_instance *instance);
+
+/**
+ * @brief The kernel an instance was set up from.
+ * @param instance from perfkit_kernel_setup()
+ * @return its kernel, or NULL if @p instance is NULL
+ */
+const struct perfkit_kernel *
+perfkit_kernel_instance_kernel(const struct perfkit_kernel_instance *instance);
+
+/**
+ * @brief The instruction set the `peak` and `peak-sp` kernels use here.
+ * @return a static string: "avx512", "avx2" (AVX2 + FMA), "avx", "sse2",
+ *         "neon" or "portable".
+ *
+ * Chosen once at run time from what the CPU and OS support
+ * (__builtin_cpu_supports on x86). Thread-safe.
+ */
+const char *perfkit_kernel_peak_isa(void);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PERFKIT_KERNEL_H */

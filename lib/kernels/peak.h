@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The register-resident FMA peak kernel: one inner loop per instruction
+ * set, each in its own file compiled with that set's -m flags, chosen at
+ * run time. This header holds only declarations and macros, so that no
+ * code compiled for a wider ISA can leak into a common path.
+ */
+#ifndef PERFKIT_PEAK_H
+#define PERFKIT_PEAK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Each inner loop updates ACC independent vector accumulators,
+ *     a[k] = a[k] * x + y        (one FMA, or a multiply and an add)
+ * @iters times; @acc holds acc x lanes values, 64-byte aligned, read at
+ * entry and written back at exit so the work cannot be optimised away.
+ */
+typedef void (*pk_peak_f64_fn)(double *acc, double x, double y, uint64_t iters);
+typedef void (*pk_peak_f32_fn)(float *acc, float x, float y, uint64_t iters);
+
+struct pk_peak_isa {
+	const char *name;
+	unsigned lanes_f64;   /* doubles per vector */
+	unsigned lanes_f32;   /* floats per vector */
+	unsigned accumulators; /* independent chains per inner iteration */
+	bool fused;           /* FMA, or separate multiply and add */
+	pk_peak_f64_fn f64;
+	pk_peak_f32_fn f32;
+};
+
+/* Every path compiled in, widest first; *count gets their number. */
+const struct pk_peak_isa *pk_peak_isas(size_t *count);
+/* Whether this CPU and OS can run @isa. */
+bool pk_peak_isa_usable(const struct pk_peak_isa *isa);
+/* The widest usable path (chosen once). */
+const struct pk_peak_isa *pk_peak_isa_best(void);
+
+/* The chain's constants: a converges to y / (1 - x) = 1. */
+#define PK_PEAK_X (1.0 - 1.0 / 1024.0)
+#define PK_PEAK_Y (1.0 / 1024.0)
+/* Initial value of accumulator element e. */
+#define PK_PEAK_INIT(e) (2.0 + (double)((e) % 8u))
+
+/*
+ * Check @count values after @steps chain steps against the closed form
+ *     a_n = 1 + x^n (a_0 - 1)
+ * with a tolerance for precision @eps. Returns 0 or -EBADMSG (with
+ * pk_error). @name names the kernel in the message.
+ */
+int pk_peak_check(const char *name, const double *values, size_t count,
+		  uint64_t steps, double eps);
+
+/* Apply a macro to 0 .. 11 and 0 .. 15. */
+#define PK_REP12(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11)
+#define PK_REP16(M) PK_REP12(M) M(12) M(13) M(14) M(15)
+
+/* The paths; each exists only where its file is compiled. */
+void pk_peak_avx512_f64(double *acc, double x, double y, uint64_t iters);
+void pk_peak_avx512_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_avx2_f64(double *acc, double x, double y, uint64_t iters);
+void pk_peak_avx2_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_avx_f64(double *acc, double x, double y, uint64_t iters);
+void pk_peak_avx_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_sse2_f64(double *acc, double x, double y, uint64_t iters);
+void pk_peak_sse2_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_neon_f64(double *acc, double x, double y, uint64_t iters);
+void pk_peak_neon_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_portable_f64(double *acc, double x, double y, uint64_t iters);
+void pk_peak_portable_f32(float *acc, float x, float y, uint64_t iters);
+
+#endif /* PERFKIT_PEAK_H */
