@@ -11,5 +11,7 @@
 #include <perfkit/version.h>
 #include <perfkit/error.h>
 #include <perfkit/timer.h>
+#include <perfkit/stats.h>
+#include <perfkit/runner.h>
 
 #endif /* PERFKIT_PERFKIT_H */
