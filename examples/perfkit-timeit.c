@@ -155,39 +155,125 @@ static void write_binary(void *user, uint64_t iterations)
 	job->bytes = ftell(job->f);
 }
 
-/* ---- measuring and printing ---- */
+/* ---- measuring: alternating rounds, pooled samples ---- */
 
-struct measured {
+/*
+ * The machine's load drifts, so measuring A for two seconds and then B for
+ * two seconds can put the drift into the ratio. Instead the two take turns:
+ * rounds of ROUND_SAMPLES samples each, in the order AB, BA, AB, ..., and
+ * each side's samples are pooled. Every side has its own runner, so the
+ * iteration count calibrated in its first round is kept for the others.
+ */
+#define ROUND_SAMPLES 10
+#define MAX_ROUNDS 100
+
+struct side {
 	const char *name;
+	void (*fn)(void *, uint64_t);
+	void *user;
+	struct perfkit_runner *runner;
+	double *ns;           /* pooled per-call times */
+	size_t n, cap;
+	uint64_t iterations;  /* calls per sample */
+	double overhead_ns;   /* one clock read */
+	double spent_ns;      /* wall time of this side's runs */
 	struct perfkit_stats st;
-	uint64_t iterations;
-	enum perfkit_runner_stop stop;
-	double overhead_ns;
-	double resolution_ns;
-	double elapsed_ns;
 };
 
-static int measure(struct perfkit_runner *r, const char *name,
-		   void (*fn)(void *, uint64_t), void *user, struct measured *m)
+static int side_init(struct side *s, const char *name,
+		     void (*fn)(void *, uint64_t), void *user)
 {
-	struct perfkit_runner_result *res;
-	int rc = perfkit_runner_run(r, fn, user, &res);
-
-	if (rc < 0) {
-		fprintf(stderr, "perfkit-timeit: timing %s failed: %s (%s)\n", name,
-			perfkit_strerror(rc), perfkit_last_error());
-		return rc;
+	*s = (struct side){ .name = name, .fn = fn, .user = user };
+	if (perfkit_runner_new(&s->runner) < 0 ||
+	    perfkit_runner_set_samples(s->runner, ROUND_SAMPLES, ROUND_SAMPLES) < 0) {
+		fprintf(stderr, "perfkit-timeit: %s\n", perfkit_last_error());
+		return -1;
 	}
-	m->name = name;
-	perfkit_runner_result_stats(res, &m->st);
-	m->iterations = perfkit_runner_result_iterations(res);
-	m->stop = perfkit_runner_result_stop_reason(res);
-	m->overhead_ns = perfkit_runner_result_timer_overhead_ns(res);
-	m->resolution_ns = perfkit_runner_result_timer_resolution_ns(res);
-	m->elapsed_ns = perfkit_runner_result_elapsed_ns(res);
-	perfkit_runner_result_destroy(res);
 	return 0;
 }
+
+static void side_fini(struct side *s)
+{
+	perfkit_runner_destroy(s->runner);
+	free(s->ns);
+}
+
+static int side_append(struct side *s, const double *ns, size_t n)
+{
+	if (s->n + n > s->cap) {
+		size_t cap = (s->n + n) * 2;
+		double *p = realloc(s->ns, cap * sizeof(*p));
+
+		if (!p) {
+			fprintf(stderr, "perfkit-timeit: out of memory\n");
+			return -1;
+		}
+		s->ns = p;
+		s->cap = cap;
+	}
+	memcpy(s->ns + s->n, ns, n * sizeof(*ns));
+	s->n += n;
+	return 0;
+}
+
+/* One round for one side: a run of ROUND_SAMPLES samples, pooled. */
+static int side_round(struct side *s)
+{
+	struct perfkit_runner_result *res;
+	const double *ns;
+	size_t n;
+	int rc = perfkit_runner_run(s->runner, s->fn, s->user, &res);
+
+	if (rc < 0) {
+		fprintf(stderr, "perfkit-timeit: timing %s failed: %s (%s)\n",
+			s->name, perfkit_strerror(rc), perfkit_last_error());
+		return -1;
+	}
+	if (s->iterations == 0) {
+		s->iterations = perfkit_runner_result_iterations(res);
+		perfkit_runner_set_iterations(s->runner, s->iterations);
+	}
+	s->overhead_ns = perfkit_runner_result_timer_overhead_ns(res);
+	s->spent_ns += perfkit_runner_result_elapsed_ns(res);
+	perfkit_runner_result_samples(res, &ns, &n);
+	rc = side_append(s, ns, n);
+	perfkit_runner_result_destroy(res);
+	if (rc == 0 && perfkit_stats_compute(s->ns, s->n, &s->st) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int precise_enough(const struct side *s, double precision)
+{
+	return s->st.ci_coverage >= PERFKIT_STATS_CI_LEVEL &&
+	       (s->st.ci_high - s->st.ci_low) / 2 <= precision * s->st.median;
+}
+
+/* Alternate rounds until both medians are precise enough (after at least
+ * one round in each order) or the budget is spent. */
+static int compare(struct side *a, struct side *b, const struct options *o,
+		   const char **stop)
+{
+	for (int round = 0; round < MAX_ROUNDS; round++) {
+		struct side *first = round % 2 ? b : a, *second = round % 2 ? a : b;
+
+		if (side_round(first) < 0 || side_round(second) < 0)
+			return -1;
+		if (round >= 1 && precise_enough(a, o->precision) &&
+		    precise_enough(b, o->precision)) {
+			*stop = "precision";
+			return 0;
+		}
+		if (fmax(a->spent_ns, b->spent_ns) >= o->max_time * 1e9) {
+			*stop = "time";
+			return 0;
+		}
+	}
+	*stop = "rounds";
+	return 0;
+}
+
+/* ---- printing ---- */
 
 /* Format ns in the unit that keeps 3-4 significant digits. */
 static const char *unit_for(double ns, double *scale)
@@ -210,36 +296,38 @@ static const char *unit_for(double ns, double *scale)
 
 static void print_header(void)
 {
-	printf("  %-26s %10s  %-24s %7s %5s %13s  %-9s %8s\n", "", "median",
+	printf("  %-24s %10s  %-24s %7s %5s %15s  %-9s %8s\n", "", "median",
 	       "95% CI of median", "MAD", "outl", "samples x calls",
 	       "stopped", "clock");
 }
 
-static void print_row(const struct measured *m, size_t elements)
+/* bytes: what one call reads (a) or writes (b), for a throughput figure */
+static void print_row(const struct side *s, const char *stop, size_t elements,
+		      double bytes)
 {
-	const struct perfkit_stats *st = &m->st;
+	const struct perfkit_stats *st = &s->st;
 	char ci[48], counts[32];
 	double scale;
 	const char *unit = unit_for(st->median, &scale);
 	/* share of one sample spent in its one clock read */
-	double clock_share = m->overhead_ns / (st->median * (double)m->iterations);
+	double clock_share = s->overhead_ns / (st->median * (double)s->iterations);
 
-	snprintf(ci, sizeof(ci), "[%.4g, %.4g] %s%s", st->ci_low * scale,
-		 st->ci_high * scale, unit,
-		 st->ci_coverage < PERFKIT_STATS_CI_LEVEL ? " (<95%)" : "");
+	snprintf(ci, sizeof(ci), "[%.4g, %.4g] %s", st->ci_low * scale,
+		 st->ci_high * scale, unit);
 	snprintf(counts, sizeof(counts), "%llu x %llu",
-		 (unsigned long long)st->n, (unsigned long long)m->iterations);
-	printf("  %-26s %7.4g %-2s  %-24s %6.2f%% %5llu %15s  %-9s %7.4f%%\n",
-	       m->name, st->median * scale, unit, ci,
+		 (unsigned long long)st->n, (unsigned long long)s->iterations);
+	printf("  %-24s %7.4g %-2s  %-24s %6.2f%% %5llu %15s  %-9s %7.4f%%\n",
+	       s->name, st->median * scale, unit, ci,
 	       100.0 * st->mad / st->median, (unsigned long long)st->outliers,
-	       counts, perfkit_runner_stop_name(m->stop), 100.0 * clock_share);
-	printf("  %-26s %7.3g ns per element, min %.4g %s, mean %.4g %s, "
-	       "CV %.1f%%\n", "", st->median / (double)elements,
-	       st->min * scale, unit, st->mean * scale, unit, 100.0 * st->cv);
+	       counts, stop, 100.0 * clock_share);
+	printf("  %-24s %.3g ns per element, %.3g GB/s; min %.4g %s, "
+	       "mean %.4g %s, CV %.1f%%\n", "", st->median / (double)elements,
+	       bytes / st->median, st->min * scale, unit, st->mean * scale,
+	       unit, 100.0 * st->cv);
 }
 
 /* Ratio of the medians, slow / fast, and a conservative interval for it. */
-static void print_ratio(const struct measured *slow, const struct measured *fast,
+static void print_ratio(const struct side *slow, const struct side *fast,
 			const char *what)
 {
 	double r = slow->st.median / fast->st.median;
@@ -258,43 +346,49 @@ static void fill_random(double *x, size_t n, unsigned seed)
 		x[i] = (double)rand() / RAND_MAX * 2.0 - 1.0;
 }
 
-static int case_vectorise(struct perfkit_runner *r)
+static int case_vectorise(const struct options *o)
 {
 	double *x = malloc(SUM_N * sizeof(*x));
 	struct sum_job naive = { .n = SUM_N }, vec = { .n = SUM_N };
-	struct measured a, b;
+	struct side a, b;
+	const char *stop = "";
 	int rc;
 
 	if (!x)
-		return -ENOMEM;
+		return -1;
 	fill_random(x, SUM_N, 3);
 	naive.x = vec.x = x;
+	rc = side_init(&a, "naive: branch, 1 chain", sum_naive, &naive);
+	if (rc == 0)
+		rc = side_init(&b, "SIMD: mask, 8 lanes", sum_vectorised, &vec);
 	printf("\n(a) sum of squares of the positive values of %d random doubles "
 	       "(%.0f kB, signs random)\n", SUM_N, SUM_N * 8 / 1e3);
-	print_header();
-	rc = measure(r, "naive: branch, 1 chain", sum_naive, &naive, &a);
 	if (rc == 0)
-		rc = measure(r, "SIMD: mask, 8 lanes", sum_vectorised, &vec, &b);
+		rc = compare(&a, &b, o, &stop);
 	if (rc == 0) {
-		print_row(&a, SUM_N);
-		print_row(&b, SUM_N);
+		print_header();
+		print_row(&a, stop, SUM_N, SUM_N * sizeof(double));
+		print_row(&b, stop, SUM_N, SUM_N * sizeof(double));
 		print_ratio(&a, &b, "SIMD is");
 		printf("     results agree to %.1e (relative; summation order "
 		       "differs)\n", fabs(naive.result - vec.result) / naive.result);
 	}
+	side_fini(&a);
+	side_fini(&b);
 	free(x);
 	return rc;
 }
 
-static int case_text_binary(struct perfkit_runner *r)
+static int case_text_binary(const struct options *o)
 {
 	double *x = malloc(WRITE_N * sizeof(*x));
 	struct write_job text = { .n = WRITE_N }, bin = { .n = WRITE_N };
-	struct measured a, b;
-	int rc;
+	struct side a = { 0 }, b = { 0 };
+	const char *stop = "";
+	int rc = -1;
 
 	if (!x)
-		return -ENOMEM;
+		return -1;
 	fill_random(x, WRITE_N, 5);
 	text.x = bin.x = x;
 	text.f = tmpfile();
@@ -302,28 +396,31 @@ static int case_text_binary(struct perfkit_runner *r)
 	if (!text.f || !bin.f) {
 		fprintf(stderr, "perfkit-timeit: cannot create a temporary file: %s\n",
 			strerror(errno));
-		rc = -EIO;
 		goto out;
 	}
+	rc = side_init(&a, "text: fprintf(\"%.17g\")", write_text, &text);
+	if (rc == 0)
+		rc = side_init(&b, "binary: fwrite", write_binary, &bin);
 	printf("\n(b) write %d doubles to a temporary file, rewound and flushed "
 	       "each call\n", WRITE_N);
-	print_header();
-	rc = measure(r, "text: fprintf(\"%.17g\")", write_text, &text, &a);
 	if (rc == 0)
-		rc = measure(r, "binary: fwrite", write_binary, &bin, &b);
+		rc = compare(&a, &b, o, &stop);
 	if (rc == 0 && (text.failed || bin.failed)) {
 		fprintf(stderr, "perfkit-timeit: writing the temporary file failed\n");
-		rc = -EIO;
+		rc = -1;
 	}
 	if (rc == 0) {
-		print_row(&a, WRITE_N);
-		print_row(&b, WRITE_N);
+		print_header();
+		print_row(&a, stop, WRITE_N, (double)text.bytes);
+		print_row(&b, stop, WRITE_N, (double)bin.bytes);
 		print_ratio(&a, &b, "binary is");
 		printf("     file sizes: text %ld bytes (%.1f per value, exact "
 		       "with %%.17g), binary %ld bytes (8 per value)\n",
 		       text.bytes, (double)text.bytes / WRITE_N, bin.bytes);
 	}
 out:
+	side_fini(&a);
+	side_fini(&b);
 	if (text.f)
 		fclose(text.f);
 	if (bin.f)
@@ -344,8 +441,8 @@ static void usage(FILE *out)
 		"\n"
 		"  --precision REL     stop a measurement once the 95%% CI half-width\n"
 		"                      is at most REL x median (default 0.01)\n"
-		"  --max-time SECONDS  time budget per measurement (default 2; four\n"
-		"                      measurements are taken)\n"
+		"  --max-time SECONDS  time budget per implementation (default 2;\n"
+		"                      four implementations are timed)\n"
 		"  --help              show this help\n");
 }
 
@@ -408,40 +505,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-static int configure(struct perfkit_runner **out, const struct options *o)
-{
-	struct perfkit_runner *r;
-	int rc = perfkit_runner_new(&r);
-
-	if (rc == 0)
-		rc = perfkit_runner_set_precision(r, o->precision);
-	if (rc == 0)
-		rc = perfkit_runner_set_max_time(r, o->max_time);
-	if (rc < 0) {
-		fprintf(stderr, "perfkit-timeit: %s\n", perfkit_last_error());
-		perfkit_runner_destroy(r);
-		return rc;
-	}
-	*out = r;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct options o = { PERFKIT_RUNNER_DEFAULT_PRECISION,
 			     PERFKIT_RUNNER_DEFAULT_MAX_TIME };
 	struct perfkit_clock_info clk;
-	struct perfkit_runner *r = NULL;
 	uint64_t t0 = perfkit_now_ns();
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
-	if (configure(&r, &o) < 0)
-		return 2;
 	if (perfkit_clock_measure(PERFKIT_CLOCK_MONOTONIC, &clk) < 0) {
 		fprintf(stderr, "perfkit-timeit: %s\n", perfkit_last_error());
-		perfkit_runner_destroy(r);
 		return 1;
 	}
 
@@ -450,18 +525,18 @@ int main(int argc, char **argv)
 	printf("clock: monotonic, resolution %.0f ns, one read costs %.1f ns "
 	       "(in every sample: see 'clock'; not subtracted)\n",
 	       clk.observed_resolution_ns, clk.overhead_ns);
-	printf("rule:  samples of >= %.0f ms each; stop when the median is known "
-	       "to +-%.2g%% (95%% CI),\n       after %.3g s, or at %d samples "
-	       "(at least %d). Times are per call.\n",
+	printf("rule:  samples of >= %.0f ms, taken in rounds of %d per "
+	       "implementation, alternating (AB, BA, ...);\n"
+	       "       stop when both medians are known to +-%.2g%% (95%% CI) "
+	       "or after %.3g s per implementation.\n"
+	       "       Times are per call.\n",
 	       fmax(PERFKIT_RUNNER_DEFAULT_MIN_SAMPLE_TIME,
 		    PERFKIT_RUNNER_RESOLUTION_FACTOR * clk.observed_resolution_ns * 1e-9) * 1e3,
-	       o.precision * 100, o.max_time, PERFKIT_RUNNER_DEFAULT_MAX_SAMPLES,
-	       PERFKIT_RUNNER_DEFAULT_MIN_SAMPLES);
+	       ROUND_SAMPLES, o.precision * 100, o.max_time);
 
-	rc = case_vectorise(r);
+	rc = case_vectorise(&o);
 	if (rc == 0)
-		rc = case_text_binary(r);
-	perfkit_runner_destroy(r);
+		rc = case_text_binary(&o);
 	if (rc < 0)
 		return 1;
 	printf("\nMAD = median absolute deviation (raw, %% of the median); "

@@ -89,10 +89,10 @@ START_TEST(test_calibration_and_precision_stop)
 		ck_assert(ns[i] == 100.0);
 	ck_assert_int_eq(perfkit_runner_result_stats(res, &st), 0);
 	ck_assert(st.median == 100.0 && st.ci_low == 100.0 && st.ci_high == 100.0);
-	/* 5 calibration calls, 1 warm-up, 10 samples */
-	ck_assert_uint_eq(f.calls, 5 + 1 + 10);
+	/* 5 calibration calls and 1 to confirm, 1 warm-up, 10 samples */
+	ck_assert_uint_eq(f.calls, 6 + 1 + 10);
 	ck_assert(perfkit_runner_result_elapsed_ns(res) ==
-		  100 + 1000 + 1e4 + 1e5 + 1.2e6 + 1.2e6 + 10 * 1.2e6);
+		  100 + 1000 + 1e4 + 1e5 + 2 * 1.2e6 + 1.2e6 + 10 * 1.2e6);
 	ck_assert(perfkit_runner_result_timer_overhead_ns(res) == 25.0);
 	ck_assert(perfkit_runner_result_timer_resolution_ns(res) == 1.0);
 	assert_summary_matches_samples(res);
@@ -113,6 +113,30 @@ START_TEST(test_calibration_resolution_floor)
 	ck_assert_int_eq(perfkit_runner_set_min_sample_time(r, 1e-3), 0);
 	ck_assert_int_eq(perfkit_runner_run(r, fake_work, &f, &res), 0);
 	ck_assert_uint_eq(perfkit_runner_result_iterations(res), 120000);
+	perfkit_runner_result_destroy(res);
+	perfkit_runner_destroy(r);
+}
+END_TEST
+
+START_TEST(test_calibration_ignores_one_stretched_call)
+{
+	double costs[64];
+	struct fake f = { .costs = costs, .ncosts = 64 };
+	struct perfkit_runner *r = fake_runner(&f, 1.0);
+	struct perfkit_runner_result *res = NULL;
+
+	for (int i = 0; i < 64; i++)
+		costs[i] = 100;
+	/* call 2 (100 iterations) is preempted: 1e7 ns, past the 1e6 target.
+	 * The confirming call 3 takes 1e4 ns, so calibration goes on:
+	 * 1000 (1e5), then 12000 (1.2e6, confirmed by call 6). */
+	costs[2] = 1e5;
+	ck_assert_int_eq(perfkit_runner_set_min_sample_time(r, 1e-3), 0);
+	ck_assert_int_eq(perfkit_runner_set_warmup(r, 0, 0.0), 0);
+	ck_assert_int_eq(perfkit_runner_set_samples(r, 1, 1), 0);
+	ck_assert_int_eq(perfkit_runner_run(r, fake_work, &f, &res), 0);
+	ck_assert_uint_eq(perfkit_runner_result_iterations(res), 12000);
+	ck_assert_uint_eq(f.calls, 7 + 1);
 	perfkit_runner_result_destroy(res);
 	perfkit_runner_destroy(r);
 }
@@ -489,6 +513,7 @@ static Suite *runner_suite(void)
 
 	tcase_add_test(mech, test_calibration_and_precision_stop);
 	tcase_add_test(mech, test_calibration_resolution_floor);
+	tcase_add_test(mech, test_calibration_ignores_one_stretched_call);
 	tcase_add_test(mech, test_stop_by_sample_count);
 	tcase_add_test(mech, test_stop_by_time_budget);
 	tcase_add_test(mech, test_precision_needs_six_samples);

@@ -148,7 +148,8 @@ int perfkit_runner_set_warmup(struct perfkit_runner *runner, uint64_t samples,
  * The effective minimum is the larger of @p seconds and
  * #PERFKIT_RUNNER_RESOLUTION_FACTOR × the monotonic clock's measured
  * resolution, so that clock granularity stays below 0.1 % of a sample.
- * Calibration aims 20 % above it. Default 10 ms.
+ * Calibration aims 20 % above it, and accepts an iteration count only when
+ * the faster of two calls with it reaches the minimum. Default 10 ms.
  * Not thread-safe for one runner.
  */
 int perfkit_runner_set_min_sample_time(struct perfkit_runner *runner,
