@@ -14,6 +14,7 @@
 // usage: bench-runner-vs-gbench [ROUNDS [SAMPLES]]   (default 20 rounds, 5)
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -56,6 +57,7 @@ void BM_sum1000(benchmark::State &state)
 class Collector : public benchmark::BenchmarkReporter {
 public:
 	std::vector<double> ns;
+	std::vector<int64_t> iters;
 	bool failed = false;
 
 	bool ReportContext(const Context &) override { return true; }
@@ -64,7 +66,8 @@ public:
 		for (const Run &r : runs) {
 			if (r.error_occurred)
 				failed = true;
-			else if (r.run_type == Run::RT_Iteration)
+			else if (r.run_type == Run::RT_Iteration &&
+				 (iters.push_back(r.iterations), true))
 				ns.push_back(r.GetAdjustedRealTime() *
 					     benchmark::GetTimeUnitMultiplier(benchmark::kNanosecond) /
 					     benchmark::GetTimeUnitMultiplier(r.time_unit));
@@ -74,7 +77,8 @@ public:
 
 struct Summary {
 	perfkit_stats st;
-	uint64_t iterations;
+	uint64_t iterations;     // per sample (perfkit: all samples)
+	uint64_t min_iterations; // gbench: each repetition calibrates anew
 };
 
 bool run_perfkit(perfkit_runner *r, Summary *out)
@@ -87,6 +91,7 @@ bool run_perfkit(perfkit_runner *r, Summary *out)
 	}
 	perfkit_runner_result_stats(res, &out->st);
 	out->iterations = perfkit_runner_result_iterations(res);
+	out->min_iterations = out->iterations;
 	perfkit_runner_result_destroy(res);
 	return true;
 }
@@ -101,7 +106,10 @@ bool run_gbench(Summary *out)
 		std::fprintf(stderr, "gbench: no usable repetitions\n");
 		return false;
 	}
-	out->iterations = 0;
+	out->iterations = static_cast<uint64_t>(
+		*std::max_element(c.iters.begin(), c.iters.end()));
+	out->min_iterations = static_cast<uint64_t>(
+		*std::min_element(c.iters.begin(), c.iters.end()));
 	return true;
 }
 
@@ -162,8 +170,8 @@ int main(int argc, char **argv)
 		    kN, rounds, samples, kSampleTime * 1e3);
 	std::printf("clock read: %.1f ns (perfkit reports it, subtracts nothing; "
 		    "gbench subtracts nothing either)\n\n", clk.overhead_ns);
-	std::printf("round  first    perfkit median   MAD    gbench median   MAD    "
-		    "perfkit/gbench\n");
+	std::printf("round  first    perfkit median   MAD   iters   gbench median   "
+		    "MAD   iters (min-max)  perfkit/gbench\n");
 
 	for (long round = 0; round < rounds; round++) {
 		Summary pk, gb;
@@ -180,10 +188,14 @@ int main(int argc, char **argv)
 		ratios.push_back(ratio);
 		pk_min = std::fmin(pk_min, pk.st.min);
 		gb_min = std::fmin(gb_min, gb.st.min);
-		std::printf("%5ld  %-7s  %11.1f ns  %5.2f%%  %11.1f ns  %5.2f%%  %10.4f\n",
+		std::printf("%5ld  %-7s  %11.1f ns %6.2f%% %6llu  %11.1f ns %6.2f%% "
+			    "%6llu-%-6llu  %10.4f\n",
 			    round + 1, pk_first ? "perfkit" : "gbench", pk.st.median,
-			    100 * pk.st.mad / pk.st.median, gb.st.median,
-			    100 * gb.st.mad / gb.st.median, ratio);
+			    100 * pk.st.mad / pk.st.median,
+			    (unsigned long long)pk.iterations, gb.st.median,
+			    100 * gb.st.mad / gb.st.median,
+			    (unsigned long long)gb.min_iterations,
+			    (unsigned long long)gb.iterations, ratio);
 	}
 
 	double pk_m = median_of(pk_medians), gb_m = median_of(gb_medians);
