@@ -16,5 +16,7 @@
 #include <perfkit/region.h>
 #include <perfkit/machine.h>
 #include <perfkit/kernel.h>
+#include <perfkit/stats.h>
+#include <perfkit/runner.h>
 
 #endif /* PERFKIT_PERFKIT_H */
