@@ -19,7 +19,7 @@ static const struct code_name code_names[] = {
 	{ EIO, "input/output error" },
 	{ ENOENT, "no such file, kernel or region" },
 	{ EEXIST, "name already registered" },
-	{ ENOTSUP, "not supported on this machine" },
+	{ ENOTSUP, "not supported here (machine, platform or file type)" },
 	{ EBADMSG, "malformed input" },
 	{ ERANGE, "value out of range or fit did not converge" },
 	{ EDOM, "data cannot support the requested model" },
@@ -27,6 +27,7 @@ static const struct code_name code_names[] = {
 	{ ETIMEDOUT, "time budget exhausted" },
 	{ ECHILD, "worker process failed" },
 	{ EAGAIN, "resource temporarily unavailable" },
+	{ ENOSPC, "no room left (table full or disk full)" },
 };
 
 PERFKIT_EXPORT const char *perfkit_strerror(int code)

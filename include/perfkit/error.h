@@ -24,7 +24,7 @@ extern "C" {
  * | -EIO        | reading or writing a file failed                          |
  * | -ENOENT     | a named file, kernel or region does not exist             |
  * | -EEXIST     | a name is already registered                              |
- * | -ENOTSUP    | the measurement is not possible on this machine           |
+ * | -ENOTSUP    | not possible on this machine, or an unknown file type     |
  * | -EBADMSG    | malformed input (a CSV or JSON file, a config)            |
  * | -ERANGE     | a value does not fit, or a fit did not converge           |
  * | -EDOM       | the data cannot support the requested model               |
@@ -32,6 +32,7 @@ extern "C" {
  * | -ETIMEDOUT  | a time budget ran out before a goal was met               |
  * | -ECHILD     | a worker process died or could not be collected           |
  * | -EAGAIN     | a resource (thread, process) could not be created now     |
+ * | -ENOSPC     | a fixed-size table (a record's parameters) is full        |
  *
  * Beside the code, a failing call leaves a human-readable message for the
  * calling thread, read with perfkit_last_error(): it says which argument was

@@ -18,5 +18,6 @@
 #include <perfkit/kernel.h>
 #include <perfkit/stats.h>
 #include <perfkit/runner.h>
+#include <perfkit/record.h>
 
 #endif /* PERFKIT_PERFKIT_H */
