@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private contract between the result set (lib/results.c), the file layer
+ * (lib/results-io.c) and the serialisers (lib/results-csv.c,
+ * lib/results-json.c). Serialisers use only the public API of the set plus
+ * the field table below, so every format names and converts fields alike.
+ */
+#ifndef PK_RESULTS_FORMAT_H
+#define PK_RESULTS_FORMAT_H
+
+#include <stddef.h>
+
+#include "perfkit/record.h"
+
+/* How a record field is stored in struct perfkit_record. */
+enum pk_field_type {
+	PK_FIELD_TEXT,	 /* char[size], NUL-terminated */
+	PK_FIELD_I32,	 /* int32_t */
+	PK_FIELD_U64,	 /* uint64_t */
+	PK_FIELD_I64,	 /* int64_t */
+	PK_FIELD_DOUBLE, /* double; NaN and infinities allowed */
+};
+
+struct pk_field {
+	const char *name; /* column / key name in every format */
+	enum pk_field_type type;
+	size_t offset;	  /* offsetof(struct perfkit_record, ...) */
+	size_t size;	  /* bytes of the member */
+};
+
+/* The record fields in file order (params are not in the table). */
+extern const struct pk_field pk_record_fields[];
+extern const size_t pk_record_field_count;
+
+/* The field named by the first @len bytes of @name, or NULL. */
+const struct pk_field *pk_record_field_find(const char *name, size_t len);
+
+/*
+ * A field's value as text: integers in decimal, doubles as
+ * pk_double_to_text() writes them, text copied. -ERANGE if @buf is small.
+ */
+int pk_record_field_format(const struct perfkit_record *rec,
+			   const struct pk_field *f, char *buf, size_t len);
+
+/*
+ * Set a field from the first @len bytes of @text (the whole text must be the
+ * value). Returns 0, -EBADMSG (not a number of the field's type) or -ERANGE
+ * (out of the type's range, or text too long). Sets no error message: the
+ * caller knows the line and column.
+ */
+int pk_record_field_parse(struct perfkit_record *rec, const struct pk_field *f,
+			  const char *text, size_t len);
+
+/*
+ * Doubles as text that strtod() reads back to the same bits: "%.17g",
+ * and "nan", "inf", "-inf" for the non-finite values ("-0" for -0.0).
+ * Needs len >= 32. Returns the length written, or -ERANGE.
+ */
+#define PK_DOUBLE_TEXT_MAX 32
+int pk_double_to_text(double v, char *buf, size_t len);
+
+/*
+ * Parse exactly @len bytes as a double written by pk_double_to_text() (or
+ * any strtod() form, "NaN"/"Infinity" case-insensitively). 0 or -EBADMSG.
+ */
+int pk_text_to_double(const char *text, size_t len, double *v);
+
+/* Serialisers: memory in, memory out (files are lib/results-io.c's job). */
+int pk_results_format_csv(const struct perfkit_results *res, char **data,
+			  size_t *len);
+int pk_results_parse_csv(const char *data, size_t len,
+			 struct perfkit_results **out);
+int pk_results_format_json(const struct perfkit_results *res, char **data,
+			   size_t *len);
+int pk_results_parse_json(const char *data, size_t len,
+			  struct perfkit_results **out);
+int pk_results_format_jsonl(const struct perfkit_results *res, char **data,
+			    size_t *len);
+int pk_results_parse_jsonl(const char *data, size_t len,
+			   struct perfkit_results **out);
+
+#endif /* PK_RESULTS_FORMAT_H */
