@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,29 +68,19 @@ static double per_read_raw(void)
 	return (double)(raw_now() - t0) / READS;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
+/* The library's own statistics: the median and minimum of a sample. */
 static double median(const double *v, int n)
 {
-	double s[ROUNDS];
+	struct perfkit_stats st;
 
-	memcpy(s, v, (size_t)n * sizeof(*s));
-	qsort(s, (size_t)n, sizeof(*s), cmp_double);
-	return s[n / 2];
+	return perfkit_stats_compute(v, (size_t)n, &st) == 0 ? st.median : NAN;
 }
 
 static double minimum(const double *v, int n)
 {
-	double m = v[0];
+	struct perfkit_stats st;
 
-	for (int i = 1; i < n; i++)
-		m = v[i] < m ? v[i] : m;
-	return m;
+	return perfkit_stats_compute(v, (size_t)n, &st) == 0 ? st.min : NAN;
 }
 
 static reader shared_now_ns(int argc, char **argv, char *path, size_t len)

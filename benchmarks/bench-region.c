@@ -7,6 +7,7 @@
  *   build/benchmarks/bench-region               (the default region clock)
  *   build/benchmarks/bench-region --monotonic   (PERFKIT_REGION_CLOCK=monotonic)
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -77,29 +78,19 @@ static void *flat_thread(void *arg)
 	return NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
+/* The library's own statistics: the median and minimum of a sample. */
 static double median(const double *v, int n)
 {
-	double s[ROUNDS];
+	struct perfkit_stats st;
 
-	memcpy(s, v, (size_t)n * sizeof(*s));
-	qsort(s, (size_t)n, sizeof(*s), cmp_double);
-	return s[n / 2];
+	return perfkit_stats_compute(v, (size_t)n, &st) == 0 ? st.median : NAN;
 }
 
 static double minimum(const double *v, int n)
 {
-	double m = v[0];
+	struct perfkit_stats st;
 
-	for (int i = 1; i < n; i++)
-		m = v[i] < m ? v[i] : m;
-	return m;
+	return perfkit_stats_compute(v, (size_t)n, &st) == 0 ? st.min : NAN;
 }
 
 int main(int argc, char **argv)
