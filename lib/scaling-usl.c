@@ -5,6 +5,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scaling-private.h"
@@ -374,26 +375,59 @@ static void derive(struct perfkit_usl_fit *f)
 	}
 }
 
+/* Throughput divided by its largest value, so that the fit's tolerances
+ * see the same numbers whether X is in jobs/s or flop/s; *scale gets the
+ * divisor. NULL when out of memory. */
+static double *normalised(const double *x, size_t n, double *scale)
+{
+	double *y = malloc(n * sizeof(*y)), c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c = fmax(c, x[i]);
+	for (size_t i = 0; y && i < n; i++)
+		y[i] = x[i] / c;
+	*scale = c;
+	return y;
+}
+
+/* Back from the normalised fit: γ, its covariances and the residual
+ * scale with the data; α and β are dimensionless. */
+static void unscale(double th[NP], double cov[NP][NP], double *rss, double c)
+{
+	th[2] *= c;
+	for (int j = 0; j < NP; j++) {
+		cov[j][2] *= c;
+		cov[2][j] *= c;
+	}
+	*rss *= c * c;
+}
+
 PERFKIT_EXPORT int perfkit_usl_fit(const double *n_workers,
 				   const double *throughput, size_t n,
 				   struct perfkit_usl_fit *fit)
 {
-	struct usl_data d = { n_workers, throughput, n };
+	struct usl_data d = { n_workers, NULL, n };
 	struct perfkit_usl_fit f = { 0 };
-	double th[NP], rss = 0, s2, mean = 0, tss = 0, cov[NP][NP];
+	double th[NP], rss = 0, s2, mean = 0, tss = 0, cov[NP][NP], c;
 	double *se[NP] = { &f.alpha_se, &f.beta_se, &f.gamma_se };
 	double *ci[NP] = { f.alpha_ci, f.beta_ci, f.gamma_ci };
+	double *xs;
 	int rc;
 
-	if ((rc = check_input(n_workers, throughput, n, fit)) < 0 ||
-	    (rc = fit_params(&d, th, &rss, &f.iterations)) < 0)
+	if ((rc = check_input(n_workers, throughput, n, fit)) < 0)
 		return rc;
+	if (!(xs = normalised(throughput, n, &c)))
+		return pk_error(-ENOMEM, "perfkit_usl_fit: out of memory");
+	d.x = xs;
 	f.n = n;
 	f.dof = (double)(n - NP);
-	s2 = rss / f.dof;
-	if ((rc = covariance(&d, th, s2, cov)) < 0 ||
-	    (rc = pk_t_quantile(0.975, f.dof, &f.t975)) < 0)
+	if ((rc = fit_params(&d, th, &rss, &f.iterations)) == 0)
+		rc = covariance(&d, th, rss / f.dof, cov);
+	free(xs);
+	if (rc < 0 || (rc = pk_t_quantile(0.975, f.dof, &f.t975)) < 0)
 		return rc;
+	unscale(th, cov, &rss, c);
+	s2 = rss / f.dof;
 	f.alpha = th[0];
 	f.beta = th[1];
 	f.gamma = th[2];

@@ -299,6 +299,28 @@ START_TEST(test_extreme_values_error_not_nan)
 }
 END_TEST
 
+START_TEST(test_noise_free_flops_scale)
+{
+	/* Noise-free Amdahl-shaped rates in flop/s once failed to converge;
+	 * the fit must not depend on the unit of X. */
+	double n[] = { 1, 2, 4, 8 };
+	double x[] = { 307275018.31501865, 600258175.3130617,
+		       1147160068.3761642, 2107028697.0174549 };
+	double y[4];
+	struct perfkit_usl_fit f, g;
+
+	for (size_t i = 0; i < 4; i++)
+		y[i] = x[i] / 1e9;
+	ck_assert_int_eq(perfkit_usl_fit(n, x, 4, &f), 0);
+	ck_assert_int_eq(perfkit_usl_fit(n, y, 4, &g), 0);
+	ck_assert_close(f.alpha, g.alpha, 1e-9);
+	ck_assert(fabs(f.beta - g.beta) <= 1e-9);
+	ck_assert_close(f.gamma, g.gamma * 1e9, 1e-9);
+	ck_assert(fabs(f.gamma_se - g.gamma_se * 1e9) <= 1e-6 * f.gamma + 1e-9);
+	ck_assert(f.r2 > 0.999999);
+}
+END_TEST
+
 static Suite *usl_suite(void)
 {
 	Suite *s = suite_create("scaling-usl");
@@ -315,6 +337,7 @@ static Suite *usl_suite(void)
 	tcase_add_test(tc, test_huge_values_fit);
 	tcase_add_test(tc, test_predict_bad_input);
 	tcase_add_test(tc, test_extreme_values_error_not_nan);
+	tcase_add_test(tc, test_noise_free_flops_scale);
 	suite_add_tcase(s, tc);
 	return s;
 }
