@@ -161,10 +161,11 @@ int pk_json_load_error(const char *data, size_t len, const json_error_t *err,
 {
 	int line = first_line, column = -1;
 
-	if (err->line >= 1) {
+	if (err->line >= 1 && err->column >= 1) {
 		line = first_line + err->line - 1;
 		column = err->column;
 	} else if (err->position >= 0) {
+		/* jansson gives no column at the end of the input. */
 		pk_json_line_col(data, len, (size_t)err->position, &line,
 				 &column);
 		line += first_line - 1;

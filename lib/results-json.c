@@ -189,6 +189,9 @@ static int report(const char *data, size_t len, size_t record, int in_record,
 				line, column, record, fault->key ? ", \"" : "",
 				fault->key ? fault->key : "",
 				fault->key ? "\"" : "", fault->why);
+	if (fault->key)
+		return pk_error(-EBADMSG, "line %d, column %d: \"%s\": %s", line,
+				column, fault->key, fault->why);
 	return pk_error(-EBADMSG, "line %d, column %d: %s", line, column,
 			fault->why);
 }

@@ -6,6 +6,7 @@
  * error names its line, and a file cut short by a crash (the stream writer)
  * fails only on its last line.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,17 +44,21 @@ struct line {
 	int number;
 };
 
-static int report(const struct line *l, const char *what, size_t record,
+/* @record is SIZE_MAX for the header. */
+static int report(const struct line *l, size_t record,
 		  const struct pk_json_fault *fault)
 {
 	size_t at = pk_json_locate(l->text, l->len, NULL, 0, fault->key);
+	char what[48] = "header";
 	int line, column;
 
+	if (record != SIZE_MAX)
+		snprintf(what, sizeof(what), "record %zu", record);
 	pk_json_line_col(l->text, l->len, at, &line, &column);
-	return pk_error(-EBADMSG, "line %d, column %d: %s %zu%s%s%s: %s",
-			l->number, column, what, record,
-			fault->key ? ", \"" : "", fault->key ? fault->key : "",
-			fault->key ? "\"" : "", fault->why);
+	return pk_error(-EBADMSG, "line %d, column %d: %s%s%s%s: %s",
+			l->number, column, what, fault->key ? ", \"" : "",
+			fault->key ? fault->key : "", fault->key ? "\"" : "",
+			fault->why);
 }
 
 static int read_header(const struct line *l, json_t *obj,
@@ -74,14 +79,8 @@ static int read_header(const struct line *l, json_t *obj,
 		rc = pk_json_meta_read(meta, res, &fault);
 	if (rc == 0 && machine)
 		rc = pk_json_machine_read(machine, res, &fault);
-	if (rc == -EBADMSG) {
-		size_t at = pk_json_locate(l->text, l->len, NULL, 0, fault.key);
-		int line, column;
-
-		pk_json_line_col(l->text, l->len, at, &line, &column);
-		return pk_error(-EBADMSG, "line %d, column %d: header: %s",
-				l->number, column, fault.why);
-	}
+	if (rc == -EBADMSG)
+		return report(l, SIZE_MAX, &fault);
 	if (rc < 0)
 		return pk_error(rc, "line %d: header: %s", l->number,
 				perfkit_strerror(rc));
@@ -103,7 +102,7 @@ static int read_record(const struct line *l, json_t *obj,
 	if (rc == 0 && extras)
 		rc = pk_json_record_extras(obj, res, i, &fault);
 	if (rc == -EBADMSG)
-		return report(l, "record", i, &fault);
+		return report(l, i, &fault);
 	if (rc < 0)
 		return pk_error(rc, "line %d: record %zu: %s", l->number, i,
 				perfkit_strerror(rc));

@@ -95,6 +95,19 @@ static void put_set(struct pk_buf *b, const struct perfkit_results *res)
 	}
 }
 
+/* Created or truncated; *@created says which, so a failure can undo
+ * it. */
+static int open_output(const char *path, int *created)
+{
+	const int flags = O_CREAT | O_WRONLY | O_CLOEXEC;
+	int fd = open(path, flags | O_EXCL, 0644);
+
+	*created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, flags | O_TRUNC, 0644);
+	return fd;
+}
+
 static void stream_free(struct perfkit_results_stream *s)
 {
 	free(s->line.data);
@@ -107,7 +120,7 @@ PERFKIT_EXPORT int perfkit_results_stream_open(const char *path,
 					       struct perfkit_results_stream **out)
 {
 	struct perfkit_results_stream *s;
-	int rc;
+	int rc, created;
 
 	if (!path || !out)
 		return pk_error(-EINVAL, "stream: NULL %s",
@@ -122,7 +135,7 @@ PERFKIT_EXPORT int perfkit_results_stream_open(const char *path,
 		stream_free(s);
 		return pk_error(-ENOMEM, "stream %s: out of memory", path);
 	}
-	s->fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+	s->fd = open_output(path, &created);
 	if (s->fd < 0) {
 		rc = pk_error(-EIO, "%s: cannot create: %s", path,
 			      strerror(errno));
@@ -131,9 +144,13 @@ PERFKIT_EXPORT int perfkit_results_stream_open(const char *path,
 	}
 	rc = put_lines(s, 1);
 	if (rc < 0) {
-		/* Leave no header-less or half-written file behind. */
+		/* Leave no half-written header behind; remove only a file
+		 * this call made (never, say, /dev/full). */
+		if (created)
+			unlink(path);
+		else if (ftruncate(s->fd, 0) < 0)
+			errno = 0; /* not a regular file: nothing to undo */
 		close(s->fd);
-		unlink(path);
 		stream_free(s);
 		return rc;
 	}
