@@ -818,6 +818,9 @@ START_TEST(test_jsonl_truncated_last_line)
 	for (cut = (size_t)(last - data) + 1; cut < len - 1; cut += 7)
 		bad_n(data, cut, JSONL, "line 5, column", "last line is incomplete",
 		      "3 records before it are valid", NULL);
+	/* A whole last line that is wrong is not called cut short. */
+	bad(JL_HEAD "{\"worker\":\"x\"}", JSONL, "line 2", "\"worker\"");
+	ck_assert_ptr_null(strstr(perfkit_last_error(), "incomplete"));
 	/* Up to the last newline, the file is fine. */
 	ck_assert_int_eq(pk_results_parse_jsonl(data, (size_t)(last - data), &back), 0);
 	ck_assert_uint_eq(perfkit_results_count(back), 3);
