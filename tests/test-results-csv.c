@@ -658,6 +658,47 @@ START_TEST(test_fast_double_matches_strtod)
 }
 END_TEST
 
+static void check_text(double d)
+{
+	char want[64], got[64];
+	int n = pk_csv_double_text(d, got, sizeof(got));
+
+	ck_assert_int_eq(pk_double_to_text(d, want, sizeof(want)), (int)strlen(want));
+	ck_assert_int_eq(n, (int)strlen(want));
+	got[n] = '\0';
+	ck_assert_msg(strcmp(got, want) == 0, "%a: '%s', %%.17g gives '%s'", d,
+		      got, want);
+}
+
+START_TEST(test_fast_text_matches_printf)
+{
+	static const double edges[] = {
+		1e16, 1e17, 1e-5, 1e-4, 0.0001, 0.00001, 123456789012345678.0,
+		99999999999999999.0, 9.9999999999999995e-5, 9.9999999999999999e16,
+		0.1, 0.5, 1.5, 1e22, 1e23, 1e-48, 1e-49, 1e144, 1e145, 5e-324,
+		DBL_MIN, DBL_MAX, -DBL_MAX, 1.0 / 3.0, -2.0 / 3.0, 0.30000000000000004,
+		NAN, INFINITY, -INFINITY, -0.0, 0.0, 1.0, 9007199254740993.0,
+	};
+	uint64_t s = 99;
+
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		check_text(edges[i]);
+	/* Powers of ten and their neighbours: the rounding edges. */
+	for (int e = -60; e <= 160; e++) {
+		double p = pow(10, e);
+
+		check_text(p);
+		check_text(nextafter(p, 0));
+		check_text(nextafter(p, INFINITY));
+	}
+	for (int i = 0; i < 300000; i++) {
+		check_text(random_double(&s));
+		check_text(ldexp(1.0 + (double)(next_rand(&s) >> 11) * 0x1p-53,
+				 (int)(next_rand(&s) % 200) - 120));
+	}
+}
+END_TEST
+
 Suite *make_suite(void);
 
 Suite *make_suite(void)
@@ -685,6 +726,7 @@ Suite *make_suite(void)
 	tcase_add_test(bad, test_bad_ten_megabyte_lines);
 	tcase_add_test(bad, test_null_arguments);
 	tcase_add_test(num, test_fast_double_matches_strtod);
+	tcase_add_test(num, test_fast_text_matches_printf);
 	suite_add_tcase(s, trip);
 	suite_add_tcase(s, read);
 	suite_add_tcase(s, bad);
