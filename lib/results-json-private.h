@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "private.h"
 #include "results-format.h"
 
 /* Text that grows as needed; after a failed allocation every put is a no-op
@@ -51,6 +52,12 @@ struct pk_json_fault {
 	const char *key;
 	char why[160];
 };
+
+/* Fill @fault and return -EBADMSG. */
+int pk_json_fail(struct pk_json_fault *fault, const char *key,
+		 const char *fmt, ...) PK_PRINTF(3, 4);
+/* "an object", "a string", ... for messages. */
+const char *pk_json_type_name(const json_t *v);
 
 /*
  * Fill @rec (perfkit_record_init() first) from a record object. Returns 0,
