@@ -87,7 +87,7 @@ int pk_json_machine_read(json_t *machine, struct perfkit_results *res,
 	return rc;
 }
 
-static int header_check(json_t *root, struct pk_json_fault *fault)
+int pk_json_schema_check(json_t *root, struct pk_json_fault *fault)
 {
 	json_t *schema = json_object_get(root, "schema");
 	json_t *version = json_object_get(root, "schema_version");
@@ -136,7 +136,7 @@ int pk_json_header_read(json_t *root, struct perfkit_results *res,
 {
 	json_t *epoch, *v;
 	const char *key;
-	int rc = header_check(root, fault);
+	int rc = pk_json_schema_check(root, fault);
 
 	if (rc < 0)
 		return rc;

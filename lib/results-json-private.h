@@ -77,6 +77,8 @@ int pk_json_meta_read(json_t *meta, struct perfkit_results *res,
 		      struct pk_json_fault *fault);
 int pk_json_machine_read(json_t *machine, struct perfkit_results *res,
 			 struct pk_json_fault *fault);
+/* Check "schema" and "schema_version" of a header object. */
+int pk_json_schema_check(json_t *root, struct pk_json_fault *fault);
 /* Check "schema" and "schema_version", set the epoch from "epoch_ns", and
  * keep top-level keys other than those and @known as meta "json.<key>". */
 int pk_json_header_read(json_t *root, struct perfkit_results *res,

@@ -391,6 +391,25 @@ static struct perfkit_results *parse_ok(const char *text, enum fmt f)
 
 #define HEAD "{\"schema\":\"perfkit-results\",\"schema_version\":1,\"epoch_ns\":7"
 
+START_TEST(test_any_member_order)
+{
+	struct perfkit_results *res = parse_ok(
+		" {\n \"records\" : [ {\"name\":\"a\"} ,\n{\"name\":\"b\"} ] ,"
+		"\"meta\":{\"k\":\"v\"}, \"epoch_ns\" : 5,\"machine\":{\"x\":\"1\"},"
+		"\"schema_version\":1,\"schema\":\"perfkit-results\"}\r\n", JSON);
+	const struct perfkit_record *r;
+	const char *v;
+
+	ck_assert_uint_eq(perfkit_results_count(res), 2);
+	ck_assert_int_eq(perfkit_results_get(res, 1, &r), 0);
+	ck_assert_str_eq(r->name, "b");
+	ck_assert(perfkit_results_epoch_ns(res) == 5);
+	ck_assert_int_eq(perfkit_results_meta_get(res, "machine.x", &v), 0);
+	ck_assert_str_eq(v, "1");
+	perfkit_results_destroy(res);
+}
+END_TEST
+
 START_TEST(test_hand_written_numbers)
 {
 	struct perfkit_results *res = parse_ok(
@@ -746,6 +765,25 @@ START_TEST(test_json_bad_documents)
 	bad("{\"schema\":\"perfkit-results\",\"schema_version\":1,\"records\":[]}",
 	    JSON, "epoch_ns");
 	bad(HEAD ",\"epoch_ns\":-1,\"records\":[]}", JSON, "line 1");
+	/* Between the values the reader steps itself: each slip is named. */
+	bad(HEAD ",\"records\":[{} {}]}", JSON, "line 1, column 75",
+	    "',' or ']' expected");
+	bad(HEAD ",\"records\":[{},]}", JSON, "line 1, column 75");
+	bad(HEAD ",\"records\":[]", JSON, "line 1", "',' or '}' expected",
+	    "end of file");
+	bad(HEAD " \"records\":[]}", JSON, "line 1, column 61", "',' or '}'");
+	bad(HEAD ",\"records\" []}", JSON, "line 1, column 71", "':'");
+	bad(HEAD ",7:[]}", JSON, "line 1, column 61", "key");
+	bad(HEAD ",\"records\":[],\"records\":[]}", JSON, "line 1, column 74",
+	    "duplicate", "\"records\"");
+	bad(HEAD ",\"meta\":{},\"meta\":{},\"records\":[]}", JSON,
+	    "line 1, column 71", "duplicate", "\"meta\"");
+	bad("{\"records\":[],\"schema\":\"perfkit-results\",\"schema_version\":1,"
+	    "\"epoch_ns\":1,\"schema\":\"x\"}", JSON, "duplicate");
+	/* A header after the records is checked after them. */
+	bad("{\"records\":[{}],\"schema\":\"perfkit-results\","
+	    "\"schema_version\":2,\"epoch_ns\":1}", JSON, "line 1, column 61",
+	    "version 2");
 	bad("[1,2]", JSON, "line 1", "object");
 	bad("\"just a string\"", JSON, "line 1");
 	bad("", JSON, "line 1", "empty input");
@@ -1158,6 +1196,7 @@ static Suite *results_json_suite(void)
 	tcase_add_test(trip, test_empty_set);
 	tcase_add_test(trip, test_random_doubles_round_trip);
 	tcase_add_test(trip, test_number_forms);
+	tcase_add_test(trip, test_any_member_order);
 	tcase_add_test(trip, test_hand_written_numbers);
 	tcase_add_test(trip, test_machine_nesting);
 	tcase_add_test(trip, test_machine_awkward_keys);
