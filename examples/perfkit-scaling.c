@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "scaling-report.h"
+#include "scaling-runs.h"
 
 static void usage(FILE *out)
 {
