@@ -204,6 +204,14 @@ static int copy_record(struct perfkit_record *dst,
 	return rc;
 }
 
+static int inside(const struct perfkit_results *res,
+		  const struct perfkit_record *rec)
+{
+	uintptr_t p = (uintptr_t)rec, lo = (uintptr_t)res->recs;
+
+	return res->recs && p >= lo && p < lo + res->n * sizeof(*rec);
+}
+
 PERFKIT_EXPORT int perfkit_results_append(struct perfkit_results *res,
 					  const struct perfkit_record *rec)
 {
@@ -212,6 +220,12 @@ PERFKIT_EXPORT int perfkit_results_append(struct perfkit_results *res,
 	if (!res || !rec)
 		return pk_error(-EINVAL, "results_append: %s is NULL",
 				!res ? "res" : "rec");
+	/* A record of this very set would move when the array grows. */
+	if (inside(res, rec)) {
+		struct perfkit_record copy = *rec;
+
+		return perfkit_results_append(res, &copy);
+	}
 	rc = pk_results_reserve(res, res->n + 1);
 	if (rc == 0)
 		rc = copy_record(&res->recs[res->n], rec);
