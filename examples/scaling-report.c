@@ -24,6 +24,14 @@ static size_t match(const struct series *b, double ranks)
 	return SIZE_MAX;
 }
 
+/* Width of the count column: 6, or the name's length. */
+static int count_width(const struct series *s)
+{
+	size_t len = strlen(s->w.count);
+
+	return len > 6 ? (int)len : 6;
+}
+
 /* Width of a column: at least 12, wider for a suffixed name. */
 static int col_width(const struct series *s, int c, const char *suffix)
 {
@@ -35,7 +43,7 @@ static int col_width(const struct series *s, int c, const char *suffix)
 static void print_header(FILE *out, const struct series *a,
 			 const struct series *b)
 {
-	fprintf(out, "%6s", a->w.count);
+	fprintf(out, "%*s", count_width(a), a->w.count);
 	for (int c = 0; c < SERIES_COLS; c++)
 		fprintf(out, " %12s", a->w.cols[c]);
 	for (int c = 0; b && c < SERIES_COLS; c++) {
@@ -70,7 +78,7 @@ void report_table(FILE *out, const struct series *a, const struct series *b)
 
 		if (b && m == SIZE_MAX)
 			continue;
-		fprintf(out, "%6.0f", a->ranks[i]);
+		fprintf(out, "%*.0f", count_width(a), a->ranks[i]);
 		print_cells(out, a, i, NULL);
 		if (b)
 			print_cells(out, b, m, b->label);
@@ -89,11 +97,12 @@ static void report_karp_flatt(FILE *out, const struct series *s,
 			      const double *q)
 {
 	fprintf(out, "\nKarp-Flatt serial fraction (S = X(p)/X(p0), q = p/p0):\n");
-	fprintf(out, "%6s %10s %10s\n", s->w.count, "speedup", "e");
+	fprintf(out, "%*s %10s %10s\n", count_width(s), s->w.count, "speedup", "e");
 	for (size_t i = 0; i < s->n; i++) {
 		double e;
 
-		fprintf(out, "%6.0f %10.4f", s->ranks[i], s->speedup[i]);
+		fprintf(out, "%*.0f %10.4f", count_width(s), s->ranks[i],
+			s->speedup[i]);
 		if (perfkit_karp_flatt(s->speedup[i], q[i], &e) == 0)
 			fprintf(out, " %10.5f\n", e);
 		else
@@ -158,9 +167,10 @@ static void report_cost(FILE *out, const struct series *s,
 	}
 	snprintf(per, sizeof(per), "cost_per_%s", unit);
 	fprintf(out, "\nCost of one %s at %g per worker-hour:\n", s->w.run, o->price);
-	fprintf(out, "%6s %14s %12s %16s\n", s->w.count, "worker_hours", "cost", per);
+	fprintf(out, "%*s %14s %12s %16s\n", count_width(s), s->w.count,
+		"worker_hours", "cost", per);
 	for (size_t i = 0; i < s->n; i++)
-		fprintf(out, "%6.0f %14.5g %12.5g %16.5g\n", c[i].workers,
+		fprintf(out, "%*.0f %14.5g %12.5g %16.5g\n", count_width(s), c[i].workers,
 			c[i].worker_hours, c[i].cost, c[i].cost_per_work);
 	if (perfkit_scaling_cheapest(s->ranks, s->times, work, s->eff, s->n,
 				     o->price, o->max_time, o->threshold,

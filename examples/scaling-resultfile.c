@@ -106,19 +106,44 @@ static size_t report_failed(const struct result_input *in,
 			    const struct perfkit_scaling_point *p, size_t n)
 {
 	size_t total = 0;
+	const char *sep = "";
 
 	for (size_t i = 0; i < n; i++)
 		total += p[i].failed;
 	if (total == 0)
 		return 0;
-	fprintf(stderr, "perfkit-scaling: %s: %zu record(s) with non-zero status skipped:",
+	fprintf(stderr, "perfkit-scaling: %s: skipped %zu record(s) with non-zero status (",
 		in->path, total);
 	for (size_t i = 0; i < n; i++)
-		if (p[i].failed)
-			fprintf(stderr, " %zu at %s = %g;", p[i].failed,
+		if (p[i].failed) {
+			fprintf(stderr, "%s%zu at %s = %g", sep, p[i].failed,
 				in->group_by, p[i].workers);
-	fputc('\n', stderr);
+			sep = ", ";
+		}
+	fprintf(stderr, ")\n");
 	return total;
+}
+
+/* The work per count tells weak from strong scaling; say so when the
+ * measure asked for does not fit the experiment (the numbers would mislead). */
+static void hint_kind(const struct result_input *in,
+		      const struct perfkit_scaling_point *p, size_t n)
+{
+	double w0, w1, grow;
+
+	if (n < 2)
+		return;
+	w0 = work_of(&p[0], in->work);
+	w1 = work_of(&p[n - 1], in->work);
+	if (!(w0 > 0 && w1 > 0))
+		return;
+	grow = (w1 / w0) / (p[n - 1].workers / p[0].workers);
+	if (in->measure != MEASURE_THROUGHPUT && grow > 0.9)
+		fprintf(stderr, "perfkit-scaling: note: the %s grow with the worker count (weak scaling): a speedup of times says little here; --measure throughput fits this data\n",
+			work_names[in->work]);
+	else if (in->measure == MEASURE_THROUGHPUT && w1 / w0 < 1.1)
+		fprintf(stderr, "perfkit-scaling: note: the %s stay the same at every worker count (strong scaling): --measure makespan fits this data\n",
+			work_names[in->work]);
 }
 
 static void heading(struct series *s, struct result_input *in,
@@ -195,8 +220,13 @@ int series_from_results(struct series *s, struct result_input *in)
 
 	s->kind = in->measure == MEASURE_THROUGHPUT ? SERIES_WEAK : SERIES_STRONG;
 	if (perfkit_results_read(in->path, PERFKIT_FORMAT_AUTO, &res) < 0) {
-		fprintf(stderr, "perfkit-scaling: %s: %s\n", in->path,
-			perfkit_last_error());
+		const char *msg = perfkit_last_error();
+
+		/* The reader's message names the file already, with the line. */
+		if (strstr(msg, in->path))
+			fprintf(stderr, "perfkit-scaling: %s\n", msg);
+		else
+			fprintf(stderr, "perfkit-scaling: %s: %s\n", in->path, msg);
 		return -1;
 	}
 	n = perfkit_results_count(res);
@@ -215,6 +245,7 @@ int series_from_results(struct series *s, struct result_input *in)
 		goto out;
 	}
 	snprintf(in->failed, sizeof(in->failed), "%zu", report_failed(in, p, n));
+	hint_kind(in, p, n);
 	rc = fill(s, in, p, n);
 out:
 	free(p);

@@ -246,6 +246,10 @@ def test_sample_data():
                         os.path.join(DATA, 'cosmoflow-cpu-dummy', 'scaling-n%i')])
     check(rc == 0 and 'USL fit' in out and 'eff_dummy' in out,
           f'sample data: {rc} {err!r}')
+    rc, out, err = run(['--results', os.path.join(DATA, 'perfkit-flops-sweep.json'),
+                        '--price', '0.1'])
+    check(rc == 0 and 'USL fit X(N)' in out and 'cost_per_flop' in out and
+          '(1 at workers = 16)' in err, f'sample result file: {rc} {err!r}')
 
 
 # ---- --results: result files written by the library ----
@@ -256,13 +260,15 @@ FLOPS = 2 * 256 ** 3 * 10   # dgemm N = 256, loopcount 10, per worker
 def sweep(failed=True):
     """A weak sweep: W = 1, 2, 4, 8 workers, each doing FLOPS; launch
     staggered by 10 ms per worker, slower workers as W grows. Returns the
-    records as dicts (fields and the parameter 'workers')."""
+    records as dicts (fields and the parameters 'workers', 'mode')."""
     recs = []
     for w_count in (1, 2, 4, 8):
         for w in range(w_count):
             submit = 100.0 * w_count + 0.01 * w
             start = submit + 0.05 + 0.002 * w_count
-            elapsed = 1.0 + 0.01 * w_count + 0.003 * w
+            # deterministic jitter, as measurements have
+            elapsed = (1.0 + 0.01 * w_count + 0.003 * w +
+                       0.004 * ((7 * w + 3 * w_count) % 5))
             end = start + 0.02 + elapsed
             recs.append(dict(name='dgemm', worker=w, workers=w_count,
                              mode='threads', t_submit=submit, t_start=start,
@@ -322,8 +328,8 @@ def test_results_weak(tmp):
         check(rc == 0, f'--results {ext}: exit {rc}, {err!r}')
         if rc != 0:
             continue
-        check('1 record(s) with non-zero status skipped' in err and
-              '1 at workers = 4' in err, f'failed record reported: {err!r}')
+        check('skipped 1 record(s) with non-zero status (1 at workers = 4)'
+              in err, f'failed record reported: {err!r}')
         outs.append(out.replace(path, 'FILE'))
         head, rows = printed_table(out, 'workers')
         check(head == ['workers', 'flops', 'makespan', 'flops_per_s', 'ideal',
@@ -386,8 +392,24 @@ def test_results_weak(tmp):
               f'results svg plot: {err!r}')
 
 
+def strong_sweep():
+    """Strong scaling: 8 * FLOPS in total, split over W = 1, 2, 4, 8
+    workers; each worker's time is 8/W s, 5% longer per extra worker."""
+    recs = []
+    for w_count in (1, 2, 4, 8):
+        for w in range(w_count):
+            submit = 100.0 * w_count + 0.01 * w
+            elapsed = 8 / w_count * (1 + 0.05 * (w_count - 1)) + 0.002 * w
+            recs.append(dict(worker=w, workers=w_count, t_submit=submit,
+                             t_start=submit + 0.05, t_end=submit + 0.05 + elapsed,
+                             t_collected=submit + 0.06 + elapsed,
+                             flops=FLOPS * 8 // w_count, elapsed=elapsed,
+                             status=0))
+    return recs
+
+
 def test_results_strong(tmp):
-    recs = sweep(failed=False)
+    recs = strong_sweep()
     path = os.path.join(tmp, 'strong.json')
     write_results(path, recs)
     pts = points(recs)
@@ -396,7 +418,6 @@ def test_results_strong(tmp):
         check(rc == 0 and err == '', f'--measure {measure}: {rc} {err!r}')
         if rc != 0:
             continue
-        head, rows = [], []
         lines = out.splitlines()
         start = next(i for i, l in enumerate(lines) if l.split()[:1] == ['workers'])
         head = lines[start].split()
@@ -417,6 +438,15 @@ def test_results_strong(tmp):
                 check(abs(float(cells[5]) - kf) < 6e-6, f'Karp-Flatt {cells} vs {kf}')
         check('Strong-scaling summary of' in out and 'speedup = T(p0) / T(p)' in out,
               'strong heading')
+    # the measure that does not fit the experiment gets a note
+    rc, _, err = run(['--results', path])
+    check(rc == 0 and 'note: the flops stay the same at every worker count'
+          in err, f'strong data read as weak: {err!r}')
+    weak = os.path.join(tmp, 'weak.json')
+    write_results(weak, sweep(failed=False))
+    rc, _, err = run(['--results', weak, '--measure', 'makespan'])
+    check(rc == 0 and 'note: the flops grow with the worker count' in err,
+          f'weak data read as strong: {err!r}')
     json_path = os.path.join(tmp, 's.json')
     rc, _, err = run(['--results', path, '--measure', 'makespan', '--json', json_path])
     with open(json_path) as f:
