@@ -146,6 +146,10 @@ static int measure_value(struct perfkit_scaling_point *p,
 	if (p->records == 0)
 		return pk_error(-EDOM, FUNC ": %s = %g: all %zu record(s) failed (non-zero status)",
 				key, p->workers, p->failed);
+	if (!isfinite(p->flops) || !isfinite(p->bytes) || !isfinite(p->items) ||
+	    !isfinite(p->makespan))
+		return pk_error(-ERANGE, FUNC ": %s = %g: the sums or the makespan overflow double",
+				key, p->workers);
 	if (m == PERFKIT_SCALING_MAKESPAN)
 		p->value = p->makespan;
 	else if (m == PERFKIT_SCALING_ELAPSED_MAX)

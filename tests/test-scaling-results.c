@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Scaling points from result sets: grouping, makespans, faulty records. */
+#define _DEFAULT_SOURCE /* mkdtemp */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -353,6 +354,79 @@ START_TEST(test_measure_not_positive)
 }
 END_TEST
 
+START_TEST(test_huge_values)
+{
+	struct rec r[N_OF(sweep)];
+	struct perfkit_results *res;
+	struct perfkit_scaling_point p[8];
+	size_t n;
+
+	/* huge but representable: fine */
+	memcpy(r, sweep, sizeof(r));
+	for (size_t i = 0; i < N_OF(r); i++)
+		r[i].flops = 1e300;
+	res = make_set(r, N_OF(r));
+	ck_assert_int_eq(FROM(res, "workers", PERFKIT_SCALING_THROUGHPUT_FLOPS, p, 8, &n), 0);
+	ck_assert(p[2].flops == 4e300 && p[2].value == 1e300);
+	perfkit_results_destroy(res);
+	/* sums past DBL_MAX: said, not returned as inf */
+	r[0].bytes = r[3].bytes = 1.5e308;
+	res = make_set(r, N_OF(r));
+	assert_error(FROM(res, "workers", PERFKIT_SCALING_MAKESPAN, p, 8, &n),
+		     -ERANGE, "workers = 2: the sums or the makespan overflow");
+	perfkit_results_destroy(res);
+	memcpy(r, sweep, sizeof(r));
+	r[0].submit = -1.5e308;
+	r[3].collected = 1.5e308;
+	res = make_set(r, N_OF(r));
+	assert_error(FROM(res, "workers", PERFKIT_SCALING_MAKESPAN, p, 8, &n),
+		     -ERANGE, "workers = 2: the sums or the makespan overflow");
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+/* Field by field: the struct has padding that memcmp() would read. */
+static int same_point(const struct perfkit_scaling_point *a,
+		      const struct perfkit_scaling_point *b)
+{
+	return a->workers == b->workers && a->records == b->records &&
+	       a->failed == b->failed && a->makespan == b->makespan &&
+	       a->span == b->span && a->elapsed_max == b->elapsed_max &&
+	       a->flops == b->flops && a->bytes == b->bytes &&
+	       a->items == b->items && a->value == b->value;
+}
+
+/* The points of a set written to a file and read back are the same. */
+START_TEST(test_file_round_trip)
+{
+	static const char *const ext[] = { "json", "csv", "jsonl" };
+	struct perfkit_results *res = make_set(sweep, N_OF(sweep));
+	struct perfkit_scaling_point a[3], b[3];
+	char dir[] = "/tmp/pk-scaling-results-XXXXXX";
+	size_t n, m;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(FROM(res, "workers", PERFKIT_SCALING_THROUGHPUT_FLOPS, a, 3, &n), 0);
+	for (size_t k = 0; k < N_OF(ext); k++) {
+		struct perfkit_results *back;
+		char path[64];
+
+		snprintf(path, sizeof(path), "%s/sweep.%s", dir, ext[k]);
+		ck_assert_int_eq(perfkit_results_write(res, path, PERFKIT_FORMAT_AUTO), 0);
+		ck_assert_int_eq(perfkit_results_read(path, PERFKIT_FORMAT_AUTO, &back), 0);
+		ck_assert_int_eq(FROM(back, "workers", PERFKIT_SCALING_THROUGHPUT_FLOPS, b, 3, &m), 0);
+		ck_assert_uint_eq(m, n);
+		for (size_t i = 0; i < n; i++)
+			ck_assert_msg(same_point(&a[i], &b[i]),
+				      "%s: point %zu differs", ext[k], i);
+		perfkit_results_destroy(back);
+		ck_assert_int_eq(unlink(path), 0);
+	}
+	ck_assert_int_eq(rmdir(dir), 0);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
 START_TEST(test_bad_arguments)
 {
 	struct perfkit_results *res = make_set(sweep, N_OF(sweep)), *empty;
@@ -392,12 +466,14 @@ static Suite *scaling_results_suite(void)
 	tcase_add_test(good, test_failed_records_skipped);
 	tcase_add_test(good, test_numeric_grouping_and_field_keys);
 	tcase_add_test(good, test_count_query_and_small_buffer);
+	tcase_add_test(good, test_file_round_trip);
 	suite_add_tcase(s, good);
 
 	tcase_add_test(bad, test_bad_group_values);
 	tcase_add_test(bad, test_missing_key);
 	tcase_add_test(bad, test_bad_record_numbers);
 	tcase_add_test(bad, test_measure_not_positive);
+	tcase_add_test(bad, test_huge_values);
 	tcase_add_test(bad, test_bad_arguments);
 	suite_add_tcase(s, bad);
 	return s;
