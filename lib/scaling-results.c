@@ -159,6 +159,9 @@ static int measure_value(struct perfkit_scaling_point *p,
 	if (m >= PERFKIT_SCALING_THROUGHPUT_FLOPS && !(work[m] > 0))
 		return pk_error(-EDOM, FUNC ": %s = %g: no record counted %s (sum 0): no %s throughput",
 				key, p->workers, names[m], names[m]);
+	if (isinf(p->value) && p->makespan > 0)
+		return pk_error(-ERANGE, FUNC ": %s = %g: %s / makespan = %g / %g overflows double",
+				key, p->workers, names[m], work[m], p->makespan);
 	if (!isfinite(p->value) || !(p->value > 0))
 		return pk_error(-EDOM, FUNC ": %s = %g: %s is %g (need a finite time > 0; makespan %g s, slowest elapsed %g s)",
 				key, p->workers,

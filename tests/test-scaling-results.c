@@ -375,6 +375,15 @@ START_TEST(test_huge_values)
 	assert_error(FROM(res, "workers", PERFKIT_SCALING_MAKESPAN, p, 8, &n),
 		     -ERANGE, "workers = 2: the sums or the makespan overflow");
 	perfkit_results_destroy(res);
+	/* a rate past DBL_MAX: a huge count over a tiny time */
+	memcpy(r, sweep, sizeof(r));
+	r[1].flops = 1e300;
+	r[1].submit = r[1].start = 1;
+	r[1].end = r[1].collected = 1 + 1e-9;
+	res = make_set(r, N_OF(r));
+	assert_error(FROM(res, "workers", PERFKIT_SCALING_THROUGHPUT_FLOPS, p, 8, &n),
+		     -ERANGE, "workers = 1: flops / makespan = 1e+300 / ");
+	perfkit_results_destroy(res);
 	memcpy(r, sweep, sizeof(r));
 	r[0].submit = -1.5e308;
 	r[3].collected = 1.5e308;

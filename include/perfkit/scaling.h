@@ -566,7 +566,8 @@ struct perfkit_scaling_point {
  *         order; the message names the record by index
  * @retval -ENOSPC @p cap is smaller than the number of points (@p n says
  *         how many are needed; @p points is left undefined)
- * @retval -ERANGE a group's work sums or makespan overflow double
+ * @retval -ERANGE a group's work sums, makespan or throughput overflow
+ *         double
  * @retval -ENOMEM out of memory
  *
  * Records are grouped by the numeric value of @p group_key ("4" and
