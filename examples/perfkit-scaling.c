@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * perfkit-scaling: seed 001's weak-scaling analysis of run folders, with
- * Amdahl, Karp-Flatt and USL fits, the optimal rank count and cost.
+ * perfkit-scaling: seed 001's weak-scaling analysis of run folders, or the
+ * scaling of a perfkit result file, with Amdahl, Karp-Flatt and USL fits,
+ * the optimal worker count and cost.
  *
  *   perfkit-scaling results/scaling-n%i --ranks 1,2,4,8 \
  *           [--compare results/scaling-dummy-n%i] [--plot scaling.png]
  *   perfkit-scaling run-a run-b run-c          (ranks from config.json)
+ *   perfkit-scaling --results sweep.json [--group-by workers]
+ *           [--measure throughput|makespan|elapsed] [--work flops|items|bytes]
  */
 #include <getopt.h>
 #include <math.h>
@@ -14,12 +17,15 @@
 #include <string.h>
 
 #include "scaling-report.h"
+#include "scaling-resultfile.h"
+#include "scaling-runs.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: perfkit-scaling [options] PATTERN --ranks 1,2,4,...\n"
 		"       perfkit-scaling [options] DIR...\n"
+		"       perfkit-scaling [options] --results FILE\n"
 		"Each run folder holds history.csv (columns epoch,time; others ignored)\n"
 		"and config.json ({\"data\": {\"n_train\": N, \"n_valid\": N, \"shard\": BOOL},\n"
 		"\"ranks\": R}). PATTERN has one %%i, replaced by each rank count.\n"
@@ -27,6 +33,13 @@ static void usage(FILE *out)
 		"  --compare PATTERN     a second series merged beside the first\n"
 		"  --compare-suffix S    column suffix of that series (default dummy)\n"
 		"  --warmup-epochs K     drop epochs numbered below K (default 1)\n"
+		"  --results FILE        a perfkit result file (.json, .jsonl, .csv) instead\n"
+		"                        of run folders, e.g. a worker sweep of perfkit-flops\n"
+		"  --group-by KEY        record field or parameter holding the worker count\n"
+		"                        (default workers)\n"
+		"  --measure M           throughput: weak scaling, work / makespan (default);\n"
+		"                        makespan or elapsed: strong scaling, time per count\n"
+		"  --work W              work of a throughput: flops (default), items, bytes\n"
 		"  --threshold E         efficiency threshold (default 0.8)\n"
 		"  --price P             price per worker-hour: print costs\n"
 		"  --max-time SECONDS    longest acceptable epoch time for the cheapest run\n"
@@ -91,11 +104,14 @@ struct args {
 	double *ranks;
 	size_t nranks;
 	const char *compare, *suffix, *csv, *json, *plot;
+	int warmup_set, results_opts;
+	struct result_input in;
 	struct report_options o;
 };
 
 enum { OPT_RANKS = 256, OPT_COMPARE, OPT_SUFFIX, OPT_WARMUP, OPT_THRESHOLD,
-       OPT_PRICE, OPT_MAXTIME, OPT_CSV, OPT_JSON, OPT_PLOT, OPT_TITLE };
+       OPT_PRICE, OPT_MAXTIME, OPT_CSV, OPT_JSON, OPT_PLOT, OPT_TITLE,
+       OPT_RESULTS, OPT_GROUP_BY, OPT_MEASURE, OPT_WORK };
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
@@ -111,6 +127,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "results", required_argument, NULL, OPT_RESULTS },
+		{ "group-by", required_argument, NULL, OPT_GROUP_BY },
+		{ "measure", required_argument, NULL, OPT_MEASURE },
+		{ "work", required_argument, NULL, OPT_WORK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -125,6 +145,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_COMPARE: a->compare = optarg; break;
 		case OPT_SUFFIX: a->suffix = optarg; break;
 		case OPT_WARMUP:
+			a->warmup_set = 1;
 			rc = parse_double("--warmup-epochs", optarg, 0, &a->o.warmup);
 			break;
 		case OPT_THRESHOLD:
@@ -140,6 +161,19 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_JSON: a->json = optarg; break;
 		case OPT_PLOT: a->plot = optarg; break;
 		case OPT_TITLE: a->o.title = optarg; break;
+		case OPT_RESULTS: a->in.path = optarg; break;
+		case OPT_GROUP_BY:
+			a->results_opts = 1;
+			a->in.group_by = optarg;
+			break;
+		case OPT_MEASURE:
+			a->results_opts = 1;
+			rc = result_measure_parse(optarg, &a->in.measure);
+			break;
+		case OPT_WORK:
+			a->results_opts = 1;
+			rc = result_work_parse(optarg, &a->in.work);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_SUCCESS);
@@ -151,11 +185,41 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return rc;
 }
 
-/* Check the positional arguments against the mode (pattern or folders). */
+/* With --results: no folders, and none of the folder options. */
+static int check_results_mode(int argc, char **argv, const struct args *a)
+{
+	const char *bad = a->nranks ? "--ranks" : a->compare ? "--compare" :
+			  a->warmup_set ? "--warmup-epochs" : NULL;
+
+	if (bad) {
+		fprintf(stderr, "perfkit-scaling: %s applies to run folders, not to --results\n",
+			bad);
+		return -1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "perfkit-scaling: --results FILE takes no run folders (got '%s')\n",
+			argv[optind]);
+		return -1;
+	}
+	if (!*a->in.group_by) {
+		fprintf(stderr, "perfkit-scaling: --group-by needs a key\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Check the positional arguments against the mode (pattern, folders or
+ * result file). */
 static int check_mode(int argc, char **argv, const struct args *a)
 {
 	int pattern_mode = a->nranks > 0;
 
+	if (a->in.path)
+		return check_results_mode(argc, argv, a);
+	if (a->results_opts) {
+		fprintf(stderr, "perfkit-scaling: --group-by, --measure and --work need --results FILE\n");
+		return -1;
+	}
 	if (optind >= argc) {
 		fprintf(stderr, "perfkit-scaling: no run folders given\n");
 		usage(stderr);
@@ -178,20 +242,37 @@ static int check_mode(int argc, char **argv, const struct args *a)
 	return 0;
 }
 
+/* Read the series: a result file, or run folders (and --compare). */
+static int load(int argc, char **argv, struct args *a, struct series *s,
+		struct series *cmp)
+{
+	int pattern_mode = a->nranks > 0;
+	size_t n = pattern_mode ? a->nranks : (size_t)(argc - optind);
+
+	if (a->in.path) {
+		if (series_from_results(s, &a->in) < 0)
+			return -1;
+		printf("%s\n", a->in.heading);
+		return 0;
+	}
+	if (series_load(s, pattern_mode ? argv[optind] : NULL, a->ranks,
+			argv + optind, n, a->o.warmup) < 0)
+		return -1;
+	if (a->compare &&
+	    series_load(cmp, a->compare, a->ranks, NULL, n, a->o.warmup) < 0)
+		return -1;
+	printf("Weak-scaling summary (epochs numbered below %g dropped; "
+	       "throughput = samples / mean epoch time):\n", a->o.warmup);
+	return 0;
+}
+
 static int run(int argc, char **argv, struct args *a)
 {
 	struct series s = { .label = "" }, cmp = { .label = a->suffix };
-	int rc = EXIT_FAILURE, pattern_mode = a->nranks > 0;
-	size_t n = pattern_mode ? a->nranks : (size_t)(argc - optind);
+	int rc = EXIT_FAILURE;
 
-	if (series_load(&s, pattern_mode ? argv[optind] : NULL, a->ranks,
-			argv + optind, n, a->o.warmup) < 0)
+	if (load(argc, argv, a, &s, &cmp) < 0)
 		goto out;
-	if (a->compare &&
-	    series_load(&cmp, a->compare, a->ranks, NULL, n, a->o.warmup) < 0)
-		goto out;
-	printf("Weak-scaling summary (epochs numbered below %g dropped; "
-	       "throughput = samples / mean epoch time):\n", a->o.warmup);
 	report_table(stdout, &s, a->compare ? &cmp : NULL);
 	report_analysis(stdout, &s, &a->o);
 	if (a->compare)
@@ -214,6 +295,8 @@ int main(int argc, char **argv)
 {
 	struct args a = {
 		.suffix = "dummy",
+		.in = { .group_by = "workers", .measure = MEASURE_THROUGHPUT,
+			.work = WORK_FLOPS },
 		.o = { .warmup = 1, .threshold = 0.8, .price = 0,
 		       .max_time = INFINITY, .title = "Scaling" },
 	};

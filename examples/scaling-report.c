@@ -2,6 +2,7 @@
 /* perfkit-scaling: report, CSV/JSON output, gnuplot figure. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,104 +14,96 @@
 
 #include "scaling-report.h"
 
-static const char *const columns[] = {
-	"samples", "times", "throughputs", "ideal", "eff",
-};
-
-static double column(const struct perfkit_scaling_weak_row *r, int c)
+/* The row of b with the same count as a's row (an inner merge on ranks,
+ * as pandas does in the seed), or SIZE_MAX. */
+static size_t match(const struct series *b, double ranks)
 {
-	switch (c) {
-	case 0: return r->samples;
-	case 1: return r->time;
-	case 2: return r->throughput;
-	case 3: return r->ideal;
-	default: return r->efficiency;
-	}
+	for (size_t j = 0; b && j < b->n; j++)
+		if (b->ranks[j] == ranks)
+			return j;
+	return SIZE_MAX;
 }
 
-/* The row of b with the same rank count as a's row i (an inner merge on
- * ranks, as pandas does in the seed), or NULL. */
-static const struct perfkit_scaling_weak_row *
-match(const struct series *b, double ranks)
+/* Width of the count column: 6, or the name's length. */
+static int count_width(const struct series *s)
 {
-	if (!b)
-		return NULL;
-	for (size_t j = 0; j < b->n; j++)
-		if (b->rows[j].ranks == ranks)
-			return &b->rows[j];
-	return NULL;
+	size_t len = strlen(s->w.count);
+
+	return len > 6 ? (int)len : 6;
 }
 
-static void print_header(FILE *out, const struct series *b)
+/* Width of a column: at least 12, wider for a suffixed name. */
+static int col_width(const struct series *s, int c, const char *suffix)
 {
-	fprintf(out, "%6s", "ranks");
-	for (int c = 0; c < 5; c++)
-		fprintf(out, " %12s", columns[c]);
-	for (int c = 0; b && c < 5; c++) {
+	size_t len = strlen(s->w.cols[c]) + (suffix ? 1 + strlen(suffix) : 0);
+
+	return len > 12 ? (int)len : 12;
+}
+
+static void print_header(FILE *out, const struct series *a,
+			 const struct series *b)
+{
+	fprintf(out, "%*s", count_width(a), a->w.count);
+	for (int c = 0; c < SERIES_COLS; c++)
+		fprintf(out, " %12s", a->w.cols[c]);
+	for (int c = 0; b && c < SERIES_COLS; c++) {
 		char name[64];
 
-		snprintf(name, sizeof(name), "%s_%s", columns[c], b->label);
-		fprintf(out, " %*s", (int)(strlen(name) > 12 ? strlen(name) : 12), name);
+		snprintf(name, sizeof(name), "%s_%s", b->w.cols[c], b->label);
+		fprintf(out, " %*s", col_width(b, c, b->label), name);
 	}
 	fputc('\n', out);
 }
 
-static void print_cells(FILE *out, const struct perfkit_scaling_weak_row *r,
-			const struct series *b)
+static void print_cells(FILE *out, const struct series *s, size_t i,
+			const char *suffix)
 {
-	for (int c = 0; c < 5; c++) {
-		int w = 12;
+	for (int c = 0; c < SERIES_COLS; c++) {
+		int w = col_width(s, c, suffix);
+		double v = series_cell(s, i, c);
 
-		if (b) {
-			size_t len = strlen(columns[c]) + 1 + strlen(b->label);
-
-			w = len > 12 ? (int)len : 12;
-		}
-		if (c == 0)
-			fprintf(out, " %*.0f", w, column(r, c));
-		else if (c == 4)
-			fprintf(out, " %*.4f", w, column(r, c));
+		fputc(' ', out);
+		if (isnan(v))
+			fprintf(out, "%*s", w, "-");
 		else
-			fprintf(out, " %*.6g", w, column(r, c));
+			fprintf(out, s->w.fmt[c], w, v);
 	}
 }
 
 void report_table(FILE *out, const struct series *a, const struct series *b)
 {
-	print_header(out, b);
+	print_header(out, a, b);
 	for (size_t i = 0; i < a->n; i++) {
-		const struct perfkit_scaling_weak_row *r = &a->rows[i], *m;
+		size_t m = match(b, a->ranks[i]);
 
-		m = match(b, r->ranks);
-		if (b && !m)
+		if (b && m == SIZE_MAX)
 			continue;
-		fprintf(out, "%6.0f", r->ranks);
-		print_cells(out, r, NULL);
-		if (m)
-			print_cells(out, m, b);
+		fprintf(out, "%*.0f", count_width(a), a->ranks[i]);
+		print_cells(out, a, i, NULL);
+		if (b)
+			print_cells(out, b, m, b->label);
 		fputc('\n', out);
 	}
 }
 
-/* Speedup S = X(p)/X(p0) and q = p/p0, the form the laws take. */
-static void speedups(const struct series *s, double *q, double *sp)
+/* q = p/p0, the form the laws take for a table whose smallest count is p0. */
+static void ratios(const struct series *s, double *q)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		q[i] = s->rows[i].ranks / s->rows[0].ranks;
-		sp[i] = s->rows[i].throughput / s->rows[0].throughput;
-	}
+	for (size_t i = 0; i < s->n; i++)
+		q[i] = s->ranks[i] / s->ranks[0];
 }
 
 static void report_karp_flatt(FILE *out, const struct series *s,
-			      const double *q, const double *sp)
+			      const double *q)
 {
 	fprintf(out, "\nKarp-Flatt serial fraction (S = X(p)/X(p0), q = p/p0):\n");
-	fprintf(out, "%6s %10s %10s\n", "ranks", "speedup", "e");
+	fprintf(out, "%*s %10s %10s\n", count_width(s), s->w.count, "speedup", "e");
 	for (size_t i = 0; i < s->n; i++) {
 		double e;
 
-		fprintf(out, "%6.0f %10.4f", s->rows[i].ranks, sp[i]);
-		if (perfkit_karp_flatt(sp[i], q[i], &e) == 0)
+		fprintf(out, "%*.0f %10.4f", count_width(s), s->ranks[i],
+			s->speedup[i]);
+		if (perfkit_karp_flatt(s->speedup[i], q[i], &e) == 0)
 			fprintf(out, " %10.5f\n", e);
 		else
 			fprintf(out, " %10s\n", "-");
@@ -134,13 +127,10 @@ static void report_amdahl(FILE *out, const double *q, const double *sp,
 static void report_usl(FILE *out, const struct series *s)
 {
 	struct perfkit_usl_fit f;
-	double n[s->n], x[s->n];
+	struct perfkit_usl_prediction p;
+	double next = 2 * s->ranks[s->n - 1];
 
-	for (size_t i = 0; i < s->n; i++) {
-		n[i] = s->rows[i].ranks;
-		x[i] = s->rows[i].throughput;
-	}
-	if (perfkit_usl_fit(n, x, s->n, &f) < 0) {
+	if (perfkit_usl_fit(s->ranks, s->throughput, s->n, &f) < 0) {
 		fprintf(out, "USL fit: not possible: %s\n", perfkit_last_error());
 		return;
 	}
@@ -157,9 +147,6 @@ static void report_usl(FILE *out, const struct series *s)
 		fprintf(out, "  peak at N* = %.4g (X = %.4g)", f.peak_n, f.peak_x);
 	fprintf(out, ", asymptote gamma/alpha = %.4g, 1/alpha = %.4g\n",
 		f.asymptote, f.inv_alpha);
-	double next = 2 * n[s->n - 1];
-	struct perfkit_usl_prediction p;
-
 	if (perfkit_usl_predict(&f, next, &p) == 0)
 		fprintf(out, "  predicted X(%g) = %.4g  [%.4g, %.4g]\n", next,
 			p.throughput, p.ci[0], p.ci[1]);
@@ -169,53 +156,53 @@ static void report_cost(FILE *out, const struct series *s,
 			const struct report_options *o)
 {
 	struct perfkit_scaling_cost c[s->n];
-	double eff[s->n];
+	const double *work = s->w.work ? s->samples : NULL;
+	const char *unit = s->w.work ? s->w.work : s->w.run;
+	char per[64];
 	size_t best;
 
-	if (perfkit_scaling_cost(s->ranks, s->times, s->samples, s->n,
-				 o->price, c) < 0) {
+	if (perfkit_scaling_cost(s->ranks, s->times, work, s->n, o->price, c) < 0) {
 		fprintf(out, "cost: %s\n", perfkit_last_error());
 		return;
 	}
-	fprintf(out, "\nCost of one epoch at %g per worker-hour:\n", o->price);
-	fprintf(out, "%6s %14s %12s %16s\n", "ranks", "worker_hours", "cost",
-		"cost_per_sample");
+	snprintf(per, sizeof(per), "cost_per_%s", unit);
+	fprintf(out, "\nCost of one %s at %g per worker-hour:\n", s->w.run, o->price);
+	fprintf(out, "%*s %14s %12s %16s\n", count_width(s), s->w.count,
+		"worker_hours", "cost", per);
 	for (size_t i = 0; i < s->n; i++)
-		fprintf(out, "%6.0f %14.5g %12.5g %16.5g\n", c[i].workers,
+		fprintf(out, "%*.0f %14.5g %12.5g %16.5g\n", count_width(s), c[i].workers,
 			c[i].worker_hours, c[i].cost, c[i].cost_per_work);
-	for (size_t i = 0; i < s->n; i++)
-		eff[i] = s->rows[i].efficiency;
-	if (perfkit_scaling_cheapest(s->ranks, s->times, s->samples, eff, s->n,
+	if (perfkit_scaling_cheapest(s->ranks, s->times, work, s->eff, s->n,
 				     o->price, o->max_time, o->threshold,
 				     &best) < 0)
 		fprintf(out, "Cheapest run meeting the targets: none (%s)\n",
 			perfkit_last_error());
 	else
-		fprintf(out, "Cheapest run with efficiency >= %g%s: %g ranks, %.5g per sample\n",
+		fprintf(out, "Cheapest run with efficiency >= %g%s: %g %s, %.5g per %s\n",
 			o->threshold, isinf(o->max_time) ? "" : " and the time target",
-			s->ranks[best], c[best].cost_per_work);
+			s->ranks[best], s->w.count, c[best].cost_per_work, unit);
 }
 
 void report_analysis(FILE *out, const struct series *s,
 		     const struct report_options *o)
 {
-	double q[s->n], sp[s->n], eff[s->n];
+	double q[s->n];
 	size_t best;
 
 	fprintf(out, "\n== %s ==", *s->label ? s->label : "main series");
-	speedups(s, q, sp);
-	report_karp_flatt(out, s, q, sp);
+	ratios(s, q);
+	/* The strong table already holds Karp-Flatt. */
+	if (s->kind == SERIES_WEAK)
+		report_karp_flatt(out, s, q);
 	fputc('\n', out);
-	report_amdahl(out, q, sp, s->n);
+	report_amdahl(out, q, s->speedup, s->n);
 	report_usl(out, s);
-	for (size_t i = 0; i < s->n; i++)
-		eff[i] = s->rows[i].efficiency;
-	if (perfkit_scaling_optimal(s->ranks, eff, s->n, o->threshold, &best) == 0)
-		fprintf(out, "\nLargest rank count with efficiency >= %g: %g (efficiency %.4f)\n",
-			o->threshold, s->ranks[best], eff[best]);
+	if (perfkit_scaling_optimal(s->ranks, s->eff, s->n, o->threshold, &best) == 0)
+		fprintf(out, "\nLargest %s count with efficiency >= %g: %g (efficiency %.4f)\n",
+			s->w.count_one, o->threshold, s->ranks[best], s->eff[best]);
 	else
-		fprintf(out, "\nLargest rank count with efficiency >= %g: none\n",
-			o->threshold);
+		fprintf(out, "\nLargest %s count with efficiency >= %g: none\n",
+			s->w.count_one, o->threshold);
 	if (o->price > 0)
 		report_cost(out, s, o);
 }
@@ -255,76 +242,98 @@ int write_csv(const char *path, const struct series *a, const struct series *b)
 
 	if (!f)
 		return -1;
-	fprintf(f, "ranks");
-	for (int c = 0; c < 5; c++)
-		fprintf(f, ",%s", columns[c]);
-	for (int c = 0; b && c < 5; c++)
-		fprintf(f, ",%s_%s", columns[c], b->label);
+	fprintf(f, "%s", a->w.count);
+	for (int c = 0; c < SERIES_COLS; c++)
+		fprintf(f, ",%s", a->w.cols[c]);
+	for (int c = 0; b && c < SERIES_COLS; c++)
+		fprintf(f, ",%s_%s", b->w.cols[c], b->label);
 	fputc('\n', f);
 	for (size_t i = 0; i < a->n; i++) {
-		const struct perfkit_scaling_weak_row *m = match(b, a->rows[i].ranks);
+		size_t m = match(b, a->ranks[i]);
 
-		if (b && !m)
+		if (b && m == SIZE_MAX)
 			continue;
-		fprintf(f, "%.17g", a->rows[i].ranks);
-		for (int c = 0; c < 5; c++)
-			fprintf(f, ",%.17g", column(&a->rows[i], c));
-		for (int c = 0; m && c < 5; c++)
-			fprintf(f, ",%.17g", column(m, c));
+		fprintf(f, "%.17g", a->ranks[i]);
+		for (int c = 0; c < SERIES_COLS; c++)
+			fprintf(f, ",%.17g", series_cell(a, i, c));
+		for (int c = 0; b && c < SERIES_COLS; c++)
+			fprintf(f, ",%.17g", series_cell(b, m, c));
 		fputc('\n', f);
 	}
 	return finish_temp(f, tmp, path);
 }
 
+/* JSON has no NaN or infinity: undefined figures become null. */
+static json_t *number(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
 static json_t *usl_json(const struct series *s)
 {
 	struct perfkit_usl_fit u;
-	double n[s->n], x[s->n];
 
-	for (size_t i = 0; i < s->n; i++) {
-		n[i] = s->rows[i].ranks;
-		x[i] = s->rows[i].throughput;
-	}
-	if (perfkit_usl_fit(n, x, s->n, &u) < 0)
+	if (perfkit_usl_fit(s->ranks, s->throughput, s->n, &u) < 0)
 		return json_null();
-	/* JSON has no infinity: absent peak / asymptote become null. */
 	return json_pack("{s:f,s:f,s:f,s:[f,f],s:[f,f],s:[f,f],s:f,s:f,s:o,s:o}",
 			 "alpha", u.alpha, "beta", u.beta, "gamma", u.gamma,
 			 "alpha_ci", u.alpha_ci[0], u.alpha_ci[1],
 			 "beta_ci", u.beta_ci[0], u.beta_ci[1],
 			 "gamma_ci", u.gamma_ci[0], u.gamma_ci[1],
 			 "rse", u.rse, "r2", u.r2,
-			 "peak_n", isinf(u.peak_n) ? json_null() : json_real(u.peak_n),
-			 "asymptote", isinf(u.asymptote) ? json_null() : json_real(u.asymptote));
+			 "peak_n", number(u.peak_n),
+			 "asymptote", number(u.asymptote));
+}
+
+static void row_cells(json_t *r, const struct series *s, size_t i,
+		      const char *suffix)
+{
+	for (int c = 0; c < SERIES_COLS; c++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s%s%s", s->w.cols[c],
+			 suffix ? "_" : "", suffix ? suffix : "");
+		json_object_set_new(r, name, number(series_cell(s, i, c)));
+	}
+}
+
+static json_t *rows_json(const struct series *a, const struct series *b)
+{
+	json_t *rows = json_array();
+
+	for (size_t i = 0; i < a->n; i++) {
+		size_t m = match(b, a->ranks[i]);
+		json_t *r = json_object();
+
+		if (b && m == SIZE_MAX) {
+			json_decref(r);
+			continue;
+		}
+		json_object_set_new(r, a->w.count, json_real(a->ranks[i]));
+		row_cells(r, a, i, NULL);
+		if (b)
+			row_cells(r, b, m, b->label);
+		json_array_append_new(rows, r);
+	}
+	return rows;
 }
 
 int write_json(const char *path, const struct series *a, const struct series *b,
 	       const struct report_options *o)
 {
-	json_t *root = json_object(), *rows = json_array();
+	json_t *root = json_object();
 	char tmp[4200];
 	FILE *f;
 	int rc = -1;
 
-	for (size_t i = 0; i < a->n; i++) {
-		const struct perfkit_scaling_weak_row *m = match(b, a->rows[i].ranks);
-		json_t *r;
-
-		if (b && !m)
-			continue;
-		r = json_pack("{s:f}", "ranks", a->rows[i].ranks);
-		for (int c = 0; c < 5; c++)
-			json_object_set_new(r, columns[c], json_real(column(&a->rows[i], c)));
-		for (int c = 0; m && c < 5; c++) {
-			char name[64];
-
-			snprintf(name, sizeof(name), "%s_%s", columns[c], b->label);
-			json_object_set_new(r, name, json_real(column(m, c)));
-		}
-		json_array_append_new(rows, r);
-	}
-	json_object_set_new(root, "warmup_epochs", json_real(o->warmup));
-	json_object_set_new(root, "rows", rows);
+	(void)o;
+	json_object_set_new(root, "kind",
+			    json_string(a->kind == SERIES_WEAK ? "weak" : "strong"));
+	for (size_t k = 0; k < SERIES_INFO && a->info[k][0]; k++)
+		json_object_set_new(root, a->info[k][0], json_string(a->info[k][1]));
+	if (!isnan(a->warmup))
+		json_object_set_new(root, "warmup_epochs", json_real(a->warmup));
+	json_object_set_new(root, "rows", rows_json(a, b));
 	json_object_set_new(root, "usl", usl_json(a));
 	if (b)
 		json_object_set_new(root, "usl_compare", usl_json(b));
@@ -357,13 +366,15 @@ static int have_program(const char *name)
 	return 0;
 }
 
+/* Count, top panel value (weak: throughput, strong: speedup), its ideal,
+ * efficiency. */
 static void data_block(FILE *g, const char *name, const struct series *s)
 {
 	fprintf(g, "$%s << EOD\n", name);
 	for (size_t i = 0; i < s->n; i++)
-		fprintf(g, "%.17g %.17g %.17g %.17g\n", s->rows[i].ranks,
-			s->rows[i].throughput, s->rows[i].ideal,
-			s->rows[i].efficiency);
+		fprintf(g, "%.17g %.17g %.17g %.17g\n", s->ranks[i],
+			s->kind == SERIES_WEAK ? s->throughput[i] : s->speedup[i],
+			s->ideal[i], s->eff[i]);
 	fprintf(g, "EOD\n");
 }
 
@@ -374,9 +385,9 @@ static void xtics(FILE *g, const struct series *a, int labels)
 	for (size_t i = 0; i < a->n; i++) {
 		fprintf(g, "%s", i ? ", " : "");
 		if (labels)
-			fprintf(g, "'%g' %g", a->rows[i].ranks, a->rows[i].ranks);
+			fprintf(g, "'%g' %g", a->ranks[i], a->ranks[i]);
 		else
-			fprintf(g, "'' %g", a->rows[i].ranks);
+			fprintf(g, "'' %g", a->ranks[i]);
 	}
 	fprintf(g, ")\n");
 }
@@ -388,7 +399,7 @@ static void plot_script(FILE *g, const char *path, int png,
 	double emin = 1;
 
 	for (size_t i = 0; i < a->n; i++)
-		emin = fmin(emin, a->rows[i].efficiency);
+		emin = fmin(emin, a->eff[i]);
 	fprintf(g, "set terminal %s size 800,800 font ',12'\n",
 		png ? "pngcairo" : "svg");
 	fprintf(g, "set output '%s'\n", path);
@@ -397,16 +408,17 @@ static void plot_script(FILE *g, const char *path, int png,
 		data_block(g, "cmp", b);
 	fprintf(g, "set multiplot\nset lmargin at screen 0.14\nset rmargin at screen 0.96\n"
 		"set grid\nset logscale x 2\nset xrange [%g:%g]\n",
-		a->rows[0].ranks / 1.3, a->rows[a->n - 1].ranks * 1.3);
+		a->ranks[0] / 1.3, a->ranks[a->n - 1] * 1.3);
 	xtics(g, a, 0);
 	/* top panel: throughput and ideal on log axes */
 	fprintf(g, "set tmargin at screen 0.94\nset bmargin at screen 0.30\n"
 		"set title '%s'\nset logscale y\nset key top left\n"
-		"set ylabel 'Training throughput [samples/s]'\n", o->title);
-	fprintf(g, "plot $real using 1:2 with linespoints pt 7 ps 1.5 title 'Real data'");
+		"set ylabel '%s'\n", o->title, a->w.ylabel);
+	fprintf(g, "plot $real using 1:2 with linespoints pt 7 ps 1.5 title '%s'",
+		a->w.legend);
 	if (b)
 		fprintf(g, ", $cmp using 1:2 with linespoints pt 9 ps 1.5 title '%s'",
-			strcmp(b->label, "dummy") == 0 ? "Dummy data" : b->label);
+			b->w.legend);
 	fprintf(g, ", $real using 1:3 with lines dt 2 title 'Ideal'\n");
 	/* bottom panel: efficiency */
 	xtics(g, a, 1);
@@ -432,8 +444,9 @@ int write_plot(const char *path, const struct series *a, const struct series *b,
 		fprintf(stderr, "--plot %s: the file name must end in .png or .svg\n", path);
 		return -1;
 	}
-	if (strpbrk(path, "'\n") || strpbrk(o->title, "'\n")) {
-		fprintf(stderr, "--plot: file name and title must not contain ' or a newline\n");
+	if (strpbrk(path, "'\n") || strpbrk(o->title, "'\n") ||
+	    strpbrk(a->w.legend, "'\n") || (b && strpbrk(b->w.legend, "'\n"))) {
+		fprintf(stderr, "--plot: file name, title and series names must not contain ' or a newline\n");
 		return -1;
 	}
 	if (!have_program("gnuplot")) {

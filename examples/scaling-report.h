@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "scaling-runs.h"
+#include "scaling-series.h"
 
 struct report_options {
 	double warmup;
@@ -15,7 +15,8 @@ struct report_options {
 	const char *title;
 };
 
-/* Seed 001's summary table, a second series merged beside it (NULL: none). */
+/* The series' table (seed 001's summary table for run folders), a second
+ * series merged beside it (NULL: none). */
 void report_table(FILE *out, const struct series *a, const struct series *b);
 /* Karp–Flatt per point, the Amdahl and USL fits, optimal count and cost. */
 void report_analysis(FILE *out, const struct series *s,

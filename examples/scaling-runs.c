@@ -291,26 +291,25 @@ out:
 	return rc;
 }
 
-static int series_alloc(struct series *s, size_t n)
-{
-	s->n = n;
-	s->ranks = calloc(n, sizeof(double));
-	s->samples = calloc(n, sizeof(double));
-	s->times = calloc(n, sizeof(double));
-	s->epochs = calloc(n, sizeof(size_t));
-	s->rows = calloc(n, sizeof(*s->rows));
-	if (!s->ranks || !s->samples || !s->times || !s->epochs || !s->rows) {
-		fprintf(stderr, "perfkit-scaling: out of memory\n");
-		return -1;
-	}
-	return 0;
-}
+/* Seed 001's words and columns. */
+static const struct series_words folder_words = {
+	.count = "ranks", .count_one = "rank", .run = "epoch",
+	.work = "sample",
+	.cols = { "samples", "times", "throughputs", "ideal", "eff" },
+	.fmt = { "%*.0f", "%*.6g", "%*.6g", "%*.6g", "%*.4f" },
+	.ylabel = "Training throughput [samples/s]",
+	.legend = "Real data",
+};
 
 int series_load(struct series *s, const char *pattern, const double *ranks,
 		char *const *dirs, size_t n, double warmup)
 {
-	size_t nrows;
-
+	s->kind = SERIES_WEAK;
+	s->w = folder_words;
+	s->warmup = warmup;
+	if (*s->label)
+		s->w.legend = strcmp(s->label, "dummy") == 0 ? "Dummy data" :
+							      s->label;
 	if (series_alloc(s, n) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -343,20 +342,5 @@ int series_load(struct series *s, const char *pattern, const double *ranks,
 			return -1;
 		}
 	}
-	if (perfkit_scaling_weak(s->ranks, s->samples, s->times, n, s->rows,
-				 &nrows) < 0) {
-		fprintf(stderr, "perfkit-scaling: %s\n", perfkit_last_error());
-		return -1;
-	}
-	return 0;
-}
-
-void series_free(struct series *s)
-{
-	free(s->ranks);
-	free(s->samples);
-	free(s->times);
-	free(s->epochs);
-	free(s->rows);
-	memset(s, 0, sizeof(*s));
+	return series_compute(s);
 }

@@ -4,7 +4,9 @@
 Good folders: the printed table, the CSV and JSON tables, the Amdahl fit and
 Karp-Flatt values are checked against numbers computed independently below.
 Bad folders: each must fail with exit status 1 and a message naming the
-file (and line). Usage: test-perfkit-scaling.py PERFKIT_SCALING [DATA_DIR]
+file (and line). Result files (--results), written here with MAKE_RESULTS
+in every format, are checked the same way.
+Usage: test-perfkit-scaling.py PERFKIT_SCALING [DATA_DIR [MAKE_RESULTS]]
 """
 import csv
 import json
@@ -18,6 +20,7 @@ import tempfile
 
 EXE = sys.argv[1]
 DATA = sys.argv[2] if len(sys.argv) > 2 else None
+MAKE_RESULTS = sys.argv[3] if len(sys.argv) > 3 else None
 failures = []
 
 
@@ -70,9 +73,9 @@ def expected(table, warmup=1, n=80, shard=False):
     return rows
 
 
-def printed_table(out):
+def printed_table(out, first='ranks'):
     lines = out.splitlines()
-    start = next(i for i, l in enumerate(lines) if l.split()[:1] == ['ranks'])
+    start = next(i for i, l in enumerate(lines) if l.split()[:1] == [first])
     head = lines[start].split()
     rows = []
     for l in lines[start + 1:]:
@@ -243,14 +246,261 @@ def test_sample_data():
                         os.path.join(DATA, 'cosmoflow-cpu-dummy', 'scaling-n%i')])
     check(rc == 0 and 'USL fit' in out and 'eff_dummy' in out,
           f'sample data: {rc} {err!r}')
+    rc, out, err = run(['--results', os.path.join(DATA, 'perfkit-flops-sweep.json'),
+                        '--price', '0.1'])
+    check(rc == 0 and 'USL fit X(N)' in out and 'cost_per_flop' in out and
+          '(1 at workers = 16)' in err, f'sample result file: {rc} {err!r}')
+
+
+# ---- --results: result files written by the library ----
+
+FLOPS = 2 * 256 ** 3 * 10   # dgemm N = 256, loopcount 10, per worker
+
+
+def sweep(failed=True):
+    """A weak sweep: W = 1, 2, 4, 8 workers, each doing FLOPS; launch
+    staggered by 10 ms per worker, slower workers as W grows. Returns the
+    records as dicts (fields and the parameters 'workers', 'mode')."""
+    recs = []
+    for w_count in (1, 2, 4, 8):
+        for w in range(w_count):
+            submit = 100.0 * w_count + 0.01 * w
+            start = submit + 0.05 + 0.002 * w_count
+            # deterministic jitter, as measurements have
+            elapsed = (1.0 + 0.01 * w_count + 0.003 * w +
+                       0.004 * ((7 * w + 3 * w_count) % 5))
+            end = start + 0.02 + elapsed
+            recs.append(dict(name='dgemm', worker=w, workers=w_count,
+                             mode='threads', t_submit=submit, t_start=start,
+                             t_setup=start + 0.02, t_end=end,
+                             t_collected=end + 0.01 + 0.001 * w,
+                             repetitions=10, problem_size=256, flops=FLOPS,
+                             bytes=3 * 8 * 256 ** 2 * 10, elapsed=elapsed,
+                             status=0))
+    if failed:
+        # a worker that timed out: skipped, whatever its numbers say
+        recs.append(dict(name='dgemm', worker=4, workers=4, t_submit=0,
+                         t_collected=1e6, flops=1e15, elapsed=-1,
+                         status=-110))
+    return recs
+
+
+def write_results(path, recs, meta=None):
+    lines = ['meta ' + ' '.join(f'{k}={v}' for k, v in (meta or {}).items())
+             ] if meta else []
+    for r in recs:
+        lines.append(' '.join(f'{k}={v!r}' if isinstance(v, float)
+                              else f'{k}={v}' for k, v in r.items()))
+    p = subprocess.run([MAKE_RESULTS, path], input='\n'.join(lines) + '\n',
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, f'make-results {path}: {p.stderr}')
+
+
+def points(recs, measure='makespan'):
+    """Per worker count: (W, flops, makespan, elapsed max), status 0 only."""
+    out = []
+    for w_count in sorted({r['workers'] for r in recs}):
+        g = [r for r in recs if r['workers'] == w_count and r['status'] == 0]
+        span = max(r['t_collected'] for r in g) - min(r['t_submit'] for r in g)
+        out.append((w_count, sum(r['flops'] for r in g), span,
+                    max(r['elapsed'] for r in g)))
+    return out
+
+
+def amdahl_f(q, s):
+    sxx = sum((1 - 1 / a) ** 2 for a in q if a != 1)
+    sxy = sum((1 - 1 / a) * (1 / b - 1 / a) for a, b in zip(q, s) if a != 1)
+    return sxy / sxx
+
+
+def test_results_weak(tmp):
+    recs = sweep()
+    pts = points(recs)
+    x0 = pts[0][1] / pts[0][2]
+    want = [dict(workers=w, flops=f, makespan=t, flops_per_s=f / t,
+                 ideal=w * x0 / pts[0][0], eff=(f / t) / (w * x0 / pts[0][0]))
+            for w, f, t, _ in pts]
+    outs = []
+    for ext in ('json', 'csv', 'jsonl'):
+        path = os.path.join(tmp, 'sweep.' + ext)
+        write_results(path, recs, {'harness.kernel': 'dgemm'})
+        rc, out, err = run(['--results', path])
+        check(rc == 0, f'--results {ext}: exit {rc}, {err!r}')
+        if rc != 0:
+            continue
+        check('skipped 1 record(s) with non-zero status (1 at workers = 4)'
+              in err, f'failed record reported: {err!r}')
+        outs.append(out.replace(path, 'FILE'))
+        head, rows = printed_table(out, 'workers')
+        check(head == ['workers', 'flops', 'makespan', 'flops_per_s', 'ideal',
+                       'eff'], f'weak header {head}')
+        check(len(rows) == 4, f'{ext}: {len(rows)} rows')
+        for got, exp in zip(rows, want):
+            for k, v in exp.items():
+                check(close(got[k], v, 1e-5) if k != 'eff'
+                      else abs(got[k] - v) < 6e-5, f'{ext} {k}: {got[k]} vs {v}')
+    check(len(set(outs)) == 1, 'same report from json, csv and jsonl')
+    out = outs[0] if outs else ''
+    check('Weak-scaling summary of FILE (records grouped by workers; '
+          'throughput = flops / makespan, makespan = max t_collected - min t_submit)'
+          in out, 'weak heading')
+    q = [r['workers'] / want[0]['workers'] for r in want]
+    sp = [r['flops_per_s'] / want[0]['flops_per_s'] for r in want]
+    m = re.search(r'Amdahl fit: f = (\S+)', out)
+    check(m and abs(float(m.group(1)) - amdahl_f(q, sp)) < 6e-6,
+          f'Amdahl f {m and m.group(1)} vs {amdahl_f(q, sp)}')
+    for r, s_ in zip(want[1:], sp[1:]):
+        qq = r['workers']
+        kf = (1 / s_ - 1 / qq) / (1 - 1 / qq)
+        m = re.search(r'^\s*%d\s+(\S+)\s+(\S+)$' % qq, out, re.M)
+        check(m and abs(float(m.group(2)) - kf) < 6e-6,
+              f'Karp-Flatt at {qq}: {m and m.group(0)} vs {kf}')
+    check('USL fit X(N)' in out and 'Largest worker count with efficiency' in out,
+          'fits and optimal count')
+
+    # outputs: CSV and JSON exact, cost per flop, threshold, plot
+    path = os.path.join(tmp, 'sweep.json')
+    csv_path, json_path = os.path.join(tmp, 'w.csv'), os.path.join(tmp, 'w.json')
+    rc, out, err = run(['--results', path, '--csv', csv_path, '--json',
+                        json_path, '--price', '0.1', '--threshold', '0.99'])
+    check(rc == 0, f'--results with outputs: {err!r}')
+    with open(csv_path) as f:
+        crow = list(csv.DictReader(f))
+    for got, exp in zip(crow, want):
+        for k, v in exp.items():
+            check(close(float(got[k]), v, 1e-13), f'csv {k}: {got[k]} vs {v}')
+    with open(json_path) as f:
+        j = json.load(f)
+    check(j['kind'] == 'weak' and j['source'] == path and
+          j['group_by'] == 'workers' and j['failed_records'] == '1' and
+          'warmup_epochs' not in j, f'json header {j}')
+    for got, exp in zip(j['rows'], want):
+        for k, v in exp.items():
+            check(close(got[k], v, 1e-13), f'json {k}')
+    best = max([r['workers'] for r in want if r['eff'] >= 0.99], default=None)
+    m = re.search(r'efficiency >= 0.99: (\S+)', out)
+    check(m and m.group(1) == (str(best) if best else 'none'),
+          f'optimal {m and m.group(1)} vs {best}')
+    check('Cost of one run at 0.1 per worker-hour' in out and
+          'cost_per_flop' in out, 'cost section per run and flop')
+    cost1 = want[0]['makespan'] / 3600 * 0.1
+    check(f'{cost1:.5g}' in out, f'cost of 1 worker {cost1:.5g}')
+    if shutil.which('gnuplot'):
+        svg = os.path.join(tmp, 'w.svg')
+        rc, _, err = run(['--results', path, '--plot', svg])
+        check(rc == 0 and open(svg).read(200).startswith('<?xml'),
+              f'results svg plot: {err!r}')
+
+
+def strong_sweep():
+    """Strong scaling: 8 * FLOPS in total, split over W = 1, 2, 4, 8
+    workers; each worker's time is 8/W s, 5% longer per extra worker."""
+    recs = []
+    for w_count in (1, 2, 4, 8):
+        for w in range(w_count):
+            submit = 100.0 * w_count + 0.01 * w
+            elapsed = 8 / w_count * (1 + 0.05 * (w_count - 1)) + 0.002 * w
+            recs.append(dict(worker=w, workers=w_count, t_submit=submit,
+                             t_start=submit + 0.05, t_end=submit + 0.05 + elapsed,
+                             t_collected=submit + 0.06 + elapsed,
+                             flops=FLOPS * 8 // w_count, elapsed=elapsed,
+                             status=0))
+    return recs
+
+
+def test_results_strong(tmp):
+    recs = strong_sweep()
+    path = os.path.join(tmp, 'strong.json')
+    write_results(path, recs)
+    pts = points(recs)
+    for measure, col in (('makespan', 2), ('elapsed', 3)):
+        rc, out, err = run(['--results', path, '--measure', measure])
+        check(rc == 0 and err == '', f'--measure {measure}: {rc} {err!r}')
+        if rc != 0:
+            continue
+        lines = out.splitlines()
+        start = next(i for i, l in enumerate(lines) if l.split()[:1] == ['workers'])
+        head = lines[start].split()
+        check(head == ['workers', measure, 'flops_per_s', 'speedup', 'eff',
+                       'karp_flatt'], f'strong header {head}')
+        t0, w0 = pts[0][col], pts[0][0]
+        for line, p in zip(lines[start + 1:start + 5], pts):
+            cells = line.split()
+            s_ = t0 / p[col]
+            check(close(float(cells[1]), p[col], 1e-5), f'{measure} time {cells}')
+            check(abs(float(cells[3]) - s_) < 6e-5, f'{measure} speedup {cells}')
+            check(abs(float(cells[4]) - s_ * w0 / p[0]) < 6e-5, f'eff {cells}')
+            if p[0] == w0:
+                check(cells[5] == '-', 'Karp-Flatt undefined at p0')
+            else:
+                q = p[0] / w0
+                kf = (1 / s_ - 1 / q) / (1 - 1 / q)
+                check(abs(float(cells[5]) - kf) < 6e-6, f'Karp-Flatt {cells} vs {kf}')
+        check('Strong-scaling summary of' in out and 'speedup = T(p0) / T(p)' in out,
+              'strong heading')
+    # the measure that does not fit the experiment gets a note
+    rc, _, err = run(['--results', path])
+    check(rc == 0 and 'note: the flops stay the same at every worker count'
+          in err, f'strong data read as weak: {err!r}')
+    weak = os.path.join(tmp, 'weak.json')
+    write_results(weak, sweep(failed=False))
+    rc, _, err = run(['--results', weak, '--measure', 'makespan'])
+    check(rc == 0 and 'note: the flops grow with the worker count' in err,
+          f'weak data read as strong: {err!r}')
+    json_path = os.path.join(tmp, 's.json')
+    rc, _, err = run(['--results', path, '--measure', 'makespan', '--json', json_path])
+    with open(json_path) as f:
+        j = json.load(f)
+    check(rc == 0 and j['kind'] == 'strong' and j['rows'][0]['karp_flatt'] is None
+          and j['rows'][1]['speedup'] > 0, f'strong json {err!r}')
+
+
+def test_results_bad(tmp):
+    good = os.path.join(tmp, 'good.json')
+    write_results(good, sweep())
+    expect_fail(['--results', os.path.join(tmp, 'missing.json')], 'missing.json')
+    bad = os.path.join(tmp, 'broken.json')
+    with open(bad, 'w') as f:
+        f.write('{"schema": "perfkit-results", "records": [\n  {"name": ')
+    expect_fail(['--results', bad], 'broken.json')
+    bad = os.path.join(tmp, 'broken.csv')
+    with open(bad, 'w') as f:
+        f.write('name,workers\n"unterminated\n')
+    expect_fail(['--results', bad], 'broken.csv')
+    bad = os.path.join(tmp, 'empty.jsonl')
+    open(bad, 'w').close()
+    expect_fail(['--results', bad], 'empty.jsonl')
+    txt = os.path.join(tmp, 'sweep.txt')
+    open(txt, 'w').close()
+    expect_fail(['--results', txt], 'sweep.txt')
+    expect_fail(['--results', good, '--group-by', 'threads'], 'good.json',
+                "no record has 'threads'")
+    bad = os.path.join(tmp, 'badgroup.json')
+    recs = sweep(failed=False)
+    recs[3]['workers'] = 'two'
+    write_results(bad, recs)
+    expect_fail(['--results', bad], 'badgroup.json',
+                "record 3: workers = 'two' is not a worker count")
+    expect_fail(['--results', good, '--work', 'items'], 'no record counted items',
+                '--work')
+    expect_fail(['--results', good, '--measure', 'speed'], '--measure')
+    expect_fail(['--results', good, '--work', 'ops'], '--work')
+    expect_fail(['--results', good, '--ranks', '1,2'], '--ranks', 'run folders')
+    expect_fail(['--results', good, '--warmup-epochs', '0'], '--warmup-epochs')
+    expect_fail(['--results', good, tmp], 'takes no run folders')
+    expect_fail(['--measure', 'makespan', tmp], 'need --results')
 
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        os.makedirs(os.path.join(tmp, 'good'))
-        os.makedirs(os.path.join(tmp, 'bad'))
+        for d in ('good', 'bad', 'results', 'results-bad'):
+            os.makedirs(os.path.join(tmp, d))
         test_good(os.path.join(tmp, 'good'))
         test_bad(os.path.join(tmp, 'bad'))
+        if MAKE_RESULTS:
+            test_results_weak(os.path.join(tmp, 'results'))
+            test_results_strong(os.path.join(tmp, 'results'))
+            test_results_bad(os.path.join(tmp, 'results-bad'))
     test_sample_data()
     print(f'{len(failures)} failure(s)')
     return 1 if failures else 0

@@ -19,7 +19,9 @@ extern "C" {
  * @brief How well a program scales, from measured (workers, time) points.
  *
  * Input is always plain arrays, one element per measured run, so that any
- * source (result records, CSV files, a program's own timers) can feed it.
+ * source (result records, CSV files, a program's own timers) can feed it;
+ * perfkit_scaling_points_from_results() makes such points from a result
+ * set (@ref record), one per worker count.
  * The same worker count may appear several times (repeats); the arrays need
  * not be sorted. Definitions (see also the guide page @ref scaling_guide):
  *
@@ -471,6 +473,151 @@ int perfkit_scaling_cheapest(const double *workers, const double *time_s,
 			     const double *work, const double *efficiency,
 			     size_t n, double price, double max_time_s,
 			     double min_efficiency, size_t *index);
+
+/* ---- input from result records ------------------------------------ */
+
+struct perfkit_results;
+
+/** @brief What perfkit_scaling_points_from_results() puts in
+ *         perfkit_scaling_point::value. */
+enum perfkit_scaling_measure {
+	/** Time of the whole run at that worker count, seconds: the group's
+	 *  makespan (see perfkit_scaling_point::makespan). For strong
+	 *  scaling: feed it to perfkit_scaling_strong() as the time. */
+	PERFKIT_SCALING_MAKESPAN = 0,
+	/** The slowest worker's timed work, max @c elapsed, seconds: the
+	 *  time without launch and collection overhead. */
+	PERFKIT_SCALING_ELAPSED_MAX = 1,
+	/** Sum of @c flops over the group / makespan: the whole job's
+	 *  effective rate (seed 000), flop/s. For weak scaling. */
+	PERFKIT_SCALING_THROUGHPUT_FLOPS = 2,
+	/** Sum of @c items / makespan, items per second. */
+	PERFKIT_SCALING_THROUGHPUT_ITEMS = 3,
+	/** Sum of @c bytes / makespan, bytes per second. */
+	PERFKIT_SCALING_THROUGHPUT_BYTES = 4,
+};
+
+/** @brief Which timestamps a makespan was taken from. */
+enum perfkit_scaling_span {
+	/** max @c t_collected − min @c t_submit: from handing out the work
+	 *  to collecting the last result (seed 000's job time). */
+	PERFKIT_SCALING_SPAN_SUBMIT_COLLECTED = 0,
+	/** max @c t_end − min @c t_start: from the first worker's start to
+	 *  the last one's end. */
+	PERFKIT_SCALING_SPAN_START_END = 1,
+	/** max @c elapsed: no usable timestamps, the slowest worker's
+	 *  timed work stands in for the run. */
+	PERFKIT_SCALING_SPAN_ELAPSED = 2,
+};
+
+/** @brief One worker count of a result set: its records summed up. */
+struct perfkit_scaling_point {
+	/** Worker count: the numeric value of the group key. */
+	double workers;
+	/** Records of the group used (status 0). */
+	size_t records;
+	/** Records of the group skipped because their status is non-zero
+	 *  (the measurement failed). */
+	size_t failed;
+	/** Time of the run at this worker count, seconds, taken as @ref span
+	 *  says. */
+	double makespan;
+	/** Where @ref makespan comes from; the same for every point of one
+	 *  call. */
+	enum perfkit_scaling_span span;
+	/** Largest @c elapsed of the group, seconds. */
+	double elapsed_max;
+	/** Sum of @c flops over the group's records. */
+	double flops;
+	/** Sum of @c bytes. */
+	double bytes;
+	/** Sum of @c items. */
+	double items;
+	/** The measure asked for: finite and > 0. */
+	double value;
+};
+
+/**
+ * @brief Group a result set's records by worker count and sum each group
+ *        up into a scaling point.
+ * @param res the result set (see @ref record)
+ * @param group_key the key whose value is a record's worker count, as
+ *        perfkit_results_value() reads it: a user parameter such as
+ *        "workers" (which the harness sets on every record of a run) or a
+ *        field such as "rank"
+ * @param measure what goes into perfkit_scaling_point::value
+ * @param[out] points room for @p cap points, filled in increasing worker
+ *        count; NULL to ask only for their number
+ * @param cap number of entries @p points has room for (ignored when
+ *        @p points is NULL); perfkit_results_count() always suffices
+ * @param[out] n the number of points (distinct worker counts), also when
+ *        @p points is NULL or too small
+ * @return 0 on success
+ * @retval -EINVAL @p res, @p group_key or @p n is NULL, @p group_key is
+ *         empty, or @p measure is unknown
+ * @retval -EDOM the set has no records, every record of a group failed,
+ *         or a group's measure is not finite and > 0 (e.g. no record
+ *         counted flops, or a makespan of 0); the message names the group
+ * @retval -ENOENT a record has no value for @p group_key (the message says
+ *         whether no record has it, or names the first that lacks it)
+ * @retval -EBADMSG a record's group value is not a finite number > 0, or
+ *         a record used holds a NaN, infinite or negative count or
+ *         elapsed time, an infinite timestamp, or a timestamp pair out of
+ *         order; the message names the record by index
+ * @retval -ENOSPC @p cap is smaller than the number of points (@p n says
+ *         how many are needed; @p points is left undefined)
+ * @retval -ERANGE a group's work sums, makespan or throughput overflow
+ *         double
+ * @retval -ENOMEM out of memory
+ *
+ * Records are grouped by the numeric value of @p group_key ("4" and
+ * "4.0" are one group). Records whose @c status is non-zero are left out
+ * of the sums and counted in perfkit_scaling_point::failed; they still
+ * need a valid group value.
+ *
+ * The makespan of a group is the span of its records' timestamps,
+ * max @c t_collected − min @c t_submit. When any record used (in any
+ * group) lacks one of those (NaN: the measurement did not take it), all
+ * groups use max @c t_end − min @c t_start instead, and when those are
+ * missing too, max @c elapsed. One rule for the whole call keeps the
+ * points comparable; perfkit_scaling_point::span says which was used.
+ *
+ * Which measure fits which experiment:
+ * - **Strong scaling** (the total work is fixed, each worker does
+ *   1/W of it): the time falls with W. Use #PERFKIT_SCALING_MAKESPAN (or
+ *   #PERFKIT_SCALING_ELAPSED_MAX to leave launch overhead out) as the
+ *   time of perfkit_scaling_strong().
+ * - **Weak scaling** (each worker does the same work, so the total grows
+ *   with W, as in the harness's worker sweeps): the time ideally stays
+ *   flat and the throughput grows with W. Use
+ *   #PERFKIT_SCALING_THROUGHPUT_FLOPS (or _ITEMS, _BYTES), or pass the
+ *   point's work sum and makespan to perfkit_scaling_weak() as samples
+ *   and time.
+ *
+ * With @p points NULL the records are grouped and checked but no measure
+ * is computed. Allocates temporary memory in proportion to
+ * perfkit_results_count(). Thread-safe as long as nobody changes @p res
+ * meanwhile.
+ *
+ * @code
+ * struct perfkit_scaling_point pt[64];
+ * size_t n;
+ *
+ * if (perfkit_scaling_points_from_results(res, "workers",
+ *		PERFKIT_SCALING_THROUGHPUT_FLOPS, pt, 64, &n) == 0)
+ *	for (size_t i = 0; i < n; i++)
+ *		printf("%g workers: %.3g GFLOPS over %.3g s (%zu failed)\n",
+ *		       pt[i].workers, pt[i].value / 1e9, pt[i].makespan,
+ *		       pt[i].failed);
+ * else
+ *	fprintf(stderr, "%s\n", perfkit_last_error());
+ * @endcode
+ */
+int perfkit_scaling_points_from_results(const struct perfkit_results *res,
+					const char *group_key,
+					enum perfkit_scaling_measure measure,
+					struct perfkit_scaling_point *points,
+					size_t cap, size_t *n);
 
 /** @} */
 
