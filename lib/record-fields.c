@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The record's fields by name and their text forms, shared by all formats. */
 #include <inttypes.h>
+#include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,16 +48,36 @@ const struct pk_field *pk_record_field_find(const char *name, size_t len)
 	return NULL;
 }
 
+/* Files use '.' whatever LC_NUMERIC the host program chose: number text
+ * goes through the "C" locale (or the current one if it cannot be made). */
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void make_c_locale(void)
+{
+	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+static locale_t numeric_locale(void)
+{
+	pthread_once(&c_locale_once, make_c_locale);
+	return c_locale ? c_locale : LC_GLOBAL_LOCALE;
+}
+
 int pk_double_to_text(double v, char *buf, size_t len)
 {
 	int n;
 
-	if (isnan(v))
+	if (isnan(v)) {
 		n = snprintf(buf, len, "nan");
-	else if (isinf(v))
+	} else if (isinf(v)) {
 		n = snprintf(buf, len, v < 0 ? "-inf" : "inf");
-	else
+	} else {
+		locale_t old = uselocale(numeric_locale());
+
 		n = snprintf(buf, len, "%.17g", v);
+		uselocale(old);
+	}
 	return n < 0 || (size_t)n >= len ? -ERANGE : n;
 }
 
@@ -77,7 +99,7 @@ int pk_text_to_double(const char *text, size_t len, double *v)
 	if (token(text, len, buf, sizeof(buf)) < 0 || buf[0] == ' ' ||
 	    buf[0] == '\t' || buf[0] == '\n' || buf[0] == '\r')
 		return -EBADMSG;
-	*v = strtod(buf, &end);
+	*v = strtod_l(buf, &end, numeric_locale());
 	return *end == '\0' ? 0 : -EBADMSG;
 }
 
