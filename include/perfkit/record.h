@@ -208,8 +208,9 @@ enum perfkit_record_metric {
  * @param[out] value the figure
  * @return 0 on success
  * @retval -EINVAL an argument is NULL or @p metric is unknown
- * @retval -EDOM the divisor is zero, negative or not finite, or the
- *         record's status is an error
+ * @retval -EDOM the divisor is zero, negative or not finite, the
+ *         dividend is not finite (NaN: not measured), or the record's
+ *         status is an error
  */
 int perfkit_record_derive(const struct perfkit_record *rec,
 			  enum perfkit_record_metric metric, double *value);
@@ -259,7 +260,14 @@ int perfkit_results_set_epoch_ns(struct perfkit_results *res, int64_t unix_ns);
  * @param rec the record (any version; unknown newer fields are dropped)
  * @return 0 on success
  * @retval -EINVAL an argument is NULL, or the record's @c version or
- *         @c size is 0, or @c nparams is too large
+ *         @c size is 0, or @c nparams is too large, or a text member
+ *         lacks its NUL, or a parameter key is empty, a field name or
+ *         repeated
+ *
+ * A record whose @c size is smaller than this header's (built against an
+ * older one) is copied up to its size; the later fields keep the
+ * perfkit_record_init() defaults. The stored copy has the current
+ * @c version and @c size.
  * @retval -ENOMEM out of memory (the set is unchanged)
  */
 int perfkit_results_append(struct perfkit_results *res,
@@ -410,8 +418,15 @@ int perfkit_results_set_machine(struct perfkit_results *res,
  * @param argc number of arguments
  * @param argv the arguments
  * @return 0 on success
- * @retval -EINVAL @p res or @p argv is NULL, or @p argc < 0
+ * @retval -EINVAL @p res or @p argv is NULL, an argument is NULL, or
+ *         @p argc < 0
  * @retval -ENOMEM out of memory
+ *
+ * An argument holding anything outside <tt>[A-Za-z0-9_\@\%+=:,./-]</tt>
+ * is put in single quotes (an embedded quote becomes <tt>'\\''</tt>), an
+ * empty one is written <tt>''</tt>, so the text can be pasted back into a
+ * POSIX shell.
+ * @p argc 0 records an empty command.
  */
 int perfkit_results_set_command(struct perfkit_results *res, int argc,
 				const char *const *argv);
@@ -444,11 +459,12 @@ int perfkit_results_extra_get(const struct perfkit_results *res, size_t i,
  * @brief Add an extra column to record @p i (replacing one with that key).
  * @param res the set
  * @param i record index
- * @param key not a field or parameter key of the record
+ * @param key not a field or parameter key of the record, nor "params"
+ *        or a key starting "param." (the files use those for parameters)
  * @param value any text
  * @return 0 on success
  * @retval -EINVAL an argument is NULL, @p i is out of range, or @p key
- *         is empty or a field or parameter key
+ *         is empty, a field or parameter key, or reserved
  * @retval -ENOMEM out of memory
  */
 int perfkit_results_extra_set(struct perfkit_results *res, size_t i,
