@@ -137,9 +137,9 @@ PERFKIT_EXPORT int
 perfkit_harness_effective_timeline(const struct perfkit_results *res, double *time,
 				   double *gflops, size_t capacity, size_t *count)
 {
-	struct completion *c;
+	struct completion *c = NULL;
 	double first, last, cum = 0;
-	size_t m;
+	size_t m = 0;
 	int rc;
 
 	if (!res || !count || ((!time || !gflops) && capacity > 0))
