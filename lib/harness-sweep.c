@@ -184,13 +184,15 @@ perfkit_harness_sweep_workers(const struct perfkit_harness_options *opt,
 	if (!v)
 		return pk_error(-ENOMEM, "harness sweep: out of memory");
 	for (size_t i = 0; i < n; i++) {
-		v[i] = counts ? counts[i] : i + 1;
-		if (v[i] == 0 || v[i] > PERFKIT_HARNESS_WORKERS_MAX) {
+		uint64_t w = counts ? counts[i] : i + 1;
+
+		if (w == 0 || w > PERFKIT_HARNESS_WORKERS_MAX) {
 			free(v);
 			return pk_error(-EINVAL,
 					"harness sweep: worker count %" PRIu64 " (entry %zu): "
-					"need 1 to %d", v[i], i, PERFKIT_HARNESS_WORKERS_MAX);
+					"need 1 to %d", w, i, PERFKIT_HARNESS_WORKERS_MAX);
 		}
+		v[i] = w;
 	}
 	rc = sweep(opt, SWEEP_WORKERS, v, n, out);
 	free(v);
