@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* Private helpers of the CSV writer and reader (lib/results-csv*.c). */
+#ifndef PK_RESULTS_CSV_H
+#define PK_RESULTS_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "results-format.h"
+
+/*
+ * An ordered set of keys (column names) with a hash index, so that the
+ * union of many records' keys costs linear time. Keys are not copied: the
+ * caller keeps them alive while the set is used.
+ */
+struct pk_keyset {
+	const char **keys;
+	size_t *len;
+	size_t n, cap;
+	uint32_t *slots; /* index + 1 of a key; 0 is an empty slot */
+	size_t nslots;	 /* a power of two, at least 2 * n */
+};
+
+/*
+ * Add a key unless it is there. Returns 1 if added, 0 if it was there
+ * (*index, if not NULL, is its position either way), -ENOMEM.
+ */
+int pk_keyset_add(struct pk_keyset *s, const char *key, size_t len,
+		  size_t *index);
+/* Position of a key, or SIZE_MAX. */
+size_t pk_keyset_find(const struct pk_keyset *s, const char *key, size_t len);
+void pk_keyset_free(struct pk_keyset *s);
+
+/*
+ * pk_record_field_parse() with fast paths for plain decimal integers and
+ * doubles (the forms the writers produce); the same result, bit for bit,
+ * and the same return codes.
+ */
+int pk_csv_field_parse(struct perfkit_record *rec, const struct pk_field *f,
+		       const char *text, size_t len);
+
+/*
+ * Parse exactly @len bytes as a double when that is quick and exact: 0 and
+ * *v set, or -EAGAIN when the caller must fall back to strtod().
+ */
+int pk_csv_fast_double(const char *text, size_t len, double *v);
+
+#endif /* PK_RESULTS_CSV_H */
