@@ -32,28 +32,39 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 {
 	double core_peak = meta_num(res, "harness.core_peak_gflops");
 	double cores = meta_num(res, "harness.cores");
+	double ghz = meta_num(res, "machine.peak.ghz");
 	double per_worker = meta_num(res, "harness.peak_kernel_gflops_per_worker");
-	double workers = meta_num(res, "harness.workers");
+	const char *list = strrchr(meta(res, "harness.workers"), ',');
+	/* a worker sweep lists its counts; the peak was measured with the last */
+	double workers = list ? atof(list + 1) : meta_num(res, "harness.workers");
+	double threads = meta_num(res, "harness.threads");
+	double used = fmin(workers * (threads >= 1 ? threads : 1), cores);
 
 	fprintf(out, "Machine   %s (%s), %s of %s cores allowed\n",
 		meta(res, "machine.cpu.model"), meta(res, "machine.cpu.uarch"),
 		meta(res, "machine.topology.allowed_cores"),
 		meta(res, "machine.topology.cores"));
-	fprintf(out, "Clock     %s GHz measured (dependent add chain), %s GHz nominal\n",
-		meta(res, "machine.clock.measured_ghz"), meta(res, "machine.clock.nominal_ghz"));
+	fprintf(out, "Clock     %.2f GHz measured (dependent add chain), %.2f GHz nominal\n",
+		meta_num(res, "machine.clock.measured_ghz"),
+		meta_num(res, "machine.clock.nominal_ghz"));
 	if (isfinite(core_peak))
-		fprintf(out, "Peak      theoretical %.1f GFLOPS (%g cores x %s GHz x %.0f flops/cycle; %s)\n",
-			core_peak * cores, cores, meta(res, "machine.peak.ghz"),
-			core_peak / meta_num(res, "machine.peak.ghz"),
-			meta(res, "machine.flops.source"));
+		fprintf(out, "Peak      theoretical %.1f GFLOPS (%g cores x %.2f GHz x %.0f flops/cycle)\n",
+			core_peak * cores, cores, ghz, core_peak / ghz);
 	else
 		fprintf(out, "Peak      theoretical: unknown (%s)\n",
 			meta(res, "machine.flops.source"));
-	if (isfinite(per_worker) && isfinite(workers))
-		fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g workers "
-			"(%.1f per worker; %.0f%% of theoretical)\n",
-			per_worker * workers, workers, per_worker,
-			100 * per_worker / core_peak);
+	if (!isfinite(per_worker) || !isfinite(workers))
+		return;
+	fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g workers",
+		per_worker * workers, workers);
+	if (isfinite(core_peak) && used > 0)
+		fprintf(out, " = %.0f%% of the theoretical peak of %g cores",
+			100 * per_worker * workers / (core_peak * used), used);
+	fputc('\n', out);
+	if (isfinite(core_peak) && per_worker * workers > 1.05 * core_peak * used)
+		fprintf(out, "          (above 100%%: the FLOPs/cycle table does not know this CPU's\n"
+			"          units; a VM may report another CPU model, here %s)\n",
+			meta(res, "machine.cpu.uarch"));
 }
 
 static const char *status_text(const struct perfkit_results *res, size_t i,
@@ -70,7 +81,7 @@ static const char *status_text(const struct perfkit_results *res, size_t i,
 
 static void worker_rows(FILE *out, const struct perfkit_results *res)
 {
-	fprintf(out, "  worker  cpu   start ms  setup ms  compute s    GFLOPS  status\n");
+	fprintf(out, "  worker  cpu   spawn ms  setup ms  compute s    GFLOPS  status\n");
 	for (size_t i = 0; i < perfkit_results_count(res); i++) {
 		const struct perfkit_record *r;
 
@@ -134,7 +145,7 @@ static void summary_lines(FILE *out, const struct perfkit_harness_summary *s)
 	fprintf(out, "\nEffective %10.2f GFLOPS   total flops / %.4f s from first submit to last "
 		"collection (%.1f%% of summed)\n",
 		s->effective_gflops, s->span, 100 * s->effective_gflops / s->peak_gflops);
-	if (s->bytes > 0)
+	if (s->bytes > 0 && s->intensity < 10) /* memory-bound kernels */
 		fprintf(out, "Memory    %10.2f GB/s summed, %.2f GB/s effective (intensity %.3g flops/byte)\n",
 			s->peak_gbps, s->effective_gbps, s->intensity);
 	fprintf(out, "Workers   GFLOPS min %.2f, median %.2f, max %.2f; straggler ratio %.3f "

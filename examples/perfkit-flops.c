@@ -100,6 +100,7 @@ static int parse_seconds(const char *opt, const char *s, double *v)
 static int parse_list(const char *opt, const char *s, int64_t lo, int64_t hi,
 		      int64_t *v, size_t *n)
 {
+	const char *all = s;
 	char buf[32];
 
 	*n = 0;
@@ -107,14 +108,14 @@ static int parse_list(const char *opt, const char *s, int64_t lo, int64_t hi,
 		size_t len = strcspn(s, ",");
 
 		if (len == 0 || len >= sizeof(buf) || *n >= LIST_MAX)
-			return bad(opt, s, "need numbers separated by commas");
+			return bad(opt, all, "need up to 256 numbers separated by commas");
 		memcpy(buf, s, len);
 		buf[len] = '\0';
 		if (parse_i64(opt, buf, lo, hi, &v[(*n)++]) != 0)
 			return -1;
 		s += len + (s[len] == ',');
 	}
-	return *n ? 0 : bad(opt, s, "the list is empty");
+	return *n ? 0 : bad(opt, all, "the list is empty");
 }
 
 static int parse_enum(const char *opt, const char *s, const char *const *names,

@@ -102,6 +102,10 @@ int pk_harness_write_meta(struct perfkit_results *res,
 void pk_harness_peak_reference(const struct pk_harness_plan *plan,
 			       struct perfkit_results *res);
 
+/* Set the set's epoch to now, just before the first run into it (after
+ * the machine probe and the peak reference). */
+void pk_harness_epoch_now(struct perfkit_results *res);
+
 /* Is the kernel single precision (its peak reference is `peak-sp`)? */
 int pk_harness_kernel_is_sp(const struct perfkit_kernel *k);
 

@@ -122,6 +122,7 @@ static int sweep_set(struct pk_harness_plan *plan, enum sweep_kind kind,
 	/* The peak reference is taken once, with the most workers. */
 	if (plan->opt.peak_reference > 0)
 		pk_harness_peak_reference(plan, *out);
+	pk_harness_epoch_now(*out);
 	return 0;
 }
 

@@ -204,6 +204,14 @@ void pk_harness_peak_reference(const struct pk_harness_plan *plan,
 	perfkit_results_destroy(tmp);
 }
 
+void pk_harness_epoch_now(struct perfkit_results *res)
+{
+	struct timespec rt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	perfkit_results_set_epoch_ns(res, (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec);
+}
+
 static int new_set(const struct pk_harness_plan *plan, struct perfkit_results **out)
 {
 	int rc = perfkit_results_new(out);
@@ -217,6 +225,7 @@ static int new_set(const struct pk_harness_plan *plan, struct perfkit_results **
 	}
 	if (plan->opt.peak_reference > 0)
 		pk_harness_peak_reference(plan, *out);
+	pk_harness_epoch_now(*out);
 	return 0;
 }
 
