@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /**
- * @defgroup harness FLOPS harness
+ * @defgroup harness_api FLOPS harness API
  * @brief Run a kernel on many workers at once and say how fast each worker
  *        and the whole job were.
  *
@@ -36,7 +36,7 @@ extern "C" {
  * effective GFLOPS, per-worker spread, straggler ratio, fractions of the
  * theoretical and measured peak), perfkit_harness_peak_timeline() and
  * perfkit_harness_effective_timeline() (seed 000's two curves), and
- * perfkit_harness_histogram(). See @ref harness_guide "the harness guide".
+ * perfkit_harness_histogram(). See @ref harness "the harness guide".
  *
  * @code
  * struct perfkit_harness_options opt = PERFKIT_HARNESS_OPTIONS_INIT;
