@@ -153,6 +153,16 @@ def test_seed_options(tmp):
     check_file(path, parse_json, 3, mode='processes')
 
 
+def test_many_workers():
+    # more workers than the table shows: percentiles instead of rows
+    rc, out, err = run(['--workers', '20', '--matn', '16', '--loopcount', '1',
+                        '--peak-time', '0', '--placement', 'none'])
+    check(rc == 0, f'20 workers: rc {rc}: {err}')
+    check('20 workers succeeded' in out and 'GFLOPS per worker' in out,
+          f'20 workers: no percentile summary: {out}')
+    check('  worker  cpu' not in out, '20 workers: printed every row')
+
+
 def test_sweeps(tmp):
     path = os.path.join(tmp, 'sweep.json')
     rc, out, err = run(['--sweep-workers=1,2', '--outfile', path] + SMALL)
@@ -259,6 +269,7 @@ with tempfile.TemporaryDirectory() as tmp:
     test_sweeps(tmp)
     test_plot(tmp)
     test_failure_exit(tmp)
+test_many_workers()
 test_bad_options()
 test_help_and_list()
 test_no_arguments()
