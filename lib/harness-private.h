@@ -34,16 +34,19 @@ struct pk_worker_out {
 	char error[256];
 };
 
-/* How a worker waits for the start signal after its setup: returns when
- * its timed work may begin. @setup_rc is the setup's result (a failed
- * worker still reports, so that nobody waits for it). */
+/* How a worker talks to its runner. ready(): after setup, returns when the
+ * timed work may begin (NULL: start at once); @setup_rc is the setup's
+ * result (a failed worker still reports, so that nobody waits for it).
+ * done(): the result is final; called before the kernel's teardown, so
+ * that freeing the data is not part of the collection time. */
 struct pk_worker_sync {
 	void (*ready)(void *ctx, int setup_rc);
+	void (*done)(void *ctx, const struct pk_worker_out *out);
 	void *ctx;
 };
 
 /* The worker body, the same for threads and processes: bind, set up, warm
- * up, wait, run, verify, tear down. Fills *out. */
+ * up, wait, run, verify, report (sync->done), tear down. Fills *out. */
 void pk_harness_worker(const struct pk_harness_plan *plan, unsigned index,
 		       const struct pk_worker_sync *sync,
 		       struct pk_worker_out *out);

@@ -74,6 +74,7 @@ static int write_all(int fd, const void *buf, size_t len)
 struct child_sync {
 	int fd, go;
 	unsigned index;
+	int sent;
 };
 
 static void child_ready(void *ctx, int setup_rc)
@@ -94,20 +95,30 @@ static void child_ready(void *ctx, int setup_rc)
 		;
 }
 
+/* The result is final: send it (teardown and exit follow). */
+static void child_done(void *ctx, const struct pk_worker_out *out)
+{
+	struct child_sync *s = ctx;
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = MSG_DONE;
+	m.index = s->index;
+	m.out = *out;
+	s->sent = write_all(s->fd, &m, sizeof(m)) == 0;
+}
+
 static void child_main(const struct pk_harness_plan *plan, unsigned index,
 		       int fd, int go_r, int go_w)
 {
-	struct child_sync s = { fd, go_r, index };
-	struct pk_worker_sync sync = { child_ready, &s };
-	struct msg m;
+	struct child_sync s = { fd, go_r, index, 0 };
+	struct pk_worker_sync sync = { go_r >= 0 ? child_ready : NULL, child_done, &s };
+	struct pk_worker_out out;
 
 	if (go_w >= 0)
 		close(go_w);
-	memset(&m, 0, sizeof(m));
-	pk_harness_worker(plan, index, go_r >= 0 ? &sync : NULL, &m.out);
-	m.kind = MSG_DONE;
-	m.index = index;
-	_exit(write_all(fd, &m, sizeof(m)) == 0 ? 0 : 1);
+	pk_harness_worker(plan, index, &sync, &out);
+	_exit(s.sent ? 0 : 1);
 }
 
 /* ---- parent side ---- */

@@ -49,19 +49,32 @@ static void ready(void *ctx, int setup_rc)
 	pthread_mutex_unlock(&r->lock);
 }
 
-static void *worker_main(void *p)
+/* The worker's slot is final: queue it for the caller (the worker's
+ * teardown runs after this, while the caller collects). */
+static void done(void *ctx, const struct pk_worker_out *out)
 {
-	struct worker_arg *a = p;
+	struct worker_arg *a = ctx;
 	struct run *r = a->run;
-	struct pk_worker_sync sync = { ready, r };
-	int barrier = r->plan->opt.start == PERFKIT_HARNESS_START_BARRIER;
 
-	pk_harness_worker(r->plan, a->index, barrier ? &sync : NULL,
-			  &r->slots[a->index].out);
+	(void)out; /* it is r->slots[a->index].out */
 	pthread_mutex_lock(&r->lock);
 	r->done[r->ndone++] = a->index;
 	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
+}
+
+static void ready_arg(void *ctx, int setup_rc)
+{
+	ready(((struct worker_arg *)ctx)->run, setup_rc);
+}
+
+static void *worker_main(void *p)
+{
+	struct worker_arg *a = p;
+	int barrier = a->run->plan->opt.start == PERFKIT_HARNESS_START_BARRIER;
+	struct pk_worker_sync sync = { barrier ? ready_arg : NULL, done, a };
+
+	pk_harness_worker(a->run->plan, a->index, &sync, &a->run->slots[a->index].out);
 	return NULL;
 }
 
@@ -103,7 +116,8 @@ static void submit_all(struct run *r, pthread_t *tid, int *started,
 	}
 }
 
-/* Take finished workers off the queue as they come. */
+/* Take finished workers off the queue as they come; join them all at the
+ * end, so that one worker's teardown never delays another's collection. */
 static void collect_all(struct run *r, pthread_t *tid, const int *started,
 			pk_collect_fn collect, void *ctx)
 {
@@ -116,10 +130,11 @@ static void collect_all(struct run *r, pthread_t *tid, const int *started,
 		i = r->done[taken];
 		pthread_mutex_unlock(&r->lock);
 		r->slots[i].t_collected = perfkit_now_ns();
-		if (started[i])
-			pthread_join(tid[i], NULL);
 		collect(ctx, i);
 	}
+	for (unsigned i = 0; i < r->plan->workers; i++)
+		if (started[i])
+			pthread_join(tid[i], NULL);
 }
 
 int pk_harness_run_threads(const struct pk_harness_plan *plan,

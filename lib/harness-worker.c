@@ -89,6 +89,7 @@ static int prepare(const struct pk_harness_plan *plan, unsigned index,
 	return rc;
 }
 
+/* Where the worker ended, and whether its result is right. */
 static void finish(const struct pk_harness_plan *plan,
 		   struct perfkit_kernel_instance *inst, struct pk_worker_out *out)
 {
@@ -102,7 +103,6 @@ static void finish(const struct pk_harness_plan *plan,
 		if (rc != 0 && rc != -ENOTSUP)
 			fail(out, rc, "verify");
 	}
-	perfkit_kernel_teardown(inst);
 }
 
 void pk_harness_worker(const struct pk_harness_plan *plan, unsigned index,
@@ -116,10 +116,12 @@ void pk_harness_worker(const struct pk_harness_plan *plan, unsigned index,
 	out->cpu = -1;
 	out->t_start = perfkit_now_ns();
 	rc = prepare(plan, index, out, &inst);
-	if (sync && sync->ready)
+	if (sync->ready)
 		sync->ready(sync->ctx, rc);
-	if (rc)
+	if (rc) {
+		sync->done(sync->ctx, out);
 		return;
+	}
 	out->t_setup = perfkit_now_ns();
 	if (plan->opt.loopcount > 0) {
 		out->repetitions = plan->opt.loopcount;
@@ -131,4 +133,6 @@ void pk_harness_worker(const struct pk_harness_plan *plan, unsigned index,
 	if (rc)
 		fail(out, rc, "run");
 	finish(plan, inst, out);
+	sync->done(sync->ctx, out);
+	perfkit_kernel_teardown(inst);
 }

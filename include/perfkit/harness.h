@@ -378,8 +378,8 @@ struct perfkit_harness_summary {
 	/** Median of t_start − t_submit, microseconds: what starting a
 	 *  worker costs. */
 	double spawn_us_median;
-	/** Median of t_collected − t_end, microseconds: verification,
-	 *  teardown and handing the record back. */
+	/** Median of t_collected − t_end, microseconds: verification and
+	 *  handing the result back (the kernel's teardown comes after). */
 	double collect_us_median;
 };
 
