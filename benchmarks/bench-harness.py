@@ -21,6 +21,7 @@ first t_submit). Needs python3-numpy (Debian, with OpenBLAS) and likwid;
 what is missing is reported, not guessed.
 
 Usage: bench-harness.py [--build DIR] [--rounds R] [--quick]
+                        [--only dgemm,peak,triad,overhead]
 """
 import argparse
 import json
@@ -265,20 +266,26 @@ def main():
     ap.add_argument('--build', default='build')
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--quick', action='store_true', help='small sizes: a smoke test')
+    ap.add_argument('--only', default='dgemm,peak,triad,overhead',
+                    help='comma-separated parts to run (default: all)')
     args = ap.parse_args()
+    parts = set(args.only.split(','))
     b = Bench(args)
     cores = b.cores()
     print(f'bench-harness: {b.meta.get("machine.cpu.model")}, {cores} cores allowed, '
           f'clock {float(b.meta["machine.clock.measured_ghz"]):.2f} GHz measured; '
           f'{args.rounds} rounds' + (' (quick)' if args.quick else ''))
-    if HAVE_NUMPY:
+    if 'dgemm' in parts and HAVE_NUMPY:
         dgemm_vs_numpy(b, cores)
-    else:
+    elif 'dgemm' in parts:
         print('\nnumpy is not installed (Debian: apt-get install python3-numpy): no dgemm ratio')
         b.goal('dgemm / numpy', None, 1.0, 'numpy missing')
-    peak_vs_likwid(b, cores)
-    triad_vs_likwid(b, cores)
-    overhead(b, cores)
+    if 'peak' in parts:
+        peak_vs_likwid(b, cores)
+    if 'triad' in parts:
+        triad_vs_likwid(b, cores)
+    if 'overhead' in parts:
+        overhead(b, cores)
     print('\n== goals ==')
     for name, ratio, goal, note in b.results:
         if ratio is None:
