@@ -289,64 +289,111 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* [-]digits[.digits][(e|E)[+|-]digits], at most 19 significant digits. */
-int pk_csv_fast_double(const char *s, size_t len, double *v)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Eight ASCII digits in one word (as in fast_float). */
+static int eight_digits(uint64_t v)
 {
-	const char *end = s + len;
-	uint64_t man = 0;
-	int neg = 0, ndig = 0, exp10 = 0, any = 0;
+	return ((v & 0xf0f0f0f0f0f0f0f0u) |
+		(((v + 0x0606060606060606u) & 0xf0f0f0f0f0f0f0f0u) >> 4)) ==
+	       0x3333333333333333u;
+}
 
-	/* Longer texts are not what the writers produce. */
-	if (len > 64)
-		return -EAGAIN;
-	if (len == 3 && memcmp(s, "nan", 3) == 0) {
+static uint64_t eight_digits_value(uint64_t v)
+{
+	const uint64_t mask = 0x000000ff000000ffu;
+
+	v -= 0x3030303030303030u;
+	v = v * 10 + (v >> 8);
+	return ((v & mask) * 0x000f424000000064u +
+		((v >> 16) & mask) * 0x0000271000000001u) >> 32;
+}
+#endif
+
+/* Accumulate decimal digits into *man; returns the end of the digits.
+ * Past 19 digits *man wraps around, and the caller gives up. */
+static const char *digits(const char *p, const char *end, uint64_t *man)
+{
+	uint64_t m = *man;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - p >= 8) {
+		uint64_t v;
+
+		memcpy(&v, p, sizeof(v));
+		if (!eight_digits(v))
+			break;
+		m = m * 100000000u + eight_digits_value(v);
+		p += 8;
+	}
+#endif
+	for (; p < end && is_digit(*p); p++)
+		m = m * 10 + (uint64_t)(*p - '0');
+	*man = m;
+	return p;
+}
+
+static int special(const char *p, size_t len, int neg, double *v)
+{
+	if (len == 3 && !neg && memcmp(p, "nan", 3) == 0) {
 		*v = NAN;
 		return 0;
 	}
-	if (s < end && *s == '-') {
-		neg = 1;
-		s++;
-	}
-	if (end - s == 3 && memcmp(s, "inf", 3) == 0) {
+	if (len == 3 && memcmp(p, "inf", 3) == 0) {
 		*v = neg ? -INFINITY : INFINITY;
 		return 0;
 	}
-	for (; s < end && is_digit(*s); s++, any = 1) {
-		if (man == 0 && *s == '0')
-			continue;
-		if (++ndig > 19)
-			return -EAGAIN;
-		man = man * 10 + (uint64_t)(*s - '0');
-	}
-	if (s < end && *s == '.') {
-		for (s++; s < end && is_digit(*s); s++, any = 1) {
-			if (man == 0 && *s == '0') {
-				exp10--;
-				continue;
-			}
-			if (++ndig > 19)
-				return -EAGAIN;
-			man = man * 10 + (uint64_t)(*s - '0');
-			exp10--;
-		}
-	}
-	if (!any)
-		return -EAGAIN;
-	if (s < end && (*s == 'e' || *s == 'E')) {
-		int eneg = 0, e = 0, edig = 0;
+	return -EAGAIN;
+}
 
-		if (++s < end && (*s == '+' || *s == '-'))
-			eneg = *s++ == '-';
-		for (; s < end && is_digit(*s); s++)
-			if (++edig > 4)
-				return -EAGAIN;
-			else
-				e = e * 10 + (*s - '0');
-		if (edig == 0)
+/* [-]digits[.digits][(e|E)[+|-]digits], at most 19 significant digits. */
+int pk_csv_fast_double(const char *s, size_t len, double *v)
+{
+	const char *p = s, *end = s + len, *first, *q;
+	uint64_t man = 0;
+	int neg, exp10 = 0;
+	size_t ndig;
+
+	/* Longer texts are not what the writers produce. */
+	if (len == 0 || len > 64)
+		return -EAGAIN;
+	neg = *p == '-';
+	p += neg;
+	if (p < end && !is_digit(*p) && *p != '.')
+		return special(p, (size_t)(end - p), neg, v);
+	first = p;
+	while (p < end && *p == '0')
+		p++;
+	q = p;
+	p = digits(p, end, &man);
+	ndig = (size_t)(p - q);
+	if (p < end && *p == '.') {
+		const char *frac = ++p;
+
+		if (ndig == 0)
+			while (p < end && *p == '0')
+				p++;
+		q = p;
+		p = digits(p, end, &man);
+		ndig += (size_t)(p - q);
+		exp10 = -(int)(p - frac);
+		/* "." alone is no number */
+		if (p == frac && frac - 1 == first)
 			return -EAGAIN;
+	}
+	if (p == first || ndig > 19)
+		return -EAGAIN;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int eneg = 0, e = 0;
+
+		if (++p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (p == end || end - p > 4)
+			return -EAGAIN;
+		for (; p < end && is_digit(*p); p++)
+			e = e * 10 + (*p - '0');
 		exp10 += eneg ? -e : e;
 	}
-	if (s != end)
+	if (p != end)
 		return -EAGAIN;
 	if (man == 0) {
 		*v = neg ? -0.0 : 0.0;
@@ -430,4 +477,130 @@ int pk_csv_field_parse(struct perfkit_record *rec, const struct pk_field *f,
 		break;
 	}
 	return pk_record_field_parse(rec, f, text, len);
+}
+
+/* ---- writing: exactly what "%.17g" prints, without printf ---- */
+
+#ifdef __SIZEOF_INT128__
+/*
+ * The 17 significant digits of |v| (normal, not integral below 2^53) and
+ * its decimal exponent: |v| * 10^(16 - k) rounded to an integer in
+ * [1e16, 1e17). The product with the truncated 128-bit power of ten is
+ * short of the truth by less than 2^-3 units of the top 64 fraction bits,
+ * so only a fraction within a few units of one half is undecided (then
+ * -EAGAIN: snprintf() rounds it).
+ */
+static int seventeen_digits(uint64_t m, int e2, int k, uint64_t *digits17)
+{
+	int q = 16 - k, s, t;
+	const uint64_t *p;
+	unsigned __int128 a, b, x;
+	uint64_t p0, p1, p2, whole, frac;
+
+	if (q < POW10_MIN || q > POW10_MAX)
+		return -EAGAIN;
+	p = pow10_128[q - POW10_MIN];
+	a = (unsigned __int128)m * p[0];
+	b = (unsigned __int128)m * p[1];
+	p0 = (uint64_t)a;
+	x = (a >> 64) + (uint64_t)b;
+	p1 = (uint64_t)x;
+	p2 = (uint64_t)(b >> 64) + (uint64_t)(x >> 64);
+	/* v * 10^q = m * T * 2^(e2 + floor(log2 10^q) - 127) */
+	s = -(e2 + ((217706 * q) >> 16) - 127);
+	t = s - 64;
+	if (t < 1 || t > 64)
+		return -EAGAIN;
+	x = (unsigned __int128)p2 << 64 | p1;
+	whole = (uint64_t)(x >> t);
+	frac = t == 64 ? p1 : p1 << (64 - t) | p0 >> t;
+	if (frac >= (1ull << 63) - 2 && frac <= (1ull << 63) + 1)
+		return -EAGAIN;
+	*digits17 = whole + (frac > (1ull << 63));
+	return 0;
+}
+
+/* Decimal exponent and 17 digits of a normal double, or -EAGAIN. */
+static int decimal(uint64_t bits, uint64_t *d, int *k)
+{
+	int biased = (int)(bits >> 52 & 0x7ff), e2 = biased - 1075;
+	uint64_t m = (bits & 0x000fffffffffffffu) | (1ull << 52);
+	const uint64_t lo = 10000000000000000u, hi = 100000000000000000u;
+
+	if (biased == 0 || biased == 0x7ff)
+		return -EAGAIN;
+	/* floor((biased - 1023) * log10(2)): k or one less. */
+	*k = ((biased - 1023) * 78913) >> 18;
+	if (seventeen_digits(m, e2, *k, d) < 0)
+		return -EAGAIN;
+	if (*d >= hi) {
+		++*k;
+		if (seventeen_digits(m, e2, *k, d) < 0)
+			return -EAGAIN;
+	}
+	if (*d == hi) {
+		*d = lo;
+		++*k;
+	}
+	return *d >= lo && *d < hi ? 0 : -EAGAIN;
+}
+
+/* %g's layout of 17 digits with decimal exponent @k: buf[] gets them. */
+static int layout(int neg, uint64_t d, int k, char *buf)
+{
+	char dig[17], *o = buf;
+	int nz = 17;
+
+	for (int i = 16; i >= 0; i--, d /= 10)
+		dig[i] = (char)('0' + d % 10);
+	while (nz > 1 && dig[nz - 1] == '0')
+		nz--;
+	if (neg)
+		*o++ = '-';
+	if (k < -4 || k >= 17) {
+		int e = k < 0 ? -k : k;
+
+		*o++ = dig[0];
+		if (nz > 1) {
+			*o++ = '.';
+			memcpy(o, dig + 1, (size_t)nz - 1);
+			o += nz - 1;
+		}
+		*o++ = 'e';
+		*o++ = k < 0 ? '-' : '+';
+		if (e >= 100)
+			*o++ = (char)('0' + e / 100);
+		*o++ = (char)('0' + e / 10 % 10);
+		*o++ = (char)('0' + e % 10);
+	} else if (k >= 0) {
+		memcpy(o, dig, (size_t)k + 1);
+		o += k + 1;
+		if (nz > k + 1) {
+			*o++ = '.';
+			memcpy(o, dig + k + 1, (size_t)(nz - k - 1));
+			o += nz - k - 1;
+		}
+	} else {
+		*o++ = '0';
+		*o++ = '.';
+		for (int i = 0; i < -k - 1; i++)
+			*o++ = '0';
+		memcpy(o, dig, (size_t)nz);
+		o += nz;
+	}
+	return (int)(o - buf);
+}
+#endif
+
+int pk_csv_double_text(double v, char *buf, size_t len)
+{
+#ifdef __SIZEOF_INT128__
+	uint64_t bits, d;
+	int k;
+
+	memcpy(&bits, &v, sizeof(bits));
+	if (len >= PK_DOUBLE_TEXT_MAX && decimal(bits, &d, &k) == 0)
+		return layout((int)(bits >> 63), d, k, buf);
+#endif
+	return pk_double_to_text(v, buf, len);
 }

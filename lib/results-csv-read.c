@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "private.h"
 #include "results-csv.h"
@@ -210,12 +213,35 @@ static const unsigned char stop[256] = {
 	[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1,
 };
 
-static int read_plain(struct reader *r, struct cell *c, size_t col)
+/* The first byte at or after @p that ends an unquoted cell. */
+static const char *scan_plain(const char *p, const char *end)
 {
-	const char *p = r->p, *end = r->end;
+#ifdef __SSE2__
+	/* Sixteen bytes at a time: cells are short, rows are not. */
+	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+	const __m128i cr = _mm_set1_epi8('\r'), quote = _mm_set1_epi8('"');
 
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i m = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, comma), _mm_cmpeq_epi8(x, lf)),
+			_mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, quote)));
+		unsigned mask = (unsigned)_mm_movemask_epi8(m);
+
+		if (mask)
+			return p + __builtin_ctz(mask);
+		p += 16;
+	}
+#endif
 	while (p < end && !stop[(unsigned char)*p])
 		p++;
+	return p;
+}
+
+static int read_plain(struct reader *r, struct cell *c, size_t col)
+{
+	const char *p = scan_plain(r->p, r->end), *end = r->end;
+
 	if (r->nul && r->nul < p)
 		return nul_error(r, r->p, c->line, col);
 	if (p < end && *p == '"')
@@ -281,7 +307,8 @@ static int read_row(struct reader *r, size_t max)
 					 "columns", max)
 				   : bad(r->line, limit + 1,
 					 "more than %zu columns", limit);
-		if (grow((void **)&r->cells, &r->cap, r->ncells + 1,
+		if (r->ncells == r->cap &&
+		    grow((void **)&r->cells, &r->cap, r->ncells + 1,
 			 sizeof(*r->cells)) < 0)
 			return -ENOMEM;
 		rc = read_cell(r, &r->cells[r->ncells], r->ncells + 1, &last);

@@ -45,4 +45,11 @@ int pk_csv_field_parse(struct perfkit_record *rec, const struct pk_field *f,
  */
 int pk_csv_fast_double(const char *text, size_t len, double *v);
 
+/*
+ * pk_double_to_text() without printf() for most values: the same text,
+ * byte for byte ("%.17g"), or that function's answer where this one
+ * cannot be sure. Returns the length written (no NUL) or -ERANGE.
+ */
+int pk_csv_double_text(double v, char *buf, size_t len);
+
 #endif /* PK_RESULTS_CSV_H */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "private.h"
 #include "results-format.h"
 
 /* Text that grows as needed; after a failed allocation every put is a no-op
@@ -52,6 +53,12 @@ struct pk_json_fault {
 	char why[160];
 };
 
+/* Fill @fault and return -EBADMSG. */
+int pk_json_fail(struct pk_json_fault *fault, const char *key,
+		 const char *fmt, ...) PK_PRINTF(3, 4);
+/* "an object", "a string", ... for messages. */
+const char *pk_json_type_name(const json_t *v);
+
 /*
  * Fill @rec (perfkit_record_init() first) from a record object. Returns 0,
  * or -EBADMSG with @fault filled; sets no error message. *@extras counts the
@@ -70,6 +77,8 @@ int pk_json_meta_read(json_t *meta, struct perfkit_results *res,
 		      struct pk_json_fault *fault);
 int pk_json_machine_read(json_t *machine, struct perfkit_results *res,
 			 struct pk_json_fault *fault);
+/* Check "schema" and "schema_version" of a header object. */
+int pk_json_schema_check(json_t *root, struct pk_json_fault *fault);
 /* Check "schema" and "schema_version", set the epoch from "epoch_ns", and
  * keep top-level keys other than those and @known as meta "json.<key>". */
 int pk_json_header_read(json_t *root, struct perfkit_results *res,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Records and metadata from jansson values (JSON and JSON Lines alike). */
+/* Records from jansson values (JSON and JSON Lines alike). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,13 +8,9 @@
 
 #include "private.h"
 #include "results-json-private.h"
-#include "results-private.h"
 
-static int fail(struct pk_json_fault *fault, const char *key,
-		const char *fmt, ...) PK_PRINTF(3, 4);
-
-static int fail(struct pk_json_fault *fault, const char *key,
-		const char *fmt, ...)
+int pk_json_fail(struct pk_json_fault *fault, const char *key,
+		 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -25,7 +21,7 @@ static int fail(struct pk_json_fault *fault, const char *key,
 	return -EBADMSG;
 }
 
-static const char *type_name(const json_t *v)
+const char *pk_json_type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return "an object";
@@ -74,11 +70,11 @@ static int decode_text(char *dst, const struct pk_field *f, json_t *v,
 	size_t n;
 
 	if (!json_is_string(v))
-		return fail(fault, f->name, "expected a string, got %s",
-			    type_name(v));
+		return pk_json_fail(fault, f->name, "expected a string, got %s",
+			    pk_json_type_name(v));
 	n = json_string_length(v);
 	if (n >= f->size)
-		return fail(fault, f->name, "%zu bytes, at most %zu allowed",
+		return pk_json_fail(fault, f->name, "%zu bytes, at most %zu allowed",
 			    n, f->size - 1);
 	memcpy(dst, json_string_value(v), n);
 	dst[n] = '\0';
@@ -103,9 +99,9 @@ static int decode_double(char *dst, const struct pk_field *f, json_t *v,
 		   !strcmp(json_string_value(v), "-Infinity")) {
 		d = -INFINITY;
 	} else {
-		return fail(fault, f->name, "expected a number (or \"NaN\", "
+		return pk_json_fail(fault, f->name, "expected a number (or \"NaN\", "
 			    "\"Infinity\", \"-Infinity\"), got %s",
-			    type_name(v));
+			    pk_json_type_name(v));
 	}
 	memcpy(dst, &d, sizeof(d));
 	return 0;
@@ -125,27 +121,27 @@ static int decode_int(struct perfkit_record *rec, const struct pk_field *f,
 		int rc = pk_record_field_parse(rec, f, json_string_value(v),
 					       json_string_length(v));
 		if (rc == -ERANGE)
-			return fail(fault, f->name, "out of range");
+			return pk_json_fail(fault, f->name, "out of range");
 		if (rc < 0)
-			return fail(fault, f->name,
+			return pk_json_fail(fault, f->name,
 				    "expected an integer, got a string");
 		return 0;
 	}
 	if (!json_is_integer(v))
-		return fail(fault, f->name, "expected an integer, got %s",
-			    type_name(v));
+		return pk_json_fail(fault, f->name, "expected an integer, got %s",
+			    pk_json_type_name(v));
 	x = json_integer_value(v);
 	switch (f->type) {
 	case PK_FIELD_I32:
 		if (x < INT32_MIN || x > INT32_MAX)
-			return fail(fault, f->name, "%lld is out of range",
+			return pk_json_fail(fault, f->name, "%lld is out of range",
 				    (long long)x);
 		i32 = (int32_t)x;
 		memcpy(dst, &i32, sizeof(i32));
 		return 0;
 	case PK_FIELD_U64:
 		if (x < 0)
-			return fail(fault, f->name, "%lld is negative",
+			return pk_json_fail(fault, f->name, "%lld is negative",
 				    (long long)x);
 		u = (uint64_t)x;
 		memcpy(dst, &u, sizeof(u));
@@ -180,24 +176,24 @@ static int decode_params(struct perfkit_record *rec, json_t *params,
 	int rc;
 
 	if (!json_is_object(params))
-		return fail(fault, "params", "expected an object, got %s",
-			    type_name(params));
+		return pk_json_fail(fault, "params", "expected an object, got %s",
+			    pk_json_type_name(params));
 	json_object_foreach(params, key, v) {
 		if (!json_is_string(v))
-			return fail(fault, "params",
+			return pk_json_fail(fault, "params",
 				    "parameter \"%.40s\": expected a string, "
-				    "got %s", key, type_name(v));
+				    "got %s", key, pk_json_type_name(v));
 		rc = perfkit_record_set_param(rec, key, json_string_value(v));
 		if (rc == -ENOSPC)
-			return fail(fault, "params", "more than %d parameters",
+			return pk_json_fail(fault, "params", "more than %d parameters",
 				    PERFKIT_RECORD_PARAMS_MAX);
 		if (rc == -ERANGE)
-			return fail(fault, "params", "parameter \"%.40s\": key "
+			return pk_json_fail(fault, "params", "parameter \"%.40s\": key "
 				    "longer than %d or value longer than %d "
 				    "bytes", key, PERFKIT_RECORD_PARAM_KEY_MAX,
 				    PERFKIT_RECORD_PARAM_VALUE_MAX);
 		if (rc < 0)
-			return fail(fault, "params", "parameter key \"%.40s\" "
+			return pk_json_fail(fault, "params", "parameter key \"%.40s\" "
 				    "is empty or names a record field", key);
 	}
 	return 0;
@@ -218,8 +214,8 @@ int pk_json_record_decode(json_t *obj, struct perfkit_record *rec,
 
 	*extras = 0;
 	if (!json_is_object(obj))
-		return fail(fault, NULL, "a record must be an object, got %s",
-			    type_name(obj));
+		return pk_json_fail(fault, NULL, "a record must be an object, got %s",
+			    pk_json_type_name(obj));
 	json_object_keylen_foreach(obj, key, klen, v) {
 		const struct pk_field *f = field_lookup(key, klen, &next);
 
@@ -254,175 +250,11 @@ int pk_json_record_extras(json_t *obj, struct perfkit_results *res, size_t i,
 		rc = perfkit_results_extra_set(res, i, key, text);
 		free(text);
 		if (rc == -EINVAL)
-			return fail(fault, key, "an extra key must not be empty, a "
+			return pk_json_fail(fault, key, "an extra key must not be empty, a "
 				    "parameter's key, \"params\" or "
 				    "\"param.*\"");
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
-}
-
-/* Set a metadata key to a value's text. */
-static int meta_put(struct perfkit_results *res, const char *key, json_t *v,
-		    const char *where, struct pk_json_fault *fault)
-{
-	char *text = pk_json_text(v);
-	int rc;
-
-	if (!text)
-		return -ENOMEM;
-	rc = perfkit_results_meta_set(res, key, text);
-	free(text);
-	if (rc == -EINVAL)
-		return fail(fault, where, "empty metadata key");
-	return rc;
-}
-
-int pk_json_meta_read(json_t *meta, struct perfkit_results *res,
-		      struct pk_json_fault *fault)
-{
-	const char *key;
-	json_t *v;
-	int rc;
-
-	if (!json_is_object(meta))
-		return fail(fault, "meta", "expected an object, got %s",
-			    type_name(meta));
-	json_object_foreach(meta, key, v) {
-		rc = meta_put(res, key, v, "meta", fault);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* Depth-first: each leaf becomes "<path>.<key>"; an empty object is a leaf
- * ("{}") so that nothing read is lost. */
-static int flatten(json_t *obj, struct pk_buf *path,
-		   struct perfkit_results *res, struct pk_json_fault *fault)
-{
-	size_t base = path->len, klen;
-	const char *key;
-	json_t *v;
-	int rc;
-
-	json_object_keylen_foreach(obj, key, klen, v) {
-		path->len = base;
-		pk_buf_put(path, ".", 1);
-		pk_buf_put(path, key, klen);
-		pk_buf_put(path, "", 1);
-		if (path->failed)
-			return -ENOMEM;
-		path->len--; /* the NUL ends the key but not the prefix */
-		if (json_is_object(v) && json_object_size(v) > 0)
-			rc = flatten(v, path, res, fault);
-		else
-			rc = meta_put(res, path->data, v, "machine", fault);
-		if (rc < 0)
-			return rc;
-		path->len = base;
-	}
-	return 0;
-}
-
-int pk_json_machine_read(json_t *machine, struct perfkit_results *res,
-			 struct pk_json_fault *fault)
-{
-	struct pk_buf path = { 0 };
-	int rc;
-
-	if (!json_is_object(machine))
-		return fail(fault, "machine", "expected an object, got %s",
-			    type_name(machine));
-	pk_buf_put(&path, "machine", 7);
-	rc = path.failed ? -ENOMEM : flatten(machine, &path, res, fault);
-	free(path.data);
-	return rc;
-}
-
-static int header_check(json_t *root, struct pk_json_fault *fault)
-{
-	json_t *schema = json_object_get(root, "schema");
-	json_t *version = json_object_get(root, "schema_version");
-	const char *name;
-
-	if (!json_is_string(schema))
-		return fail(fault, schema ? "schema" : NULL,
-			    "\"schema\" must be the string \"%s\", got %s",
-			    PERFKIT_RESULTS_SCHEMA,
-			    schema ? type_name(schema) : "nothing");
-	name = json_string_value(schema);
-	if (strcmp(name, PERFKIT_RESULTS_SCHEMA) != 0)
-		return fail(fault, "schema", "schema \"%.60s\" is not \"%s\"",
-			    name, PERFKIT_RESULTS_SCHEMA);
-	if (!json_is_integer(version) ||
-	    json_integer_value(version) != PERFKIT_RESULTS_SCHEMA_VERSION) {
-		char text[32] = "none";
-
-		if (json_is_integer(version))
-			snprintf(text, sizeof(text), "%lld",
-				 (long long)json_integer_value(version));
-		return fail(fault, version ? "schema_version" : "schema",
-			    "schema \"%s\" version %s is not supported (this "
-			    "library reads version %d)", name, text,
-			    PERFKIT_RESULTS_SCHEMA_VERSION);
-	}
-	return 0;
-}
-
-static int known_key(const char *key, const char *const *known)
-{
-	static const char *const header[] = { "schema", "schema_version",
-					      "epoch_ns", NULL };
-
-	for (const char *const *k = header; *k; k++)
-		if (!strcmp(key, *k))
-			return 1;
-	for (const char *const *k = known; *k; k++)
-		if (!strcmp(key, *k))
-			return 1;
-	return 0;
-}
-
-int pk_json_header_read(json_t *root, struct perfkit_results *res,
-			const char *const *known, struct pk_json_fault *fault)
-{
-	json_t *epoch, *v;
-	const char *key;
-	int rc = header_check(root, fault);
-
-	if (rc < 0)
-		return rc;
-	epoch = json_object_get(root, "epoch_ns");
-	if (!json_is_integer(epoch) || json_integer_value(epoch) < 0)
-		return fail(fault, epoch ? "epoch_ns" : "schema",
-			    "\"epoch_ns\" must be an integer >= 0, got %s",
-			    epoch ? type_name(epoch) : "nothing");
-	rc = perfkit_results_set_epoch_ns(res, json_integer_value(epoch));
-	if (rc < 0)
-		return rc;
-	json_object_foreach(root, key, v) {
-		struct pk_buf name = { 0 };
-
-		if (known_key(key, known))
-			continue;
-		pk_buf_puts(&name, "json.");
-		pk_buf_puts(&name, key);
-		pk_buf_put(&name, "", 1);
-		rc = name.failed ? -ENOMEM : meta_put(res, name.data, v, key,
-						      fault);
-		free(name.data);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-int pk_json_new_set(struct perfkit_results **out)
-{
-	/* Not perfkit_results_new(): that adds a date and version of its
-	 * own, which a file read back must not gain. */
-	*out = pk_results_alloc();
-	return *out ? 0 : pk_error(-ENOMEM, "out of memory for a result set");
 }

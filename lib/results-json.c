@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Result sets as one JSON document:
+ * Result sets written as one JSON document (results-json-parse.c reads
+ * them):
  *   {"schema":"perfkit-results","schema_version":1,"epoch_ns":N,
  *    "meta":{...},"machine":{nested},"records":[{...},...]}
  * The "machine.*" metadata keys are nested at their dots under "machine";
@@ -172,130 +173,5 @@ int pk_results_format_json(const struct perfkit_results *res, char **data,
 	pk_buf_puts(&b, "\n]}\n");
 	if (pk_buf_finish(&b, data, len) < 0)
 		return pk_error(-ENOMEM, "JSON: out of memory");
-	return 0;
-}
-
-/* A fault found after parsing, with the position of what it names. */
-static int report(const char *data, size_t len, size_t record, int in_record,
-		  const struct pk_json_fault *fault)
-{
-	size_t at = pk_json_locate(data, len, in_record ? "records" : NULL,
-				   record, fault->key);
-	int line, column;
-
-	pk_json_line_col(data, len, at, &line, &column);
-	if (in_record)
-		return pk_error(-EBADMSG, "line %d, column %d: record %zu%s%s%s: %s",
-				line, column, record, fault->key ? ", \"" : "",
-				fault->key ? fault->key : "",
-				fault->key ? "\"" : "", fault->why);
-	if (fault->key)
-		return pk_error(-EBADMSG, "line %d, column %d: \"%s\": %s", line,
-				column, fault->key, fault->why);
-	return pk_error(-EBADMSG, "line %d, column %d: %s", line, column,
-			fault->why);
-}
-
-static int read_records(json_t *records, struct perfkit_results *res,
-			size_t *bad, struct pk_json_fault *fault)
-{
-	size_t i;
-	json_t *obj;
-	int rc;
-
-	json_array_foreach(records, i, obj) {
-		struct perfkit_record rec;
-		size_t extras;
-
-		*bad = i;
-		perfkit_record_init(&rec);
-		rc = pk_json_record_decode(obj, &rec, &extras, fault);
-		if (rc == 0)
-			rc = perfkit_results_append(res, &rec);
-		if (rc == 0 && extras)
-			rc = pk_json_record_extras(obj, res, i, fault);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* Everything but the records; a fault here is not in a record. */
-static int read_top(json_t *root, struct perfkit_results *res,
-		    struct pk_json_fault *fault)
-{
-	static const char *const known[] = { "meta", "machine", "records",
-					     NULL };
-	json_t *meta = json_object_get(root, "meta");
-	json_t *machine = json_object_get(root, "machine");
-	json_t *records = json_object_get(root, "records");
-	int rc = pk_json_header_read(root, res, known, fault);
-
-	if (rc == 0 && meta)
-		rc = pk_json_meta_read(meta, res, fault);
-	if (rc == 0 && machine)
-		rc = pk_json_machine_read(machine, res, fault);
-	if (rc == 0 && !json_is_array(records)) {
-		fault->key = records ? "records" : NULL;
-		snprintf(fault->why, sizeof(fault->why),
-			 "\"records\" must be an array, got %s",
-			 records ? (json_is_object(records) ? "an object" :
-				    "another value") : "nothing");
-		rc = -EBADMSG;
-	}
-	return rc;
-}
-
-static int parse_root(const char *data, size_t len, json_t *root,
-		      struct perfkit_results *res)
-{
-	struct pk_json_fault fault = { 0 };
-	size_t bad = 0;
-	int rc;
-
-	if (!json_is_object(root)) {
-		snprintf(fault.why, sizeof(fault.why),
-			 "the document must be an object");
-		return report(data, len, 0, 0, &fault);
-	}
-	rc = read_top(root, res, &fault);
-	if (rc == -EBADMSG)
-		return report(data, len, 0, 0, &fault);
-	if (rc == 0)
-		rc = read_records(json_object_get(root, "records"), res, &bad,
-				  &fault);
-	if (rc == -EBADMSG)
-		return report(data, len, bad, 1, &fault);
-	if (rc < 0)
-		return pk_error(rc, "JSON: record %zu: %s", bad,
-				perfkit_strerror(rc));
-	return 0;
-}
-
-int pk_results_parse_json(const char *data, size_t len,
-			  struct perfkit_results **out)
-{
-	struct perfkit_results *res = NULL;
-	json_error_t err;
-	json_t *root;
-	int rc;
-
-	if (!data || !out)
-		return pk_error(-EINVAL, "JSON: NULL argument");
-	rc = pk_json_check_input(data, len);
-	if (rc < 0)
-		return rc;
-	root = json_loadb(data, len, PK_JSON_LOAD_FLAGS, &err);
-	if (!root)
-		return pk_json_load_error(data, len, &err, 1);
-	rc = pk_json_new_set(&res);
-	if (rc == 0)
-		rc = parse_root(data, len, root, res);
-	json_decref(root);
-	if (rc < 0) {
-		perfkit_results_destroy(res);
-		return rc;
-	}
-	*out = res;
 	return 0;
 }

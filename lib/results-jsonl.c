@@ -42,6 +42,7 @@ struct line {
 	const char *text;
 	size_t len;
 	int number;
+	int unterminated; /* the last line, without its '\n' */
 };
 
 /* @record is SIZE_MAX for the header. */
@@ -109,6 +110,19 @@ static int read_record(const struct line *l, json_t *obj,
 	return 0;
 }
 
+/* A last line that is not JSON and lacks its newline is most likely a
+ * write cut short: say that all before it is whole. */
+static int cut_short(const struct perfkit_results *res)
+{
+	char msg[400];
+
+	snprintf(msg, sizeof(msg), "%s", perfkit_last_error());
+	return pk_error(-EBADMSG, "%s (the last line is incomplete, as when a "
+			"writer stops mid-line; the header and the %zu records "
+			"before it are valid)", msg,
+			perfkit_results_count(res));
+}
+
 static int read_line(const struct line *l, struct perfkit_results *res,
 		     int header)
 {
@@ -116,8 +130,10 @@ static int read_line(const struct line *l, struct perfkit_results *res,
 	json_t *obj = json_loadb(l->text, l->len, PK_JSON_LOAD_FLAGS, &err);
 	int rc;
 
-	if (!obj)
-		return pk_json_load_error(l->text, l->len, &err, l->number);
+	if (!obj) {
+		rc = pk_json_load_error(l->text, l->len, &err, l->number);
+		return l->unterminated && !header ? cut_short(res) : rc;
+	}
 	rc = header ? read_header(l, obj, res) : read_record(l, obj, res);
 	json_decref(obj);
 	return rc;
@@ -129,20 +145,6 @@ static int blank(const char *s, size_t n)
 		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
 			return 0;
 	return 1;
-}
-
-/* A failed last line without its newline is most likely a write cut short:
- * say that all before it is whole. */
-static int truncated(int rc, const struct perfkit_results *res)
-{
-	char msg[400];
-
-	if (rc != -EBADMSG)
-		return rc;
-	snprintf(msg, sizeof(msg), "%s", perfkit_last_error());
-	return pk_error(rc, "%s (the last line is incomplete, as when a writer "
-			"stops mid-line; the header and the %zu records "
-			"before it are valid)", msg, perfkit_results_count(res));
 }
 
 static int read_lines(const char *data, size_t len,
@@ -158,10 +160,11 @@ static int read_lines(const char *data, size_t len,
 
 		l.text = data + pos;
 		l.len = end - pos;
+		l.unterminated = !nl;
 		if (!blank(l.text, l.len)) {
 			rc = read_line(&l, res, header);
 			if (rc < 0)
-				return nl ? rc : truncated(rc, res);
+				return rc;
 			header = 0;
 		}
 		pos = end + 1;

@@ -10,10 +10,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
 #include "results-csv.h"
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+/* Random-value sweeps: a tenth as many under valgrind, which adds
+ * nothing to these pure computations but time. */
+static int sweep(int n)
+{
+	return RUNNING_ON_VALGRIND ? n / 10 : n;
+}
 
 /* ---- helpers ---- */
 
@@ -418,6 +435,8 @@ START_TEST(test_read_long_lines)
 	struct perfkit_results *res;
 	const char *k, *v;
 
+	if (!text)
+		ck_abort_msg("out of memory");
 	len += (size_t)sprintf(text, "name,blob\nx,");
 	memset(text + len, 'z', big);
 	len += big;
@@ -565,6 +584,8 @@ START_TEST(test_bad_ten_megabyte_lines)
 	char *text = malloc(n + 16);
 	struct perfkit_results *res = (void *)1;
 
+	if (!text)
+		ck_abort_msg("out of memory");
 	/* One unquoted cell: no perfkit columns. */
 	memset(text, 'x', n);
 	parse_bad_n(text, n, "line 1, column 1", "no perfkit columns");
@@ -605,6 +626,84 @@ START_TEST(test_null_arguments)
 }
 END_TEST
 
+/* ---- files, through the public file layer ---- */
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_files_round_trip)
+{
+	char dir[] = "/tmp/test-results-csv-XXXXXX", path[256], other[256];
+	struct perfkit_results *res = new_set(), *back = NULL;
+	struct perfkit_record r;
+	char *mem = NULL;
+	size_t len;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	perfkit_record_init(&r);
+	perfkit_record_set_name(&r, "tri\nad, \"x\"");
+	r.elapsed = 0.1;
+	r.t_end = -0.0;
+	perfkit_record_set_param(&r, "n", "1,000");
+	append(res, &r);
+	ck_assert_int_eq(perfkit_results_extra_set(res, 0, "gpu", "A100"), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "note", "a=b\n%"), 0);
+
+	/* By extension, and by explicit format under another name. */
+	snprintf(path, sizeof(path), "%s/run.CSV", dir);
+	ck_assert_int_eq(perfkit_results_write(res, path, PERFKIT_FORMAT_AUTO), 0);
+	ck_assert_int_eq(perfkit_results_read(path, PERFKIT_FORMAT_AUTO, &back), 0);
+	same_set(res, back);
+	perfkit_results_destroy(back);
+	snprintf(other, sizeof(other), "%s/run.txt", dir);
+	ck_assert_int_eq(perfkit_results_write(res, other, PERFKIT_FORMAT_CSV), 0);
+	ck_assert_int_eq(perfkit_results_read(other, PERFKIT_FORMAT_CSV, &back), 0);
+	same_set(res, back);
+	perfkit_results_destroy(back);
+
+	/* The file holds exactly what the in-memory serialiser gives. */
+	ck_assert_int_eq(perfkit_results_format(res, PERFKIT_FORMAT_CSV, &mem, &len), 0);
+	ck_assert_int_eq(perfkit_results_parse(mem, len, PERFKIT_FORMAT_CSV, &back), 0);
+	same_set(res, back);
+	perfkit_results_destroy(back);
+	{
+		FILE *f = fopen(path, "rb");
+		char *disk = malloc(len + 2);
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_ptr_nonnull(disk);
+		ck_assert_uint_eq(fread(disk, 1, len + 2, f), len);
+		ck_assert(memcmp(disk, mem, len) == 0);
+		fclose(f);
+		free(disk);
+	}
+	free(mem);
+
+	/* Malformed and empty files: -EBADMSG naming file, line, column. */
+	write_file(path, "name,flops\nx,1\ny,lots\n");
+	back = (void *)1;
+	ck_assert_int_eq(perfkit_results_read(path, PERFKIT_FORMAT_AUTO, &back), -EBADMSG);
+	ck_assert_ptr_null(back);
+	ck_assert_ptr_nonnull(strstr(perfkit_last_error(), "run.CSV"));
+	ck_assert_ptr_nonnull(strstr(perfkit_last_error(),
+				     "line 3, column 2 (field 'flops')"));
+	write_file(path, "");
+	ck_assert_int_eq(perfkit_results_read(path, PERFKIT_FORMAT_AUTO, &back), -EBADMSG);
+	ck_assert_ptr_nonnull(strstr(perfkit_last_error(), "line 1, column 1: empty input"));
+
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(unlink(other), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
 /* ---- the fast number paths agree with strtod() bit for bit ---- */
 
 static void check_fast(const char *text)
@@ -624,7 +723,7 @@ START_TEST(test_fast_double_matches_strtod)
 	char buf[64];
 	int taken = 0;
 
-	for (int i = 0; i < 400000; i++) {
+	for (int i = 0; i < sweep(400000); i++) {
 		double d = random_double(&s);
 
 		/* Half of them near the figures of a real run. */
@@ -636,9 +735,9 @@ START_TEST(test_fast_double_matches_strtod)
 		taken += pk_csv_fast_double(buf, strlen(buf), &d) == 0;
 	}
 	/* The fast path must actually be taken for most of these. */
-	ck_assert_int_gt(taken, 100000);
+	ck_assert_int_gt(taken, sweep(100000));
 	/* Random digit strings, some halfway cases among them. */
-	for (int i = 0; i < 200000; i++) {
+	for (int i = 0; i < sweep(200000); i++) {
 		int n = snprintf(buf, sizeof(buf), "%" PRIu64 "e%d",
 				 next_rand(&s) >> (next_rand(&s) % 64),
 				 (int)(next_rand(&s) % 200) - 120);
@@ -655,6 +754,47 @@ START_TEST(test_fast_double_matches_strtod)
 	check_fast("2.2250738585072014e-308");
 	check_fast("1.7976931348623157e308");
 	check_fast("1.7976931348623159e308");
+}
+END_TEST
+
+static void check_text(double d)
+{
+	char want[64], got[64];
+	int n = pk_csv_double_text(d, got, sizeof(got));
+
+	ck_assert_int_eq(pk_double_to_text(d, want, sizeof(want)), (int)strlen(want));
+	ck_assert_int_eq(n, (int)strlen(want));
+	got[n] = '\0';
+	ck_assert_msg(strcmp(got, want) == 0, "%a: '%s', %%.17g gives '%s'", d,
+		      got, want);
+}
+
+START_TEST(test_fast_text_matches_printf)
+{
+	static const double edges[] = {
+		1e16, 1e17, 1e-5, 1e-4, 0.0001, 0.00001, 123456789012345678.0,
+		99999999999999999.0, 9.9999999999999995e-5, 9.9999999999999999e16,
+		0.1, 0.5, 1.5, 1e22, 1e23, 1e-48, 1e-49, 1e144, 1e145, 5e-324,
+		DBL_MIN, DBL_MAX, -DBL_MAX, 1.0 / 3.0, -2.0 / 3.0, 0.30000000000000004,
+		NAN, INFINITY, -INFINITY, -0.0, 0.0, 1.0, 9007199254740993.0,
+	};
+	uint64_t s = 99;
+
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		check_text(edges[i]);
+	/* Powers of ten and their neighbours: the rounding edges. */
+	for (int e = -60; e <= 160; e++) {
+		double p = pow(10, e);
+
+		check_text(p);
+		check_text(nextafter(p, 0));
+		check_text(nextafter(p, INFINITY));
+	}
+	for (int i = 0; i < sweep(300000); i++) {
+		check_text(random_double(&s));
+		check_text(ldexp(1.0 + (double)(next_rand(&s) >> 11) * 0x1p-53,
+				 (int)(next_rand(&s) % 200) - 120));
+	}
 }
 END_TEST
 
@@ -677,6 +817,7 @@ Suite *make_suite(void)
 	tcase_add_test(read, test_read_unknown_columns_kept);
 	tcase_add_test(read, test_read_long_lines);
 	tcase_add_test(read, test_read_only_header_is_empty_set);
+	tcase_add_test(read, test_files_round_trip);
 	tcase_add_test(bad, test_bad_structure);
 	tcase_add_test(bad, test_bad_metadata);
 	tcase_add_test(bad, test_bad_cells);
@@ -685,6 +826,7 @@ Suite *make_suite(void)
 	tcase_add_test(bad, test_bad_ten_megabyte_lines);
 	tcase_add_test(bad, test_null_arguments);
 	tcase_add_test(num, test_fast_double_matches_strtod);
+	tcase_add_test(num, test_fast_text_matches_printf);
 	suite_add_tcase(s, trip);
 	suite_add_tcase(s, read);
 	suite_add_tcase(s, bad);

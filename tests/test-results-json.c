@@ -308,6 +308,41 @@ START_TEST(test_empty_set)
 }
 END_TEST
 
+/* Random bit patterns, every exponent: each double reads back exactly. */
+START_TEST(test_random_doubles_round_trip)
+{
+	struct perfkit_results *res, *back;
+	struct perfkit_record rec;
+	uint64_t x = 88172645463325252u;
+
+	ck_assert_int_eq(perfkit_results_new(&res), 0);
+	perfkit_record_init(&rec);
+	for (int i = 0; i < 2000; i++) {
+		double *d[] = { &rec.t_submit, &rec.t_start, &rec.t_setup,
+				&rec.t_end, &rec.t_collected, &rec.flops,
+				&rec.bytes, &rec.items, &rec.elapsed };
+
+		for (size_t k = 0; k < sizeof(d) / sizeof(d[0]); k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* Every other one a short decimal, as timings are. */
+			if (k % 2)
+				*d[k] = (double)(x % 100000000) * 1e-6;
+			else
+				memcpy(d[k], &x, sizeof(x));
+		}
+		ck_assert_int_eq(perfkit_results_append(res, &rec), 0);
+	}
+	for (int f = JSON; f <= JSONL; f++) {
+		back = round_trip(res, (enum fmt)f);
+		same_set(res, back, f == JSONL);
+		perfkit_results_destroy(back);
+	}
+	perfkit_results_destroy(res);
+}
+END_TEST
+
 static const char *record_json(const struct perfkit_results *res, char **buf)
 {
 	ck_assert_int_eq(pk_results_format_jsonl(res, buf, NULL), 0);
@@ -355,6 +390,25 @@ static struct perfkit_results *parse_ok(const char *text, enum fmt f)
 }
 
 #define HEAD "{\"schema\":\"perfkit-results\",\"schema_version\":1,\"epoch_ns\":7"
+
+START_TEST(test_any_member_order)
+{
+	struct perfkit_results *res = parse_ok(
+		" {\n \"records\" : [ {\"name\":\"a\"} ,\n{\"name\":\"b\"} ] ,"
+		"\"meta\":{\"k\":\"v\"}, \"epoch_ns\" : 5,\"machine\":{\"x\":\"1\"},"
+		"\"schema_version\":1,\"schema\":\"perfkit-results\"}\r\n", JSON);
+	const struct perfkit_record *r;
+	const char *v;
+
+	ck_assert_uint_eq(perfkit_results_count(res), 2);
+	ck_assert_int_eq(perfkit_results_get(res, 1, &r), 0);
+	ck_assert_str_eq(r->name, "b");
+	ck_assert(perfkit_results_epoch_ns(res) == 5);
+	ck_assert_int_eq(perfkit_results_meta_get(res, "machine.x", &v), 0);
+	ck_assert_str_eq(v, "1");
+	perfkit_results_destroy(res);
+}
+END_TEST
 
 START_TEST(test_hand_written_numbers)
 {
@@ -711,6 +765,25 @@ START_TEST(test_json_bad_documents)
 	bad("{\"schema\":\"perfkit-results\",\"schema_version\":1,\"records\":[]}",
 	    JSON, "epoch_ns");
 	bad(HEAD ",\"epoch_ns\":-1,\"records\":[]}", JSON, "line 1");
+	/* Between the values the reader steps itself: each slip is named. */
+	bad(HEAD ",\"records\":[{} {}]}", JSON, "line 1, column 75",
+	    "',' or ']' expected");
+	bad(HEAD ",\"records\":[{},]}", JSON, "line 1, column 75");
+	bad(HEAD ",\"records\":[]", JSON, "line 1", "',' or '}' expected",
+	    "end of file");
+	bad(HEAD " \"records\":[]}", JSON, "line 1, column 61", "',' or '}'");
+	bad(HEAD ",\"records\" []}", JSON, "line 1, column 71", "':'");
+	bad(HEAD ",7:[]}", JSON, "line 1, column 61", "key");
+	bad(HEAD ",\"records\":[],\"records\":[]}", JSON, "line 1, column 74",
+	    "duplicate", "\"records\"");
+	bad(HEAD ",\"meta\":{},\"meta\":{},\"records\":[]}", JSON,
+	    "line 1, column 71", "duplicate", "\"meta\"");
+	bad("{\"records\":[],\"schema\":\"perfkit-results\",\"schema_version\":1,"
+	    "\"epoch_ns\":1,\"schema\":\"x\"}", JSON, "duplicate");
+	/* A header after the records is checked after them. */
+	bad("{\"records\":[{}],\"schema\":\"perfkit-results\","
+	    "\"schema_version\":2,\"epoch_ns\":1}", JSON, "line 1, column 61",
+	    "version 2");
 	bad("[1,2]", JSON, "line 1", "object");
 	bad("\"just a string\"", JSON, "line 1");
 	bad("", JSON, "line 1", "empty input");
@@ -818,6 +891,9 @@ START_TEST(test_jsonl_truncated_last_line)
 	for (cut = (size_t)(last - data) + 1; cut < len - 1; cut += 7)
 		bad_n(data, cut, JSONL, "line 5, column", "last line is incomplete",
 		      "3 records before it are valid", NULL);
+	/* A whole last line that is wrong is not called cut short. */
+	bad(JL_HEAD "{\"worker\":\"x\"}", JSONL, "line 2", "\"worker\"");
+	ck_assert_ptr_null(strstr(perfkit_last_error(), "incomplete"));
 	/* Up to the last newline, the file is fine. */
 	ck_assert_int_eq(pk_results_parse_jsonl(data, (size_t)(last - data), &back), 0);
 	ck_assert_uint_eq(perfkit_results_count(back), 3);
@@ -1118,7 +1194,9 @@ static Suite *results_json_suite(void)
 	tcase_add_test(trip, test_jsonl_round_trip);
 	tcase_add_test(trip, test_json_and_jsonl_agree);
 	tcase_add_test(trip, test_empty_set);
+	tcase_add_test(trip, test_random_doubles_round_trip);
 	tcase_add_test(trip, test_number_forms);
+	tcase_add_test(trip, test_any_member_order);
 	tcase_add_test(trip, test_hand_written_numbers);
 	tcase_add_test(trip, test_machine_nesting);
 	tcase_add_test(trip, test_machine_awkward_keys);

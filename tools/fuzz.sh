@@ -12,15 +12,19 @@ seconds=${1:-60}
 if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzzers=true -Dtests=disabled \
 		-Ddocs=disabled -Dbenchmarks=disabled -Db_lundef=false
+else
+	# tests/fuzz/meson.build looks for the targets' sources at configure
+	# time: pick up any added since.
+	meson setup --reconfigure build-fuzz >/dev/null
 fi
 
+# The formats tests/fuzz/meson.build knows, where a target exists.
 targets=""
-for src in tests/fuzz/fuzz-*.c; do
-	[ -e "$src" ] || continue
-	targets="$targets $(basename "$src" .c)"
+for name in csv json jsonl; do
+	[ -f "tests/fuzz/fuzz-$name.c" ] && targets="$targets fuzz-$name"
 done
 if [ -z "$targets" ]; then
-	echo "fuzz: no tests/fuzz/fuzz-*.c" >&2
+	echo "fuzz: no tests/fuzz/fuzz-{csv,json,jsonl}.c" >&2
 	exit 1
 fi
 # shellcheck disable=SC2086 # one word per target
