@@ -36,9 +36,10 @@ static void barrier_check_locked(struct run *r)
 	}
 }
 
+/* After setup: arrive at the barrier and wait until every worker has. */
 static void ready(void *ctx, int setup_rc)
 {
-	struct run *r = ctx;
+	struct run *r = ((struct worker_arg *)ctx)->run;
 
 	(void)setup_rc; /* a failed worker arrives too, then stops */
 	pthread_mutex_lock(&r->lock);
@@ -63,16 +64,11 @@ static void done(void *ctx, const struct pk_worker_out *out)
 	pthread_mutex_unlock(&r->lock);
 }
 
-static void ready_arg(void *ctx, int setup_rc)
-{
-	ready(((struct worker_arg *)ctx)->run, setup_rc);
-}
-
 static void *worker_main(void *p)
 {
 	struct worker_arg *a = p;
 	int barrier = a->run->plan->opt.start == PERFKIT_HARNESS_START_BARRIER;
-	struct pk_worker_sync sync = { barrier ? ready_arg : NULL, done, a };
+	struct pk_worker_sync sync = { barrier ? ready : NULL, done, a };
 
 	pk_harness_worker(a->run->plan, a->index, &sync, &a->run->slots[a->index].out);
 	return NULL;

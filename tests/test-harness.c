@@ -399,7 +399,8 @@ END_TEST
 
 /* How the n-th setup (counted across threads and forked children alike,
  * in shared memory) misbehaves. */
-enum fault { FAULT_SETUP, FAULT_VERIFY, FAULT_RUN, FAULT_CRASH, FAULT_EXIT };
+enum fault { FAULT_SETUP, FAULT_VERIFY, FAULT_RUN, FAULT_CRASH, FAULT_EXIT,
+	     FAULT_CRASH_RUN };
 
 struct fault_ctl {
 	enum fault kind;
@@ -455,6 +456,8 @@ static int fault_run(void *state, uint64_t reps)
 
 	if (s->victim && ctl->kind == FAULT_RUN)
 		return -EIO;
+	if (s->victim && ctl->kind == FAULT_CRASH_RUN)
+		raise(SIGKILL); /* after the barrier: the others are computing */
 	for (uint64_t r = 0; r < reps; r++)
 		s->x += 1.0;
 	return 0;
@@ -556,6 +559,7 @@ START_TEST(test_fault_process_dies)
 {
 	one_fails(FAULT_CRASH, PERFKIT_HARNESS_PROCESSES, -ECHILD, "killed by signal 9");
 	one_fails(FAULT_EXIT, PERFKIT_HARNESS_PROCESSES, -ECHILD, "exited with status 3");
+	one_fails(FAULT_CRASH_RUN, PERFKIT_HARNESS_PROCESSES, -ECHILD, "killed by signal 9");
 }
 END_TEST
 
