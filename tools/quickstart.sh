@@ -15,7 +15,8 @@ build=${BUILD_DIR:-build}
 packages="build-essential g++ meson ninja-build pkg-config python3 \
 libhwloc-dev hwloc libblis-dev libjansson-dev check doxygen valgrind \
 libbenchmark-dev clang libclang-rt-14-dev libudev-dev \
-gnuplot-nox locales"
+gnuplot-nox locales \
+python3-numpy libopenblas0-pthread likwid"
 
 missing_packages() {
 	for p in $packages; do
@@ -70,7 +71,7 @@ configure_and_build
 
 case "$mode" in
 run)
-	exec "$build/examples/perfkit-timeit"
+	exec "$build/examples/perfkit-flops"
 	;;
 test)
 	status=0

@@ -19,5 +19,6 @@
 #include <perfkit/stats.h>
 #include <perfkit/runner.h>
 #include <perfkit/record.h>
+#include <perfkit/harness.h>
 
 #endif /* PERFKIT_PERFKIT_H */

@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""bench-harness: the FLOPS harness against the tools it must match.
+
+Every ratio of issue 4's performance goals, from one run of this script:
+
+  dgemm     perfkit-flops (1 worker, and W = cores) against seed 000's own
+            numpy compute_flops at the same N and thread count
+            (OPENBLAS_NUM_THREADS = W), N = 1024 and 2048; goal >= 1.00
+  peak      the `peak` kernel on W workers against likwid-bench
+            peakflops_avx_fma on W threads (goal >= 0.98), and against the
+            theoretical peak from the measured clock (goal >= 0.97)
+  triad     the `triad` kernel against likwid-bench stream_avx on the same
+            working set and thread count; goal >= 0.95
+  overhead  effective / summed GFLOPS at loopcount 10, N = 2048, W <= cores
+            (goal >= 0.95), and the per-worker spawn and collect cost in us
+
+Each comparison alternates the two sides for several rounds and compares
+medians. Figures come from the records perfkit-flops writes (JSON): summed
+= sum of flops / elapsed, effective = total flops / (last t_collected -
+first t_submit). Needs python3-numpy (Debian, with OpenBLAS) and likwid;
+what is missing is reported, not guessed.
+
+Usage: bench-harness.py [--build DIR] [--rounds R] [--quick]
+                        [--only dgemm,peak,triad,overhead]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+try:
+    import numpy  # noqa: F401  (only to know it is there)
+    HAVE_NUMPY = True
+except ImportError:
+    HAVE_NUMPY = False
+    # Debian's python3-numpy belongs to /usr/bin/python3, which may not be
+    # the python3 first in PATH (pyenv, venv): use it if it has numpy.
+    if os.path.exists('/usr/bin/python3') and sys.executable != '/usr/bin/python3' \
+            and subprocess.run(['/usr/bin/python3', '-c', 'import numpy'],
+                               capture_output=True).returncode == 0:
+        os.execv('/usr/bin/python3', ['/usr/bin/python3'] + sys.argv)
+
+# Seed 000's function, verbatim but for the print.
+COMPUTE_FLOPS = '''
+import numpy as np, sys, time
+def compute_flops(loopcount, MAT_N):
+    A = np.arange(MAT_N**2, dtype=np.float64).reshape(MAT_N, MAT_N)
+    B = np.arange(MAT_N**2, dtype=np.float64).reshape(MAT_N, MAT_N)
+    t1 = time.time()
+    for i in range(loopcount):
+        c = np.sum(np.dot(A, B))
+    FLOPS = 2 * MAT_N**3 * loopcount
+    t2 = time.time()
+    return FLOPS / (t2-t1)
+print(compute_flops(int(sys.argv[1]), int(sys.argv[2])) / 1e9)
+'''
+
+
+def flatten(obj, prefix, out):
+    """The JSON file's nested machine object back to dotted keys."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            flatten(v, f'{prefix}.{k}', out)
+    else:
+        out[prefix] = obj
+    return out
+
+
+def load(path):
+    with open(path) as f:
+        d = json.load(f)
+    return d['records'], flatten(d.get('machine', {}), 'machine', dict(d['meta']))
+
+
+def sh(cmd, env=None, timeout=900):
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Bench:
+    def __init__(self, args):
+        self.exe = os.path.join(args.build, 'examples', 'perfkit-flops')
+        if not os.access(self.exe, os.X_OK):
+            sys.exit(f'bench-harness: {self.exe} not found: build first (meson compile -C {args.build})')
+        self.rounds = args.rounds
+        self.quick = args.quick
+        self.tmp = tempfile.mkdtemp(prefix='bench-harness-')
+        self.meta = {}
+        self.results = []  # (goal name, ratio or None, goal, note)
+
+    # ---- perfkit-flops ----
+    def flops(self, kernel, n, workers, extra=()):
+        out = os.path.join(self.tmp, 'run.json')
+        rc, _, err = sh([self.exe, '--kernel', kernel, '--matn', str(n),
+                         '--workers', str(workers), '--peak-time', '0',
+                         '--outfile', out] + list(extra))
+        if rc != 0:
+            sys.exit(f'bench-harness: perfkit-flops failed: {err}')
+        recs, self.meta = load(out)
+        flops = sum(r['flops'] for r in recs)
+        nbytes = sum(r['bytes'] for r in recs)
+        span = max(r['t_collected'] for r in recs) - min(r['t_submit'] for r in recs)
+        return {
+            'summed': sum(r['flops'] / r['elapsed'] for r in recs) / 1e9,
+            'effective': flops / span / 1e9,
+            'gbps': sum(r['bytes'] / r['elapsed'] for r in recs) / 1e9,
+            'eff_gbps': nbytes / span / 1e9,
+            'spawn_us': statistics.median((r['t_start'] - r['t_submit']) * 1e6 for r in recs),
+            'collect_us': statistics.median((r['t_collected'] - r['t_end']) * 1e6 for r in recs),
+            'setup_ms': statistics.median((r['t_setup'] - r['t_start']) * 1e3 for r in recs),
+        }
+
+    # ---- references ----
+    def numpy(self, n, threads, loopcount):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads),
+                   OMP_NUM_THREADS=str(threads), BLIS_NUM_THREADS=str(threads))
+        rc, out, err = sh([sys.executable, '-c', COMPUTE_FLOPS, str(loopcount), str(n)], env=env)
+        if rc != 0:
+            sys.exit(f'bench-harness: numpy compute_flops failed: {err}')
+        return float(out)
+
+    def likwid(self, test, workgroup):
+        if not shutil.which('likwid-bench'):
+            return None, 'likwid-bench is not installed (Debian: apt-get install likwid)'
+        rc, out, err = sh(['likwid-bench', '-t', test, '-w', workgroup])
+        m = re.search(r'^MFlops/s:\s*([0-9.]+)', out, re.M)
+        b = re.search(r'^MByte/s:\s*([0-9.]+)', out, re.M)
+        if rc != 0 or not m:
+            last = (err or out).strip().splitlines()[-1:] or ['no output']
+            return None, f'likwid-bench could not run here: {last[0]}'
+        return {'gflops': float(m.group(1)) / 1e3,
+                'gbps': float(b.group(1)) / 1e3 if b else None}, ''
+
+    # ---- helpers ----
+    def alternate(self, a, b):
+        """Run a() and b() alternately, the order swapped every round."""
+        ra, rb = [], []
+        for i in range(self.rounds):
+            for f, r in ((a, ra), (b, rb)) if i % 2 == 0 else ((b, rb), (a, ra)):
+                r.append(f())
+        return ra, rb
+
+    def goal(self, name, ratio, goal, note=''):
+        self.results.append((name, ratio, goal, note))
+
+    def cores(self):
+        rc, out, _ = sh([self.exe, '--workers', '1', '--matn', '8', '--loopcount', '1',
+                         '--peak-time', '0', '--outfile', os.path.join(self.tmp, 'm.json')])
+        _, self.meta = load(os.path.join(self.tmp, 'm.json'))
+        return int(self.meta['harness.cores'])
+
+
+def med(xs, key=None):
+    return statistics.median([x[key] if key else x for x in xs])
+
+
+def blas_name():
+    try:
+        return os.path.realpath('/etc/alternatives/libblas.so.3-x86_64-linux-gnu')
+    except OSError:
+        return 'unknown'
+
+
+def dgemm_vs_numpy(b, cores):
+    print('\n== dgemm: harness against seed 000\'s numpy compute_flops (loopcount 10) ==')
+    print(f'numpy {numpy.__version__ if HAVE_NUMPY else "?"}, libblas.so.3 -> {blas_name()}')
+    print(f'{"N":>5} {"W":>3} {"numpy":>9} {"dgemm sum":>10} {"effective":>10} '
+          f'{"c_flops sum":>11} {"dgemm/numpy":>12} {"c_flops/numpy":>14}')
+    sizes = (256, 512) if b.quick else (1024, 2048)
+    for n in sizes:
+        for w in sorted({1, cores}):
+            ref, ours = b.alternate(lambda: b.numpy(n, w, 10),
+                                    lambda: b.flops('dgemm', n, w, ['--loopcount', '10']))
+            seedk = [b.flops('compute_flops', n, w, ['--loopcount', '10'])
+                     for _ in range(max(1, b.rounds // 2))]
+            r = med(ours, 'summed') / med(ref)
+            rs = med(seedk, 'summed') / med(ref)
+            print(f'{n:>5} {w:>3} {med(ref):>9.2f} {med(ours, "summed"):>10.2f} '
+                  f'{med(ours, "effective"):>10.2f} {med(seedk, "summed"):>11.2f} '
+                  f'{r:>12.3f} {rs:>14.3f}')
+            b.goal(f'dgemm N={n} W={w} / numpy', r, 1.00)
+    print('(GFLOPS, medians; numpy with OPENBLAS_NUM_THREADS = W; the harness runs W '
+          'single-threaded BLIS workers)')
+
+
+def peak_vs_likwid(b, cores):
+    print('\n== peak: harness against likwid-bench peakflops_avx_fma and the theoretical peak ==')
+    secs = '0.2' if b.quick else '1'
+    for w in sorted({1, cores}):
+        wg = f'S0:{100 * w}kB:{w}'
+        ref, msg = b.likwid('peakflops_avx_fma', wg)
+        ref512, _ = b.likwid('peakflops_avx512_fma', wg)
+        ours = []
+        refs = []
+        for i in range(b.rounds):
+            ours.append(b.flops('peak', 100000, w, ['--min-time', secs]))
+            if ref:
+                r, _ = b.likwid('peakflops_avx_fma', wg)
+                refs.append(r['gflops'] if r else ref['gflops'])
+        g = med(ours, 'summed')
+        ghz = float(b.meta['machine.peak.ghz'])
+        theo = float(b.meta['harness.core_peak_gflops']) * w
+        print(f'W={w}: peak kernel {g:.1f} GFLOPS = {g / (w * ghz):.1f} flops/cycle/core at the '
+              f'measured {ghz:.2f} GHz; theoretical {theo:.1f} '
+              f'({float(b.meta["harness.core_peak_gflops"]) / ghz:.0f} flops/cycle from the table, '
+              f'uarch "{b.meta.get("machine.cpu.uarch", "?")}")')
+        if ref:
+            lk = med(refs)
+            print(f'     likwid-bench peakflops_avx_fma -w {wg}: {lk:.1f} GFLOPS -> ratio {g / lk:.3f}'
+                  + (f'; peakflops_avx512_fma: {ref512["gflops"]:.1f} -> ratio '
+                     f'{g / ref512["gflops"]:.3f}' if ref512 else ''))
+            b.goal(f'peak W={w} / likwid peakflops_avx_fma', g / lk, 0.98)
+        else:
+            print(f'     {msg}')
+            b.goal(f'peak W={w} / likwid peakflops_avx_fma', None, 0.98, msg)
+        b.goal(f'peak W={w} / theoretical (table)', g / theo, 0.97)
+        b.goal(f'peak W={w} / theoretical (2 FMA-512 units, 32 flops/cycle)',
+               g / (w * ghz * 32), 0.97, 'what the hardware has if it has two 512-bit FMA units')
+
+
+def triad_vs_likwid(b, cores):
+    print('\n== triad: harness against likwid-bench stream_avx (same working set and threads) ==')
+    total = 10 ** 8 if b.quick else 2 * 10 ** 9  # bytes of all arrays together
+    for w in sorted({1, cores}):
+        wg = f'S0:{total // 10 ** 6}MB:{w}'
+        n = total // (24 * w)  # three arrays of doubles per worker
+        ours, refs = [], []
+        msg = ''
+        for i in range(b.rounds):
+            ours.append(b.flops('triad', n, w, ['--loopcount', '10']))
+            r, msg = b.likwid('stream_avx', wg)
+            if r:
+                refs.append(r['gbps'])
+        g = med(ours, 'gbps')
+        if refs:
+            print(f'W={w}: triad {g:.1f} GB/s ({w} x {n} elements x 3 arrays); '
+                  f'likwid-bench stream_avx -w {wg}: {med(refs):.1f} GB/s -> ratio {g / med(refs):.3f}')
+            b.goal(f'triad W={w} / likwid stream_avx', g / med(refs), 0.95)
+        else:
+            print(f'W={w}: triad {g:.1f} GB/s; {msg}')
+            b.goal(f'triad W={w} / likwid stream_avx', None, 0.95, msg)
+
+
+def overhead(b, cores):
+    print('\n== overhead: effective / summed at loopcount 10, N = 2048 ==')
+    n = 512 if b.quick else 2048
+    for mode in ('threads', 'processes'):
+        for w in range(1, cores + 1):
+            runs = [b.flops('dgemm', n, w, ['--loopcount', '10', '--mode', mode])
+                    for _ in range(b.rounds)]
+            r = med([x['effective'] / x['summed'] for x in runs])
+            print(f'{mode:>9} W={w}: summed {med(runs, "summed"):.2f}, effective '
+                  f'{med(runs, "effective"):.2f} GFLOPS -> {r:.3f}; per worker: spawn '
+                  f'{med(runs, "spawn_us"):.0f} us, setup {med(runs, "setup_ms"):.1f} ms, '
+                  f'collect {med(runs, "collect_us"):.0f} us')
+            b.goal(f'effective/summed {mode} W={w}', r, 0.95)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--build', default='build')
+    ap.add_argument('--rounds', type=int, default=3)
+    ap.add_argument('--quick', action='store_true', help='small sizes: a smoke test')
+    ap.add_argument('--only', default='dgemm,peak,triad,overhead',
+                    help='comma-separated parts to run (default: all)')
+    args = ap.parse_args()
+    parts = set(args.only.split(','))
+    b = Bench(args)
+    cores = b.cores()
+    print(f'bench-harness: {b.meta.get("machine.cpu.model")}, {cores} cores allowed, '
+          f'clock {float(b.meta["machine.clock.measured_ghz"]):.2f} GHz measured; '
+          f'{args.rounds} rounds' + (' (quick)' if args.quick else ''))
+    if 'dgemm' in parts and HAVE_NUMPY:
+        dgemm_vs_numpy(b, cores)
+    elif 'dgemm' in parts:
+        print('\nnumpy is not installed (Debian: apt-get install python3-numpy): no dgemm ratio')
+        b.goal('dgemm / numpy', None, 1.0, 'numpy missing')
+    if 'peak' in parts:
+        peak_vs_likwid(b, cores)
+    if 'triad' in parts:
+        triad_vs_likwid(b, cores)
+    if 'overhead' in parts:
+        overhead(b, cores)
+    print('\n== goals ==')
+    for name, ratio, goal, note in b.results:
+        if ratio is None:
+            print(f'  {name:<62} {"n/a":>7}  (goal >= {goal:.2f})  NOT MEASURED: {note}')
+        else:
+            print(f'  {name:<62} {ratio:>7.3f}  (goal >= {goal:.2f})  '
+                  f'{"met" if ratio >= goal else "MISSED"}')
+    shutil.rmtree(b.tmp, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()

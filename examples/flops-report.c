@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/* perfkit-flops: the printed report, all from the result set (records and
+ * metadata), so it reads the same for a run and for a file. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flops-report.h"
+
+#define PLOT_WIDTH 60
+#define PLOT_HEIGHT 8
+#define HIST_BINS 10
+#define BAR_WIDTH 40
+
+static const char *meta(const struct perfkit_results *res, const char *key)
+{
+	const char *v;
+
+	return perfkit_results_meta_get(res, key, &v) == 0 ? v : "unknown";
+}
+
+static double meta_num(const struct perfkit_results *res, const char *key)
+{
+	char *end;
+	const char *v = meta(res, key);
+	double x = strtod(v, &end);
+
+	return end != v && *end == '\0' ? x : NAN;
+}
+
+void report_machine(FILE *out, const struct perfkit_results *res)
+{
+	double core_peak = meta_num(res, "harness.core_peak_gflops");
+	double cores = meta_num(res, "harness.cores");
+	double ghz = meta_num(res, "machine.peak.ghz");
+	double per_worker = meta_num(res, "harness.peak_kernel_gflops_per_worker");
+	const char *list = strrchr(meta(res, "harness.workers"), ',');
+	/* a worker sweep lists its counts; the peak was measured with the last */
+	double workers = list ? atof(list + 1) : meta_num(res, "harness.workers");
+	double threads = meta_num(res, "harness.threads");
+	double used = fmin(workers * (threads >= 1 ? threads : 1), cores);
+
+	fprintf(out, "Machine   %s (%s), %s of %s cores allowed\n",
+		meta(res, "machine.cpu.model"), meta(res, "machine.cpu.uarch"),
+		meta(res, "machine.topology.allowed_cores"),
+		meta(res, "machine.topology.cores"));
+	fprintf(out, "Clock     %.2f GHz measured (dependent add chain), %.2f GHz nominal\n",
+		meta_num(res, "machine.clock.measured_ghz"),
+		meta_num(res, "machine.clock.nominal_ghz"));
+	if (isfinite(core_peak))
+		fprintf(out, "Peak      theoretical %.1f GFLOPS (%g cores x %.2f GHz x %.0f flops/cycle)\n",
+			core_peak * cores, cores, ghz, core_peak / ghz);
+	else
+		fprintf(out, "Peak      theoretical: unknown (%s)\n",
+			meta(res, "machine.flops.source"));
+	if (!isfinite(per_worker) || !isfinite(workers))
+		return;
+	fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g workers",
+		per_worker * workers, workers);
+	if (isfinite(core_peak) && used > 0)
+		fprintf(out, " = %.0f%% of the theoretical peak of %g cores",
+			100 * per_worker * workers / (core_peak * used), used);
+	fputc('\n', out);
+	if (isfinite(core_peak) && per_worker * workers > 1.05 * core_peak * used)
+		fprintf(out, "          (above 100%%: the FLOPs/cycle table does not know this CPU's\n"
+			"          units; a VM may report another CPU model, here %s)\n",
+			meta(res, "machine.cpu.uarch"));
+}
+
+static const char *status_text(const struct perfkit_results *res, size_t i,
+			       const struct perfkit_record *r)
+{
+	static char buf[160];
+
+	if (r->status == 0)
+		return "ok";
+	if (perfkit_results_value(res, i, "error", buf, sizeof(buf)) != 0)
+		snprintf(buf, sizeof(buf), "%s", perfkit_strerror(r->status));
+	return buf;
+}
+
+static void worker_rows(FILE *out, const struct perfkit_results *res)
+{
+	fprintf(out, "  worker  cpu   spawn ms  setup ms  compute s    GFLOPS  status\n");
+	for (size_t i = 0; i < perfkit_results_count(res); i++) {
+		const struct perfkit_record *r;
+
+		if (perfkit_results_get(res, i, &r) != 0 || r->worker < 0)
+			continue;
+		fprintf(out, "  %6d  %3d  %9.3f  %8.2f  %9.4f  %8.2f  %s\n", r->worker,
+			r->cpu, (r->t_start - r->t_submit) * 1e3,
+			(r->t_setup - r->t_start) * 1e3, r->elapsed,
+			r->status ? NAN : r->flops / r->elapsed * 1e-9,
+			status_text(res, i, r));
+	}
+}
+
+/* Many workers: percentiles instead of one row each. */
+static void worker_percentiles(FILE *out, const struct perfkit_results *res)
+{
+	size_t n = perfkit_results_count(res), m = 0;
+	double *g = calloc(n ? n : 1, sizeof(double)), *t = calloc(n ? n : 1, sizeof(double));
+	static const double p[] = { 0, 25, 50, 75, 100 };
+	double gp[5], tp[5];
+
+	for (size_t i = 0; g && t && i < n; i++) {
+		const struct perfkit_record *r;
+
+		if (perfkit_results_get(res, i, &r) == 0 && r->worker >= 0 && r->status == 0 &&
+		    r->elapsed > 0) {
+			g[m] = r->flops / r->elapsed * 1e-9;
+			t[m++] = r->elapsed;
+		}
+	}
+	if (m > 0 && perfkit_stats_percentiles(g, m, p, 5, gp) == 0 &&
+	    perfkit_stats_percentiles(t, m, p, 5, tp) == 0) {
+		fprintf(out, "  %zu workers succeeded      min       25%%    median       75%%       max\n", m);
+		fprintf(out, "  GFLOPS per worker  %9.2f %9.2f %9.2f %9.2f %9.2f\n",
+			gp[0], gp[1], gp[2], gp[3], gp[4]);
+		fprintf(out, "  compute time, s    %9.4f %9.4f %9.4f %9.4f %9.4f\n",
+			tp[0], tp[1], tp[2], tp[3], tp[4]);
+	}
+	free(g);
+	free(t);
+}
+
+static void failures(FILE *out, const struct perfkit_results *res)
+{
+	for (size_t i = 0; i < perfkit_results_count(res); i++) {
+		const struct perfkit_record *r;
+
+		if (perfkit_results_get(res, i, &r) == 0 && r->worker >= 0 && r->status)
+			fprintf(out, "  worker %d failed: %s\n", r->worker, status_text(res, i, r));
+	}
+}
+
+static void summary_lines(FILE *out, const struct perfkit_harness_summary *s)
+{
+	fprintf(out, "Summed    %10.2f GFLOPS   sum of each worker's flops / compute time (\"peak\")",
+		s->peak_gflops);
+	if (isfinite(s->fraction_theoretical))
+		fprintf(out, "; %.0f%% of theoretical", 100 * s->fraction_theoretical);
+	if (isfinite(s->fraction_peak_kernel))
+		fprintf(out, ", %.0f%% of the peak kernel", 100 * s->fraction_peak_kernel);
+	fprintf(out, "\nEffective %10.2f GFLOPS   total flops / %.4f s from first submit to last "
+		"collection (%.1f%% of summed)\n",
+		s->effective_gflops, s->span, 100 * s->effective_gflops / s->peak_gflops);
+	if (s->bytes > 0 && s->intensity < 10) /* memory-bound kernels */
+		fprintf(out, "Memory    %10.2f GB/s summed, %.2f GB/s effective (intensity %.3g flops/byte)\n",
+			s->peak_gbps, s->effective_gbps, s->intensity);
+	fprintf(out, "Workers   GFLOPS min %.2f, median %.2f, max %.2f; straggler ratio %.3f "
+		"(slowest / median compute time)\n",
+		s->worker_gflops_min, s->worker_gflops_median, s->worker_gflops_max,
+		s->straggler_ratio);
+	fprintf(out, "Overhead  median %.0f us from submit to start, %.2f ms setup, "
+		"%.0f us from end to collection\n",
+		s->spawn_us_median, s->setup_median * 1e3, s->collect_us_median);
+}
+
+int report_histogram_edges(const struct perfkit_results *res, size_t nbins,
+			   double *edges)
+{
+	struct perfkit_harness_summary s;
+	double lo, hi;
+
+	if (perfkit_harness_summarize(res, &s) != 0)
+		return -1;
+	lo = s.worker_gflops_min;
+	hi = s.worker_gflops_max;
+	if (hi - lo < 1e-3 * hi) { /* all alike: a window of +-2.5 % */
+		lo *= 0.975;
+		hi *= 1.025;
+	}
+	for (size_t i = 0; i <= nbins; i++)
+		edges[i] = lo + (hi - lo) * (double)i / (double)nbins;
+	edges[nbins] = hi;
+	return 0;
+}
+
+static void histogram(FILE *out, const struct perfkit_results *res)
+{
+	double e[HIST_BINS + 1];
+	size_t c[HIST_BINS], cmax = 1;
+
+	if (report_histogram_edges(res, HIST_BINS, e) != 0 ||
+	    perfkit_harness_histogram(res, e, HIST_BINS + 1, c, NULL, NULL) != 0)
+		return;
+	for (int i = 0; i < HIST_BINS; i++)
+		cmax = c[i] > cmax ? c[i] : cmax;
+	fprintf(out, "\nPer-worker GFLOPS (histogram, %d bins)\n", HIST_BINS);
+	for (int i = 0; i < HIST_BINS; i++) {
+		int len = (int)((double)c[i] * BAR_WIDTH / (double)cmax + 0.5);
+
+		fprintf(out, "  [%8.2f, %8.2f%c %-*.*s %zu\n", e[i], e[i + 1],
+			i == HIST_BINS - 1 ? ']' : ')', BAR_WIDTH, len,
+			"########################################", c[i]);
+	}
+}
+
+/* Row (0 = bottom) of a value on a scale of @h rows up to @ymax. */
+static int row_of(double v, double ymax, int h)
+{
+	int r = (int)(v / ymax * h);
+
+	return r < 0 ? 0 : r >= h ? h - 1 : r;
+}
+
+static void draw(FILE *out, const double *peak, const int *eff_row, double ymax,
+		 double span)
+{
+	for (int r = PLOT_HEIGHT - 1; r >= 0; r--) {
+		char line[PLOT_WIDTH + 1];
+
+		for (int x = 0; x < PLOT_WIDTH; x++) {
+			/* a cell is filled when the bin's mean reaches its middle */
+			line[x] = peak[x] >= (r + 0.5) * ymax / PLOT_HEIGHT ? '#' : ' ';
+			if (eff_row[x] == r)
+				line[x] = '*';
+		}
+		line[PLOT_WIDTH] = '\0';
+		if (r == PLOT_HEIGHT - 1)
+			fprintf(out, "  %8.1f |%s\n", ymax, line);
+		else
+			fprintf(out, "  %8s |%s\n", "", line);
+	}
+	fprintf(out, "  %8.1f +", 0.0);
+	for (int x = 0; x < PLOT_WIDTH; x++)
+		fputc('-', out);
+	fprintf(out, "\n  %10s0 s%*s%.3f s\n", "", PLOT_WIDTH - 8, "", span);
+}
+
+static void timeline(FILE *out, const struct perfkit_results *res, double span)
+{
+	double peak[PLOT_WIDTH] = { 0 }, *t, *g, ymax = 0, w = span / PLOT_WIDTH;
+	int eff_row[PLOT_WIDTH];
+	size_t nb, n = perfkit_results_count(res), m = 0;
+
+	if (!(span > 0) || perfkit_harness_peak_timeline(res, w, peak, PLOT_WIDTH, &nb) != 0)
+		return;
+	t = calloc(n ? n : 1, sizeof(double));
+	g = calloc(n ? n : 1, sizeof(double));
+	if (t && g && perfkit_harness_effective_timeline(res, t, g, n, &m) != 0)
+		m = 0;
+	for (int x = 0; x < PLOT_WIDTH; x++) {
+		ymax = fmax(ymax, peak[x]);
+		eff_row[x] = -1;
+	}
+	for (size_t k = 0; t && g && k < m; k++)
+		ymax = fmax(ymax, isfinite(g[k]) ? g[k] : 0);
+	if (ymax > 0) {
+		for (size_t k = 0; t && g && k < m; k++) {
+			int x = (int)(t[k] / w);
+
+			x = x >= PLOT_WIDTH ? PLOT_WIDTH - 1 : x;
+			if (isfinite(g[k]))
+				eff_row[x] = row_of(g[k], ymax, PLOT_HEIGHT);
+		}
+		fprintf(out, "\nTimeline: '#' summed GFLOPS of the workers computing in each "
+			"%.3g ms bin,\n          '*' effective GFLOPS at each collection "
+			"(flops collected so far / time since first submit)\n", w * 1e3);
+		draw(out, peak, eff_row, ymax, span);
+	}
+	free(t);
+	free(g);
+}
+
+void report_run(FILE *out, const struct perfkit_results *res)
+{
+	struct perfkit_harness_summary s;
+	int rc = perfkit_harness_summarize(res, &s);
+
+	fputc('\n', out);
+	if (s.workers <= REPORT_TABLE_MAX)
+		worker_rows(out, res);
+	else {
+		worker_percentiles(out, res);
+		failures(out, res);
+	}
+	if (rc != 0) {
+		fprintf(out, "No worker succeeded: nothing to aggregate.\n");
+		return;
+	}
+	fputc('\n', out);
+	summary_lines(out, &s);
+	histogram(out, res);
+	timeline(out, res, s.span);
+}
+
+static const char *sweep_value(const struct perfkit_results *res, const char *key,
+			       size_t i, char *buf, size_t len)
+{
+	return perfkit_results_value(res, i, key, buf, len) == 0 ? buf : NULL;
+}
+
+void report_sweep(FILE *out, const struct perfkit_results *res, const char *key)
+{
+	int workers = strcmp(key, "workers") == 0;
+	double base = NAN;
+	char seen[64][40];
+	size_t nseen = 0;
+
+	fprintf(out, "\n%-12s  %9s  %9s  %9s  %9s  %9s  %s\n",
+		workers ? "workers" : "size N", workers ? "speedup" : "flops/B",
+		"summed", "effective", "median", "straggler", workers ? "efficiency" : "GB/s summed");
+	for (size_t i = 0; i < perfkit_results_count(res) && nseen < 64; i++) {
+		struct perfkit_harness_summary s;
+		char v[40];
+		int dup = 0;
+
+		if (!sweep_value(res, key, i, v, sizeof(v)))
+			continue;
+		for (size_t j = 0; j < nseen; j++)
+			dup |= strcmp(seen[j], v) == 0;
+		if (dup)
+			continue;
+		snprintf(seen[nseen++], sizeof(seen[0]), "%s", v);
+		if (perfkit_harness_summarize_point(res, key, v, &s) != 0) {
+			fprintf(out, "%-12s  (%zu of %zu workers failed)\n", v, s.failed, s.workers);
+			continue;
+		}
+		if (isnan(base))
+			base = s.peak_gflops / atof(v);
+		if (workers)
+			fprintf(out, "%-12s  %9.2f  %9.2f  %9.2f  %9.2f  %9.3f  %.0f%%\n", v,
+				s.peak_gflops / base, s.peak_gflops, s.effective_gflops,
+				s.worker_gflops_median, s.straggler_ratio,
+				100 * s.peak_gflops / base / atof(v));
+		else
+			fprintf(out, "%-12s  %9.3g  %9.2f  %9.2f  %9.2f  %9.3f  %.2f\n", v,
+				s.intensity, s.peak_gflops, s.effective_gflops,
+				s.worker_gflops_median, s.straggler_ratio, s.peak_gbps);
+	}
+	if (workers)
+		fprintf(out, "(GFLOPS; speedup and efficiency of the summed rate against the first point)\n");
+	else
+		fprintf(out, "(GFLOPS; flops/B and GFLOPS summed are the roofline coordinates)\n");
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* perfkit-flops: the printed report and the gnuplot figure. */
+#ifndef FLOPS_REPORT_H
+#define FLOPS_REPORT_H
+
+#include <stdio.h>
+
+#include <perfkit/perfkit.h>
+
+/* Workers above which the per-worker table becomes a summary. */
+#define REPORT_TABLE_MAX 16
+
+/* The machine, its theoretical peak and the measured peak kernel. */
+void report_machine(FILE *out, const struct perfkit_results *res);
+
+/* One run (or one point of a sweep): the per-worker table or its summary,
+ * summed against effective, stragglers, costs, histogram and timeline. */
+void report_run(FILE *out, const struct perfkit_results *res);
+
+/* A sweep: one line per point. @key is "workers" or "problem_size". */
+void report_sweep(FILE *out, const struct perfkit_results *res, const char *key);
+
+/* Histogram edges for the succeeded workers' GFLOPS: @nbins equal bins
+ * from the slowest to the fastest worker (widened when they are equal).
+ * Returns 0, or -1 when no worker succeeded. */
+int report_histogram_edges(const struct perfkit_results *res, size_t nbins,
+			   double *edges);
+
+/* Draw the histogram and the two timelines of @res with gnuplot to @path
+ * (.png or .svg). Prints why not and returns -1 when it cannot. */
+int plot_run(const char *path, const struct perfkit_results *res,
+	     const char *title);
+
+#endif /* FLOPS_REPORT_H */

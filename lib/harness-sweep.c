@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/* The run's metadata, and sweeps over worker counts and problem sizes:
+ * one set holding every point's records. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness-private.h"
+
+static int meta_u64(struct perfkit_results *res, const char *key, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return perfkit_results_meta_set(res, key, buf);
+}
+
+static int meta_real(struct perfkit_results *res, const char *key, double v)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%.17g", v);
+	return perfkit_results_meta_set(res, key, buf);
+}
+
+/* Theoretical peak of one core for the kernel's precision, and the cores. */
+static int meta_peak(struct perfkit_results *res, const struct pk_harness_plan *plan)
+{
+	const struct perfkit_machine *m = plan->machine;
+	unsigned cores = perfkit_machine_allowed_cores(m);
+	double dp, sp;
+	int rc;
+
+	if (!m || cores == 0)
+		return 0;
+	if ((rc = meta_u64(res, "harness.cores", cores)))
+		return rc;
+	if (perfkit_machine_peak_gflops(m, &dp, &sp) != 0)
+		return 0;
+	return meta_real(res, "harness.core_peak_gflops",
+			 (pk_harness_kernel_is_sp(plan->kernel) ? sp : dp) / cores);
+}
+
+int pk_harness_write_meta(struct perfkit_results *res,
+			  const struct pk_harness_plan *plan)
+{
+	const struct perfkit_harness_options *o = &plan->opt;
+	int rc = 0;
+
+	if (plan->machine)
+		rc = perfkit_results_set_machine(res, plan->machine);
+	if (rc || (rc = perfkit_results_meta_set(res, "harness.kernel",
+						 perfkit_kernel_name(plan->kernel))) ||
+	    (rc = meta_u64(res, "harness.size", (uint64_t)o->problem_size)) ||
+	    (rc = meta_u64(res, "harness.loopcount", o->loopcount)) ||
+	    (rc = meta_real(res, "harness.min_time", o->min_time)) ||
+	    (rc = meta_u64(res, "harness.workers", plan->workers)) ||
+	    (rc = perfkit_results_meta_set(res, "harness.mode",
+					   perfkit_harness_mode_name(o->mode))) ||
+	    (rc = perfkit_results_meta_set(res, "harness.placement",
+					   perfkit_harness_placement_name(o->placement))) ||
+	    (rc = meta_u64(res, "harness.threads", plan->threads)) ||
+	    (rc = meta_u64(res, "harness.warmup", o->warmup)) ||
+	    (rc = perfkit_results_meta_set(res, "harness.start",
+					   perfkit_harness_start_name(o->start))) ||
+	    (rc = meta_real(res, "harness.stagger", o->stagger)) ||
+	    (rc = meta_u64(res, "harness.verify", o->verify != 0)))
+		return rc;
+	return meta_peak(res, plan);
+}
+
+/* "1,2,4" from a list of values. */
+static int meta_list(struct perfkit_results *res, const char *key,
+		     const uint64_t *v, size_t n)
+{
+	size_t cap = n * 21 + 1, len = 0;
+	char *buf = malloc(cap);
+	int rc;
+
+	if (!buf)
+		return pk_error(-ENOMEM, "harness: out of memory");
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "%s%" PRIu64,
+					i ? "," : "", v[i]);
+	rc = perfkit_results_meta_set(res, key, buf);
+	free(buf);
+	return rc;
+}
+
+/* Which parameter a sweep varies. */
+enum sweep_kind { SWEEP_WORKERS, SWEEP_SIZES };
+
+static void apply_point(struct pk_harness_plan *p, enum sweep_kind kind,
+			uint64_t v)
+{
+	if (kind == SWEEP_WORKERS)
+		p->workers = (unsigned)v;
+	else
+		p->opt.problem_size = (int64_t)v;
+}
+
+/* The set with the first point's metadata, then the sweep's own keys. */
+static int sweep_set(struct pk_harness_plan *plan, enum sweep_kind kind,
+		     const uint64_t *v, size_t n, struct perfkit_results **out)
+{
+	int rc = perfkit_results_new(out);
+
+	if (rc)
+		return rc;
+	apply_point(plan, kind, kind == SWEEP_WORKERS ? v[n - 1] : v[0]);
+	if ((rc = pk_harness_write_meta(*out, plan)) ||
+	    (rc = perfkit_results_meta_set(*out, "harness.sweep",
+					   kind == SWEEP_WORKERS ? "workers" : "sizes")) ||
+	    (rc = meta_list(*out, kind == SWEEP_WORKERS ? "harness.workers" : "harness.size",
+			    v, n))) {
+		perfkit_results_destroy(*out);
+		*out = NULL;
+		return rc;
+	}
+	/* The peak reference is taken once, with the most workers. */
+	if (plan->opt.peak_reference > 0)
+		pk_harness_peak_reference(plan, *out);
+	pk_harness_epoch_now(*out);
+	return 0;
+}
+
+/* Run every point into one set; keep going past failed workers. */
+static int sweep(const struct perfkit_harness_options *opt, enum sweep_kind kind,
+		 const uint64_t *v, size_t n, struct perfkit_results **out)
+{
+	struct pk_harness_plan plan;
+	struct perfkit_results *res = NULL;
+	int rc, first_rc = 0, failed = 0;
+	char first_msg[512] = "";
+
+	if ((rc = pk_harness_plan_init(&plan, opt)) ||
+	    (rc = sweep_set(&plan, kind, v, n, &res)))
+		goto out;
+	plan.points = (unsigned)n;
+	for (size_t i = 0; i < n && !failed; i++) {
+		plan.point = (unsigned)i;
+		apply_point(&plan, kind, v[i]);
+		rc = pk_harness_run_into(&plan, res, &failed);
+		if (rc && !first_rc) {
+			first_rc = rc;
+			snprintf(first_msg, sizeof(first_msg), "%s", perfkit_last_error());
+		}
+	}
+	if (failed) {
+		perfkit_results_destroy(res);
+		res = NULL;
+		first_rc = rc;
+	} else if (first_rc) {
+		pk_error(first_rc, "%s", first_msg);
+	}
+	rc = first_rc;
+	*out = res;
+out:
+	pk_harness_plan_fini(&plan);
+	return rc;
+}
+
+PERFKIT_EXPORT int
+perfkit_harness_sweep_workers(const struct perfkit_harness_options *opt,
+			      const unsigned *counts, size_t ncounts,
+			      struct perfkit_results **out)
+{
+	struct pk_harness_plan plan;
+	uint64_t *v;
+	size_t n;
+	int rc;
+
+	if (!out)
+		return pk_error(-EINVAL, "harness sweep: out is NULL");
+	*out = NULL;
+	if (counts && ncounts == 0)
+		return pk_error(-EINVAL, "harness sweep: no worker counts given");
+	if ((rc = pk_harness_plan_init(&plan, opt)))
+		return rc;
+	n = counts ? ncounts : plan.workers;
+	pk_harness_plan_fini(&plan);
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return pk_error(-ENOMEM, "harness sweep: out of memory");
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = counts ? counts[i] : i + 1;
+
+		if (w == 0 || w > PERFKIT_HARNESS_WORKERS_MAX) {
+			free(v);
+			return pk_error(-EINVAL,
+					"harness sweep: worker count %" PRIu64 " (entry %zu): "
+					"need 1 to %d", w, i, PERFKIT_HARNESS_WORKERS_MAX);
+		}
+		v[i] = w;
+	}
+	rc = sweep(opt, SWEEP_WORKERS, v, n, out);
+	free(v);
+	return rc;
+}
+
+PERFKIT_EXPORT int
+perfkit_harness_sweep_sizes(const struct perfkit_harness_options *opt,
+			    const int64_t *sizes, size_t nsizes,
+			    struct perfkit_results **out)
+{
+	uint64_t *v;
+	int rc;
+
+	if (!out)
+		return pk_error(-EINVAL, "harness sweep: out is NULL");
+	*out = NULL;
+	if (!sizes || nsizes == 0)
+		return pk_error(-EINVAL, "harness sweep: no problem sizes given");
+	if ((rc = perfkit_harness_options_check(opt)))
+		return rc;
+	v = calloc(nsizes, sizeof(*v));
+	if (!v)
+		return pk_error(-ENOMEM, "harness sweep: out of memory");
+	for (size_t i = 0; i < nsizes; i++) {
+		if (sizes[i] <= 0) {
+			free(v);
+			return pk_error(-EINVAL,
+					"harness sweep: problem size %lld (entry %zu): must be > 0",
+					(long long)sizes[i], i);
+		}
+		v[i] = (uint64_t)sizes[i];
+	}
+	rc = sweep(opt, SWEEP_SIZES, v, nsizes, out);
+	free(v);
+	return rc;
+}

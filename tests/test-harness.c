@@ -1,0 +1,951 @@
+/* SPDX-License-Identifier: MIT */
+/* The FLOPS harness: options, both runners with every placement, faults
+ * injected through user kernels, sweeps, and the aggregates checked
+ * exactly on hand-made result sets. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pk-check.h"
+#include "perfkit/perfkit.h"
+
+/* Assert a call fails with @code and a message containing @text. */
+#define ck_assert_fails(call, code, text)                                   \
+	do {                                                                \
+		perfkit_clear_error();                                      \
+		int pk_rc_ = (call);                                        \
+		ck_assert_int_eq(pk_rc_, (code));                           \
+		ck_assert_msg(strstr(perfkit_last_error(), (text)) != NULL, \
+			      "%s: message \"%s\" lacks \"%s\"", #call,     \
+			      perfkit_last_error(), (text));                \
+	} while (0)
+
+/* Small, quick options: 2 workers of a tiny dgemm, twice. */
+static struct perfkit_harness_options small(const char *kernel, int64_t n)
+{
+	struct perfkit_harness_options o = PERFKIT_HARNESS_OPTIONS_INIT;
+
+	o.kernel = kernel;
+	o.problem_size = n;
+	o.loopcount = 2;
+	o.workers = 2;
+	return o;
+}
+
+static const struct perfkit_record *at(const struct perfkit_results *res, size_t i)
+{
+	const struct perfkit_record *r = NULL;
+
+	ck_assert_int_eq(perfkit_results_get(res, i, &r), 0);
+	return r;
+}
+
+static const char *param(const struct perfkit_record *r, const char *key)
+{
+	const char *v = NULL;
+
+	ck_assert_msg(perfkit_record_get_param(r, key, &v) == 0, "no param %s", key);
+	return v;
+}
+
+static const char *meta(const struct perfkit_results *res, const char *key)
+{
+	const char *v = NULL;
+
+	ck_assert_msg(perfkit_results_meta_get(res, key, &v) == 0, "no meta %s", key);
+	return v;
+}
+
+static const char *extra(const struct perfkit_results *res, size_t i, const char *key)
+{
+	static char buf[512];
+
+	ck_assert_msg(perfkit_results_value(res, i, key, buf, sizeof(buf)) == 0,
+		      "record %zu has no %s", i, key);
+	return buf;
+}
+
+/* ---- options ---- */
+
+START_TEST(test_defaults)
+{
+	struct perfkit_harness_options o;
+
+	ck_assert_int_eq(perfkit_harness_options_init(&o), 0);
+	ck_assert_uint_eq(o.size, sizeof(o));
+	ck_assert_str_eq(o.kernel, "dgemm");
+	ck_assert_int_eq(o.problem_size, 1024);
+	ck_assert_uint_eq(o.loopcount, 10);
+	ck_assert_uint_eq(o.workers, 0);
+	ck_assert_int_eq(o.placement, PERFKIT_HARNESS_PLACE_COMPACT);
+	ck_assert_int_eq(o.mode, PERFKIT_HARNESS_THREADS);
+	ck_assert_int_eq(o.start, PERFKIT_HARNESS_START_BARRIER);
+	ck_assert_int_eq(o.verify, 1);
+	ck_assert_int_eq(perfkit_harness_options_check(&o), 0);
+	ck_assert_fails(perfkit_harness_options_init(NULL), -EINVAL, "NULL");
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	ck_assert_str_eq(perfkit_harness_mode_name(PERFKIT_HARNESS_THREADS), "threads");
+	ck_assert_str_eq(perfkit_harness_mode_name(PERFKIT_HARNESS_PROCESSES), "processes");
+	ck_assert_str_eq(perfkit_harness_mode_name((enum perfkit_harness_mode)9), "unknown");
+	ck_assert_str_eq(perfkit_harness_placement_name(PERFKIT_HARNESS_PLACE_NONE), "none");
+	ck_assert_str_eq(perfkit_harness_placement_name(PERFKIT_HARNESS_PLACE_COMPACT), "compact");
+	ck_assert_str_eq(perfkit_harness_placement_name(PERFKIT_HARNESS_PLACE_SCATTER), "scatter");
+	ck_assert_str_eq(perfkit_harness_placement_name((enum perfkit_harness_placement)-1),
+			 "unknown");
+	ck_assert_str_eq(perfkit_harness_start_name(PERFKIT_HARNESS_START_BARRIER), "barrier");
+	ck_assert_str_eq(perfkit_harness_start_name(PERFKIT_HARNESS_START_STAGGERED), "staggered");
+	ck_assert_str_eq(perfkit_harness_start_name((enum perfkit_harness_start)3), "unknown");
+}
+END_TEST
+
+/* Each bad option: -EINVAL from check and from run, with a message, and
+ * no set. */
+static void bad(struct perfkit_harness_options o, const char *text)
+{
+	struct perfkit_results *res = (struct perfkit_results *)&res;
+
+	ck_assert_fails(perfkit_harness_options_check(&o), -EINVAL, text);
+	ck_assert_fails(perfkit_harness_run(&o, &res), -EINVAL, text);
+	ck_assert_ptr_null(res);
+}
+
+START_TEST(test_invalid_options)
+{
+	struct perfkit_harness_options o = small("dgemm", 64), b;
+
+	b = o, b.size = 8;                        bad(b, "size 8 is too small");
+	b = o, b.kernel = NULL;                   bad(b, "kernel is NULL");
+	b = o, b.kernel = "no-such-kernel";       bad(b, "unknown kernel 'no-such-kernel'");
+	b = o, b.kernel = "";                     bad(b, "registered: dgemm");
+	b = o, b.problem_size = 0;                bad(b, "problem size 0");
+	b = o, b.problem_size = -5;               bad(b, "problem size -5");
+	b = o, b.loopcount = 0;                   bad(b, "both 0");
+	b = o, b.min_time = 1;                    bad(b, "both set");
+	b = o, b.loopcount = 0, b.min_time = NAN; bad(b, "min_time = nan");
+	b = o, b.loopcount = 0, b.min_time = -1;  bad(b, "min_time = -1");
+	b = o, b.loopcount = 0, b.min_time = INFINITY; bad(b, "min_time = inf");
+	b = o, b.loopcount = 0, b.min_time = 1e9; bad(b, "from 0 to 86400");
+	b = o, b.workers = PERFKIT_HARNESS_WORKERS_MAX + 1; bad(b, "4097 workers");
+	b = o, b.workers = UINT32_MAX;            bad(b, "at most 4096");
+	b = o, b.threads = PERFKIT_KERNEL_THREADS_MAX + 1; bad(b, "threads per worker");
+	b = o, b.mode = (enum perfkit_harness_mode)2; bad(b, "mode 2");
+	b = o, b.placement = (enum perfkit_harness_placement)7; bad(b, "placement 7");
+	b = o, b.start = (enum perfkit_harness_start)-1; bad(b, "start -1");
+	b = o, b.stagger = 0.5;                   bad(b, "needs the staggered start");
+	b = o, b.start = PERFKIT_HARNESS_START_STAGGERED, b.stagger = -1; bad(b, "stagger = -1");
+	b = o, b.start = PERFKIT_HARNESS_START_STAGGERED, b.stagger = NAN; bad(b, "stagger = nan");
+	b = o, b.peak_reference = -0.5;           bad(b, "peak_reference = -0.5");
+	b = o, b.peak_reference = 61;             bad(b, "from 0 to 60");
+	b = o, b.peak_reference = NAN;            bad(b, "peak_reference = nan");
+}
+END_TEST
+
+START_TEST(test_null_arguments)
+{
+	struct perfkit_harness_options o = small("dgemm", 64);
+	struct perfkit_results *res = NULL;
+
+	ck_assert_fails(perfkit_harness_options_check(NULL), -EINVAL, "opt is NULL");
+	ck_assert_fails(perfkit_harness_run(NULL, &res), -EINVAL, "opt is NULL");
+	ck_assert_ptr_null(res);
+	ck_assert_fails(perfkit_harness_run(&o, NULL), -EINVAL, "out is NULL");
+	ck_assert_fails(perfkit_harness_sweep_workers(&o, NULL, 0, NULL), -EINVAL, "out is NULL");
+	ck_assert_fails(perfkit_harness_sweep_workers(NULL, NULL, 0, &res), -EINVAL, "opt is NULL");
+	ck_assert_fails(perfkit_harness_sweep_sizes(&o, NULL, 1, &res), -EINVAL, "no problem sizes");
+	ck_assert_fails(perfkit_harness_sweep_sizes(NULL, (int64_t[]){ 8 }, 1, &res), -EINVAL,
+			"opt is NULL");
+	ck_assert_fails(perfkit_harness_sweep_sizes(&o, (int64_t[]){ 8 }, 1, NULL), -EINVAL,
+			"out is NULL");
+}
+END_TEST
+
+/* ---- real runs ---- */
+
+/* What every successful worker record of a run of @o must say. */
+static void check_worker(const struct perfkit_results *res, size_t i,
+			 const struct perfkit_harness_options *o, unsigned workers,
+			 int worker)
+{
+	const struct perfkit_record *r = at(res, i);
+	const struct perfkit_kernel *k;
+	double flops, bytes;
+	char w[16];
+
+	ck_assert_int_eq(perfkit_kernel_find(o->kernel, &k), 0);
+	ck_assert_msg(r->status == 0, "worker %zu: status %d", i, r->status);
+	ck_assert_str_eq(r->name, o->kernel);
+	ck_assert_int_eq(r->worker, worker);
+	ck_assert_int_eq(r->rank, -1);
+	ck_assert_int_ge(r->cpu, 0);
+	ck_assert_int_eq(r->problem_size, o->problem_size);
+	if (o->loopcount)
+		ck_assert_uint_eq(r->repetitions, o->loopcount);
+	ck_assert_int_eq(perfkit_kernel_flops(k, o->problem_size, r->repetitions, &flops), 0);
+	ck_assert_int_eq(perfkit_kernel_bytes(k, o->problem_size, r->repetitions, &bytes), 0);
+	ck_assert(r->flops == flops);
+	ck_assert(r->bytes == bytes);
+	ck_assert(isfinite(r->elapsed) && r->elapsed > 0);
+	/* the five timestamps, in order, on one axis */
+	ck_assert(isfinite(r->t_submit) && r->t_submit >= 0);
+	ck_assert(r->t_start >= r->t_submit);
+	ck_assert(r->t_setup >= r->t_start);
+	ck_assert(r->t_end > r->t_setup);
+	ck_assert(r->t_collected >= r->t_end);
+	ck_assert_close(r->t_end - r->t_setup, r->elapsed, 1e-5);
+	snprintf(w, sizeof(w), "%u", workers);
+	ck_assert_str_eq(param(r, "workers"), w);
+	ck_assert_str_eq(param(r, "mode"), perfkit_harness_mode_name(o->mode));
+	ck_assert_str_eq(param(r, "placement"), perfkit_harness_placement_name(o->placement));
+	ck_assert_str_eq(param(r, "threads"), o->threads > 1 ? "2" : "1");
+}
+
+static void check_record(const struct perfkit_results *res, size_t i,
+			 const struct perfkit_harness_options *o, unsigned workers)
+{
+	check_worker(res, i, o, workers, (int)i);
+}
+
+/* Logical index of the core holding PU @cpu. */
+static unsigned core_of(int cpu)
+{
+	const struct perfkit_machine *m;
+	unsigned core = 0;
+
+	ck_assert_int_eq(perfkit_machine_probe(&m), 0);
+	ck_assert_int_eq(perfkit_machine_pu(m, (unsigned)cpu, NULL, &core, NULL), 0);
+	return core;
+}
+
+/* The n-th allowed core in logical order (what compact placement uses). */
+static unsigned nth_allowed_core(unsigned n)
+{
+	const struct perfkit_machine *m;
+	unsigned last = ~0u, cores[4096], ncores = 0;
+
+	ck_assert_int_eq(perfkit_machine_probe(&m), 0);
+	for (unsigned pu = 0; pu < perfkit_machine_pus(m); pu++) {
+		unsigned core;
+		int allowed;
+
+		ck_assert_int_eq(perfkit_machine_pu(m, pu, NULL, &core, &allowed), 0);
+		if (allowed && core != last && ncores < 4096)
+			cores[ncores++] = core, last = core;
+	}
+	ck_assert_uint_gt(ncores, 0);
+	return cores[n % ncores];
+}
+
+static void run_and_check(struct perfkit_harness_options o)
+{
+	struct perfkit_results *res = NULL;
+	int rc = perfkit_harness_run(&o, &res);
+
+	ck_assert_msg(rc == 0, "%s/%s: %s", perfkit_harness_mode_name(o.mode),
+		      perfkit_harness_placement_name(o.placement), perfkit_last_error());
+	ck_assert_ptr_nonnull(res);
+	ck_assert_uint_eq(perfkit_results_count(res), 2);
+	for (size_t i = 0; i < 2; i++)
+		check_record(res, i, &o, 2);
+	if (o.placement == PERFKIT_HARNESS_PLACE_COMPACT)
+		for (unsigned i = 0; i < 2; i++)
+			ck_assert_uint_eq(core_of(at(res, i)->cpu), nth_allowed_core(i));
+	if (o.placement == PERFKIT_HARNESS_PLACE_SCATTER && nth_allowed_core(1) != nth_allowed_core(0))
+		ck_assert_uint_ne(core_of(at(res, 0)->cpu), core_of(at(res, 1)->cpu));
+	ck_assert_str_eq(meta(res, "harness.kernel"), o.kernel);
+	ck_assert_str_eq(meta(res, "harness.size"), "64");
+	ck_assert_str_eq(meta(res, "harness.loopcount"), "2");
+	ck_assert_str_eq(meta(res, "harness.workers"), "2");
+	ck_assert_str_eq(meta(res, "harness.mode"), perfkit_harness_mode_name(o.mode));
+	ck_assert_str_eq(meta(res, "harness.placement"),
+			 perfkit_harness_placement_name(o.placement));
+	ck_assert_ptr_nonnull(meta(res, "machine.topology.cores"));
+	perfkit_results_destroy(res);
+}
+
+START_TEST(test_modes_and_placements)
+{
+	static const enum perfkit_harness_mode modes[] = {
+		PERFKIT_HARNESS_THREADS, PERFKIT_HARNESS_PROCESSES,
+	};
+	static const enum perfkit_harness_placement places[] = {
+		PERFKIT_HARNESS_PLACE_NONE, PERFKIT_HARNESS_PLACE_COMPACT,
+		PERFKIT_HARNESS_PLACE_SCATTER,
+	};
+
+	for (int m = 0; m < 2; m++) {
+		for (int p = 0; p < 3; p++) {
+			struct perfkit_harness_options o = small("dgemm", 64);
+
+			o.mode = modes[m];
+			o.placement = places[p];
+			run_and_check(o);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_staggered_warmup_threads)
+{
+	for (int m = 0; m < 2; m++) {
+		struct perfkit_harness_options o = small("dgemm", 64);
+		struct perfkit_results *res = NULL;
+
+		o.mode = m ? PERFKIT_HARNESS_PROCESSES : PERFKIT_HARNESS_THREADS;
+		o.start = PERFKIT_HARNESS_START_STAGGERED;
+		o.stagger = 0.002;
+		o.warmup = 1;
+		o.threads = 2;
+		ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+		check_record(res, 0, &o, 2);
+		check_record(res, 1, &o, 2);
+		ck_assert(at(res, 1)->t_submit - at(res, 0)->t_submit >= 0.0019);
+		ck_assert_str_eq(meta(res, "harness.start"), "staggered");
+		ck_assert_str_eq(meta(res, "harness.warmup"), "1");
+		ck_assert_str_eq(meta(res, "harness.threads"), "2");
+		perfkit_results_destroy(res);
+	}
+}
+END_TEST
+
+START_TEST(test_min_time)
+{
+	struct perfkit_harness_options o = small("triad", 1000);
+	struct perfkit_results *res = NULL;
+
+	o.loopcount = 0;
+	o.min_time = 0.02;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	for (size_t i = 0; i < 2; i++) {
+		check_record(res, i, &o, 2);
+		ck_assert_uint_ge(at(res, i)->repetitions, 1);
+		ck_assert(at(res, i)->elapsed >= 0.02);
+	}
+	ck_assert_str_eq(meta(res, "harness.loopcount"), "0");
+	ck_assert_str_eq(meta(res, "harness.min_time"), "0.02");
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+START_TEST(test_default_workers_and_peak_reference)
+{
+	struct perfkit_harness_options o = small("dgemm", 32);
+	const struct perfkit_machine *m;
+	struct perfkit_results *res = NULL;
+	struct perfkit_harness_summary s;
+	char want[16];
+
+	ck_assert_int_eq(perfkit_machine_probe(&m), 0);
+	o.workers = 0;
+	o.peak_reference = 0.01;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	ck_assert_uint_eq(perfkit_results_count(res), perfkit_machine_allowed_cores(m));
+	snprintf(want, sizeof(want), "%u", perfkit_machine_allowed_cores(m));
+	ck_assert_str_eq(meta(res, "harness.workers"), want);
+	ck_assert(atof(meta(res, "harness.peak_kernel_gflops_per_worker")) > 0);
+	ck_assert_int_eq(perfkit_harness_summarize(res, &s), 0);
+	ck_assert(isfinite(s.fraction_peak_kernel) && s.fraction_peak_kernel > 0);
+	ck_assert(s.peak_gflops > 0 && isfinite(s.peak_gflops));
+	ck_assert(s.effective_gflops > 0 && s.effective_gflops <= s.peak_gflops * 1.0000001);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+struct progress_log {
+	unsigned calls, last_done, total;
+	int bad;
+};
+
+static void on_progress(const struct perfkit_harness_progress *p, void *userdata)
+{
+	struct progress_log *log = userdata;
+
+	log->calls++;
+	if (p->size != sizeof(*p) || p->done != log->last_done + 1 || !p->record ||
+	    p->point != 0 || p->points != 1 || p->record->worker < 0)
+		log->bad = 1;
+	log->last_done = p->done;
+	log->total = p->total;
+}
+
+START_TEST(test_progress)
+{
+	for (int m = 0; m < 2; m++) {
+		struct perfkit_harness_options o = small("dgemm", 32);
+		struct progress_log log = { 0 };
+		struct perfkit_results *res = NULL;
+
+		o.mode = m ? PERFKIT_HARNESS_PROCESSES : PERFKIT_HARNESS_THREADS;
+		o.progress = on_progress;
+		o.userdata = &log;
+		ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+		ck_assert_uint_eq(log.calls, 2);
+		ck_assert_uint_eq(log.total, 2);
+		ck_assert_int_eq(log.bad, 0);
+		perfkit_results_destroy(res);
+	}
+}
+END_TEST
+
+/* ---- faults, injected through a user kernel ---- */
+
+/* How the n-th setup (counted across threads and forked children alike,
+ * in shared memory) misbehaves. */
+enum fault { FAULT_SETUP, FAULT_VERIFY, FAULT_RUN, FAULT_CRASH, FAULT_EXIT,
+	     FAULT_CRASH_RUN };
+
+struct fault_ctl {
+	enum fault kind;
+	int calls; /* setups so far, all workers */
+	int victim; /* which setup call misbehaves (0 = first) */
+};
+
+static struct fault_ctl *ctl;
+
+static void ctl_init(enum fault kind)
+{
+	if (!ctl) {
+		ctl = mmap(NULL, sizeof(*ctl), PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		ck_assert(ctl != MAP_FAILED);
+	}
+	ctl->kind = kind;
+	ctl->calls = 0;
+	ctl->victim = 1;
+}
+
+struct fault_state {
+	int victim;
+	double x;
+};
+
+static int fault_setup(int64_t size, const struct perfkit_kernel_options *o,
+		       void *userdata, void **state)
+{
+	int n = __atomic_fetch_add(&ctl->calls, 1, __ATOMIC_SEQ_CST);
+	struct fault_state *s;
+
+	(void)size, (void)o, (void)userdata;
+	if (n == ctl->victim) {
+		if (ctl->kind == FAULT_SETUP)
+			return -ENOSPC;
+		if (ctl->kind == FAULT_CRASH)
+			raise(SIGKILL);
+		if (ctl->kind == FAULT_EXIT)
+			_exit(3);
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->victim = n == ctl->victim;
+	*state = s;
+	return 0;
+}
+
+static int fault_run(void *state, uint64_t reps)
+{
+	struct fault_state *s = state;
+
+	if (s->victim && ctl->kind == FAULT_RUN)
+		return -EIO;
+	if (s->victim && ctl->kind == FAULT_CRASH_RUN)
+		raise(SIGKILL); /* after the barrier: the others are computing */
+	for (uint64_t r = 0; r < reps; r++)
+		s->x += 1.0;
+	return 0;
+}
+
+static void fault_teardown(void *state)
+{
+	free(state);
+}
+
+static double fault_flops(int64_t size, void *userdata)
+{
+	(void)userdata;
+	return (double)size;
+}
+
+static int fault_verify(void *state)
+{
+	struct fault_state *s = state;
+
+	return s->victim && ctl->kind == FAULT_VERIFY ? -EBADMSG : 0;
+}
+
+static void register_fault_kernel(void)
+{
+	static const struct perfkit_kernel_ops ops = {
+		.size = sizeof(ops), .name = "test-fault",
+		.setup = fault_setup, .run = fault_run,
+		.teardown = fault_teardown, .flops = fault_flops,
+		.verify = fault_verify,
+	};
+	const struct perfkit_kernel *k;
+
+	if (perfkit_kernel_find("test-fault", &k) != 0)
+		ck_assert_int_eq(perfkit_kernel_register(&ops, NULL), 0);
+}
+
+/* Run the faulty kernel on 3 workers; exactly one fails with @status and
+ * an error text containing @text; the others finish. */
+static void one_fails(enum fault kind, enum perfkit_harness_mode mode,
+		      int status, const char *text)
+{
+	struct perfkit_harness_options o = small("test-fault", 10);
+	struct perfkit_results *res = NULL;
+	struct perfkit_harness_summary s;
+	int failed = 0;
+
+	register_fault_kernel();
+	ctl_init(kind);
+	o.workers = 3;
+	o.mode = mode;
+	ck_assert_fails(perfkit_harness_run(&o, &res), status, "1 of 3 workers failed");
+	ck_assert_ptr_nonnull(res);
+	ck_assert_uint_eq(perfkit_results_count(res), 3);
+	for (size_t i = 0; i < 3; i++) {
+		const struct perfkit_record *r = at(res, i);
+
+		ck_assert(isfinite(r->t_submit) && isfinite(r->t_collected));
+		ck_assert(r->t_collected >= r->t_submit);
+		if (r->status == 0) {
+			check_record(res, i, &o, 3);
+			continue;
+		}
+		failed++;
+		ck_assert_int_eq(r->status, status);
+		ck_assert_msg(strstr(extra(res, i, "error"), text),
+			      "error \"%s\" lacks \"%s\"", extra(res, i, "error"), text);
+	}
+	ck_assert_int_eq(failed, 1);
+	ck_assert_int_eq(perfkit_harness_summarize(res, &s), 0);
+	ck_assert_uint_eq(s.workers, 3);
+	ck_assert_uint_eq(s.failed, 1);
+	ck_assert(s.flops == 2 * 10 * 2.0);
+	perfkit_results_destroy(res);
+}
+
+START_TEST(test_fault_setup)
+{
+	one_fails(FAULT_SETUP, PERFKIT_HARNESS_THREADS, -ENOSPC, "setup:");
+	one_fails(FAULT_SETUP, PERFKIT_HARNESS_PROCESSES, -ENOSPC, "setup:");
+}
+END_TEST
+
+START_TEST(test_fault_verify)
+{
+	one_fails(FAULT_VERIFY, PERFKIT_HARNESS_THREADS, -EBADMSG, "verify:");
+	one_fails(FAULT_VERIFY, PERFKIT_HARNESS_PROCESSES, -EBADMSG, "verify:");
+}
+END_TEST
+
+START_TEST(test_fault_run)
+{
+	one_fails(FAULT_RUN, PERFKIT_HARNESS_THREADS, -EIO, "run:");
+	one_fails(FAULT_RUN, PERFKIT_HARNESS_PROCESSES, -EIO, "run:");
+}
+END_TEST
+
+START_TEST(test_fault_process_dies)
+{
+	one_fails(FAULT_CRASH, PERFKIT_HARNESS_PROCESSES, -ECHILD, "killed by signal 9");
+	one_fails(FAULT_EXIT, PERFKIT_HARNESS_PROCESSES, -ECHILD, "exited with status 3");
+	one_fails(FAULT_CRASH_RUN, PERFKIT_HARNESS_PROCESSES, -ECHILD, "killed by signal 9");
+}
+END_TEST
+
+START_TEST(test_fault_staggered)
+{
+	/* Without a barrier the failed worker reports at once. */
+	struct perfkit_harness_options o = small("test-fault", 10);
+	struct perfkit_results *res = NULL;
+
+	register_fault_kernel();
+	for (int m = 0; m < 2; m++) {
+		ctl_init(FAULT_SETUP);
+		o.mode = m ? PERFKIT_HARNESS_PROCESSES : PERFKIT_HARNESS_THREADS;
+		o.start = PERFKIT_HARNESS_START_STAGGERED;
+		ck_assert_int_eq(perfkit_harness_run(&o, &res), -ENOSPC);
+		/* which worker's setup came second is up to the scheduler */
+		ck_assert_int_eq(at(res, 0)->status + at(res, 1)->status, -ENOSPC);
+		perfkit_results_destroy(res);
+	}
+}
+END_TEST
+
+START_TEST(test_fault_too_large)
+{
+	/* N too large to allocate: every worker fails in setup, the set
+	 * still comes back, and nothing hangs. */
+	for (int m = 0; m < 2; m++) {
+		struct perfkit_harness_options o = small("dgemm", (int64_t)1 << 40);
+		struct perfkit_results *res = NULL;
+		struct perfkit_harness_summary s;
+		int rc;
+
+		o.mode = m ? PERFKIT_HARNESS_PROCESSES : PERFKIT_HARNESS_THREADS;
+		perfkit_clear_error();
+		rc = perfkit_harness_run(&o, &res);
+		ck_assert_msg(rc == -ENOMEM || rc == -ERANGE, "rc %d", rc);
+		ck_assert(strstr(perfkit_last_error(), "2 of 2 workers failed"));
+		ck_assert_ptr_nonnull(res);
+		ck_assert_uint_eq(perfkit_results_count(res), 2);
+		ck_assert_int_eq(at(res, 0)->status, rc);
+		ck_assert(isnan(at(res, 0)->t_setup));
+		ck_assert(strstr(extra(res, 1, "error"), "setup:"));
+		ck_assert_fails(perfkit_harness_summarize(res, &s), -EDOM, "none of 2");
+		ck_assert_uint_eq(s.failed, 2);
+		ck_assert(isnan(s.peak_gflops) || s.peak_gflops == 0);
+		perfkit_results_destroy(res);
+	}
+}
+END_TEST
+
+/* ---- sweeps ---- */
+
+START_TEST(test_sweep_workers)
+{
+	struct perfkit_harness_options o = small("dgemm", 32);
+	struct perfkit_results *res = NULL;
+	struct perfkit_harness_summary s;
+
+	ck_assert_int_eq(perfkit_harness_sweep_workers(&o, (unsigned[]){ 1, 2 }, 2, &res), 0);
+	ck_assert_uint_eq(perfkit_results_count(res), 3);
+	ck_assert_str_eq(meta(res, "harness.sweep"), "workers");
+	ck_assert_str_eq(meta(res, "harness.workers"), "1,2");
+	check_worker(res, 0, &o, 1, 0);
+	check_worker(res, 1, &o, 2, 0);
+	check_worker(res, 2, &o, 2, 1);
+	ck_assert_int_eq(perfkit_harness_summarize_point(res, "workers", "1", &s), 0);
+	ck_assert_uint_eq(s.workers, 1);
+	ck_assert_int_eq(perfkit_harness_summarize_point(res, "workers", "2", &s), 0);
+	ck_assert_uint_eq(s.workers, 2);
+	ck_assert_fails(perfkit_harness_summarize_point(res, "workers", "3", &s), -ENOENT,
+			"workers = 3");
+	perfkit_results_destroy(res);
+
+	/* counts NULL: 1..workers */
+	ck_assert_int_eq(perfkit_harness_sweep_workers(&o, NULL, 0, &res), 0);
+	ck_assert_uint_eq(perfkit_results_count(res), 3);
+	perfkit_results_destroy(res);
+
+	ck_assert_fails(perfkit_harness_sweep_workers(&o, (unsigned[]){ 1 }, 0, &res), -EINVAL,
+			"no worker counts");
+	ck_assert_ptr_null(res);
+	ck_assert_fails(perfkit_harness_sweep_workers(&o, (unsigned[]){ 1, 0 }, 2, &res),
+			-EINVAL, "worker count 0 (entry 1)");
+	ck_assert_fails(perfkit_harness_sweep_workers(&o, (unsigned[]){ 5000 }, 1, &res),
+			-EINVAL, "need 1 to 4096");
+	o.problem_size = 0;
+	ck_assert_fails(perfkit_harness_sweep_workers(&o, NULL, 0, &res), -EINVAL,
+			"problem size 0");
+}
+END_TEST
+
+START_TEST(test_sweep_sizes)
+{
+	struct perfkit_harness_options o = small("triad", 100);
+	struct perfkit_results *res = NULL;
+	struct perfkit_harness_summary s;
+
+	o.workers = 1;
+	ck_assert_int_eq(perfkit_harness_sweep_sizes(&o, (int64_t[]){ 100, 2000 }, 2, &res), 0);
+	ck_assert_uint_eq(perfkit_results_count(res), 2);
+	ck_assert_str_eq(meta(res, "harness.sweep"), "sizes");
+	ck_assert_str_eq(meta(res, "harness.size"), "100,2000");
+	ck_assert_int_eq(at(res, 1)->problem_size, 2000);
+	ck_assert_int_eq(perfkit_harness_summarize_point(res, "problem_size", "2000", &s), 0);
+	ck_assert_uint_eq(s.workers, 1);
+	ck_assert(s.intensity == 1.0 / 12); /* triad: 2 flops per 24 bytes */
+	perfkit_results_destroy(res);
+	ck_assert_fails(perfkit_harness_sweep_sizes(&o, (int64_t[]){ 100, -1 }, 2, &res),
+			-EINVAL, "problem size -1 (entry 1)");
+	ck_assert_fails(perfkit_harness_sweep_sizes(&o, (int64_t[]){ 100 }, 0, &res),
+			-EINVAL, "no problem sizes");
+}
+END_TEST
+
+/* ---- aggregates on a hand-made set ---- */
+
+/* Seconds from the epoch; the run starts at 10 s. */
+static void hand_record(struct perfkit_results *res, int worker, const double t[5],
+			double flops, double bytes, int status, const char *workers)
+{
+	struct perfkit_record r;
+
+	perfkit_record_init(&r);
+	perfkit_record_set_name(&r, "hand");
+	r.worker = worker;
+	r.status = status;
+	r.t_submit = 10 + t[0];
+	r.t_start = 10 + t[1];
+	r.t_setup = 10 + t[2];
+	r.t_end = 10 + t[3];
+	r.t_collected = 10 + t[4];
+	r.flops = flops;
+	r.bytes = bytes;
+	r.elapsed = status ? 0 : t[3] - t[2];
+	perfkit_record_set_param(&r, "workers", workers);
+	ck_assert_int_eq(perfkit_results_append(res, &r), 0);
+}
+
+/*
+ * A: timed work [1, 3], 4 GFLOP  -> 2 GFLOPS, collected at 3.5
+ * B: timed work [1.5, 2.5], 3 GFLOP -> 3 GFLOPS, collected at 4
+ * C: timed work [2, 6], 4 GFLOP  -> 1 GFLOPS, collected at 6
+ * D: failed in setup, collected at 1.25
+ * plus a record that is not a worker's (ignored).
+ */
+static struct perfkit_results *hand_set(void)
+{
+	struct perfkit_results *res = NULL;
+	struct perfkit_record other;
+
+	ck_assert_int_eq(perfkit_results_new(&res), 0);
+	hand_record(res, 0, (double[]){ 0, 0.5, 1, 3, 3.5 }, 4e9, 8e9, 0, "4");
+	hand_record(res, 1, (double[]){ 0.25, 0.75, 1.5, 2.5, 4 }, 3e9, 6e9, 0, "4");
+	hand_record(res, 2, (double[]){ 0.5, 1, 2, 6, 6 }, 4e9, 0, 0, "4");
+	hand_record(res, 3, (double[]){ 0.75, 1, NAN, NAN, 1.25 }, 0, 0, -ENOMEM, "4");
+	perfkit_record_init(&other);
+	other.flops = 1e12;
+	other.elapsed = 1;
+	other.t_submit = 0;
+	other.t_collected = 100;
+	ck_assert_int_eq(perfkit_results_append(res, &other), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.core_peak_gflops", "2.5"), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.cores", "2"), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.threads", "1"), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.peak_kernel_gflops_per_worker",
+						  "3"), 0);
+	return res;
+}
+
+START_TEST(test_summary_exact)
+{
+	struct perfkit_results *res = hand_set();
+	struct perfkit_harness_summary s;
+
+	ck_assert_int_eq(perfkit_harness_summarize(res, &s), 0);
+	ck_assert_uint_eq(s.size, sizeof(s));
+	ck_assert_uint_eq(s.workers, 4);
+	ck_assert_uint_eq(s.failed, 1);
+	ck_assert(s.flops == 11e9);
+	ck_assert(s.bytes == 14e9);
+	ck_assert_close(s.intensity, 11.0 / 14, 1e-15);
+	ck_assert(s.span == 6);
+	ck_assert_close(s.peak_gflops, 6, 1e-15);
+	ck_assert_close(s.effective_gflops, 11.0 / 6, 1e-15);
+	ck_assert_close(s.peak_gbps, 10, 1e-15);
+	ck_assert_close(s.effective_gbps, 14.0 / 6, 1e-15);
+	ck_assert_close(s.worker_gflops_min, 1, 1e-15);
+	ck_assert_close(s.worker_gflops_median, 2, 1e-15);
+	ck_assert_close(s.worker_gflops_max, 3, 1e-15);
+	ck_assert(s.elapsed_median == 2);
+	ck_assert(s.elapsed_max == 4);
+	ck_assert(s.straggler_ratio == 2);
+	ck_assert(s.theoretical_gflops == 5); /* 2.5 x min(4 workers, 2 cores) */
+	ck_assert_close(s.fraction_theoretical, 1.2, 1e-15);
+	ck_assert(s.peak_kernel_gflops == 12);
+	ck_assert_close(s.fraction_peak_kernel, 0.5, 1e-15);
+	ck_assert(s.setup_median == 0.75);
+	ck_assert_close(s.spawn_us_median, 5e5, 1e-12);
+	ck_assert_close(s.collect_us_median, 5e5, 1e-12);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+START_TEST(test_summary_points_and_bad_input)
+{
+	struct perfkit_results *res = hand_set(), *empty = NULL;
+	struct perfkit_harness_summary s;
+
+	hand_record(res, 0, (double[]){ 0, 0, 0, 1, 1 }, 5e9, 0, 0, "1");
+	ck_assert_int_eq(perfkit_harness_summarize_point(res, "workers", "1", &s), 0);
+	ck_assert_uint_eq(s.workers, 1);
+	ck_assert_close(s.peak_gflops, 5, 1e-15);
+	ck_assert(isnan(s.straggler_ratio) == 0 && s.straggler_ratio == 1);
+	ck_assert_int_eq(perfkit_harness_summarize_point(res, "workers", "4", &s), 0);
+	ck_assert_uint_eq(s.workers, 4);
+	ck_assert_fails(perfkit_harness_summarize_point(res, "workers", "9", &s), -ENOENT,
+			"no worker record has workers = 9");
+	ck_assert_fails(perfkit_harness_summarize_point(res, "nokey", "1", &s), -ENOENT, "nokey");
+	ck_assert_fails(perfkit_harness_summarize(NULL, &s), -EINVAL, "res is NULL");
+	ck_assert_fails(perfkit_harness_summarize(res, NULL), -EINVAL, "out is NULL");
+	ck_assert_fails(perfkit_harness_summarize_point(NULL, "a", "b", &s), -EINVAL, "res");
+	ck_assert_fails(perfkit_harness_summarize_point(res, NULL, "b", &s), -EINVAL, "key");
+	ck_assert_fails(perfkit_harness_summarize_point(res, "a", NULL, &s), -EINVAL, "value");
+	ck_assert_fails(perfkit_harness_summarize_point(res, "a", "b", NULL), -EINVAL, "out");
+	ck_assert_int_eq(perfkit_results_new(&empty), 0);
+	ck_assert_fails(perfkit_harness_summarize(empty, &s), -EDOM, "none of 0");
+	ck_assert_uint_eq(s.workers, 0);
+	ck_assert(isnan(s.span) && isnan(s.effective_gflops) && isnan(s.theoretical_gflops));
+	perfkit_results_destroy(empty);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+START_TEST(test_peak_timeline_exact)
+{
+	struct perfkit_results *res = hand_set();
+	const double want[6] = { 0, 3.5, 4.5, 1, 1, 1 };
+	double g[8], sum = 0;
+	size_t nb = 0;
+
+	ck_assert_int_eq(perfkit_harness_peak_timeline(res, 1.0, g, 8, &nb), 0);
+	ck_assert_uint_eq(nb, 6);
+	for (size_t k = 0; k < 6; k++) {
+		ck_assert_msg(fabs(g[k] - want[k]) < 1e-12, "bin %zu: %g, want %g", k, g[k],
+			      want[k]);
+		sum += g[k];
+	}
+	ck_assert_close(sum, 11, 1e-12); /* bins x width = total GFLOP */
+	/* a short array gets the first bins, the count says how many exist */
+	g[2] = -1;
+	ck_assert_int_eq(perfkit_harness_peak_timeline(res, 1.0, g, 2, &nb), 0);
+	ck_assert_uint_eq(nb, 6);
+	ck_assert_close(g[1], 3.5, 1e-12);
+	ck_assert(g[2] == -1);
+	ck_assert_int_eq(perfkit_harness_peak_timeline(res, 1.0, NULL, 0, &nb), 0);
+	ck_assert_uint_eq(nb, 6);
+	/* wide bins: [0, 4) gets 1 + 0.75 + 0.5, [4, 8) gets 0.5 */
+	ck_assert_int_eq(perfkit_harness_peak_timeline(res, 4.0, g, 8, &nb), 0);
+	ck_assert_uint_eq(nb, 2);
+	ck_assert_close(g[0], 2.25, 1e-12);
+	ck_assert_close(g[1], 0.5, 1e-12);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+START_TEST(test_effective_timeline_exact)
+{
+	struct perfkit_results *res = hand_set();
+	double t[4], g[4];
+	size_t n = 0;
+
+	ck_assert_int_eq(perfkit_harness_effective_timeline(res, t, g, 4, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(t[0] == 3.5 && t[1] == 4 && t[2] == 6);
+	ck_assert_close(g[0], 4 / 3.5, 1e-15);
+	ck_assert_close(g[1], 7.0 / 4, 1e-15);
+	ck_assert_close(g[2], 11.0 / 6, 1e-15);
+	ck_assert_int_eq(perfkit_harness_effective_timeline(res, NULL, NULL, 0, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+START_TEST(test_histogram_exact)
+{
+	struct perfkit_results *res = hand_set();
+	size_t c[3], below = 9, above = 9;
+
+	/* worker GFLOPS 2, 3, 1 */
+	ck_assert_int_eq(perfkit_harness_histogram(res, (double[]){ 0, 1, 2, 3 }, 4, c,
+						   &below, &above), 0);
+	ck_assert_uint_eq(c[0], 0);
+	ck_assert_uint_eq(c[1], 1);
+	ck_assert_uint_eq(c[2], 2); /* 2 and 3: the last bin is closed */
+	ck_assert_uint_eq(below, 0);
+	ck_assert_uint_eq(above, 0);
+	ck_assert_int_eq(perfkit_harness_histogram(res, (double[]){ 1.5, 2.5 }, 2, c,
+						   &below, &above), 0);
+	ck_assert_uint_eq(c[0], 1);
+	ck_assert_uint_eq(below, 1);
+	ck_assert_uint_eq(above, 1);
+	ck_assert_int_eq(perfkit_harness_histogram(res, (double[]){ 1, 2 }, 2, c, NULL, NULL), 0);
+	ck_assert_uint_eq(c[0], 2);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+START_TEST(test_timeline_bad_input)
+{
+	struct perfkit_results *res = hand_set(), *empty = NULL;
+	double g[4], t[4];
+	size_t n, c[4];
+
+	ck_assert_fails(perfkit_harness_peak_timeline(NULL, 1, g, 4, &n), -EINVAL, "res is NULL");
+	ck_assert_fails(perfkit_harness_peak_timeline(res, 1, g, 4, NULL), -EINVAL, "nbins");
+	ck_assert_fails(perfkit_harness_peak_timeline(res, 1, NULL, 4, &n), -EINVAL, "gflops");
+	ck_assert_fails(perfkit_harness_peak_timeline(res, 0, g, 4, &n), -EINVAL, "bin width 0");
+	ck_assert_fails(perfkit_harness_peak_timeline(res, -1, g, 4, &n), -EINVAL, "bin width -1");
+	ck_assert_fails(perfkit_harness_peak_timeline(res, NAN, g, 4, &n), -EINVAL, "bin width nan");
+	ck_assert_fails(perfkit_harness_peak_timeline(res, INFINITY, g, 4, &n), -EINVAL,
+			"bin width inf");
+	ck_assert_fails(perfkit_harness_peak_timeline(res, 1e-9, g, 4, &n), -ERANGE,
+			"choose wider bins");
+	ck_assert_fails(perfkit_harness_effective_timeline(NULL, t, g, 4, &n), -EINVAL, "res");
+	ck_assert_fails(perfkit_harness_effective_timeline(res, t, g, 4, NULL), -EINVAL, "count");
+	ck_assert_fails(perfkit_harness_effective_timeline(res, NULL, g, 4, &n), -EINVAL, "time");
+	ck_assert_fails(perfkit_harness_effective_timeline(res, t, NULL, 4, &n), -EINVAL, "gflops");
+	ck_assert_fails(perfkit_harness_histogram(NULL, (double[]){ 0, 1 }, 2, c, NULL, NULL),
+			-EINVAL, "res");
+	ck_assert_fails(perfkit_harness_histogram(res, NULL, 2, c, NULL, NULL), -EINVAL, "edges");
+	ck_assert_fails(perfkit_harness_histogram(res, (double[]){ 0, 1 }, 2, NULL, NULL, NULL),
+			-EINVAL, "counts");
+	ck_assert_fails(perfkit_harness_histogram(res, (double[]){ 0 }, 1, c, NULL, NULL),
+			-EINVAL, "1 edges");
+	ck_assert_fails(perfkit_harness_histogram(res, (double[]){ 0, 1, 1 }, 3, c, NULL, NULL),
+			-EINVAL, "edge 2 (1) is not above edge 1 (1)");
+	ck_assert_fails(perfkit_harness_histogram(res, (double[]){ 0, NAN }, 2, c, NULL, NULL),
+			-EINVAL, "edge 1 is nan");
+	ck_assert_int_eq(perfkit_results_new(&empty), 0);
+	ck_assert_fails(perfkit_harness_peak_timeline(empty, 1, g, 4, &n), -EDOM, "t_submit");
+	ck_assert_fails(perfkit_harness_effective_timeline(empty, t, g, 4, &n), -EDOM, "t_submit");
+	ck_assert_int_eq(perfkit_harness_histogram(empty, (double[]){ 0, 1 }, 2, c, NULL, NULL), 0);
+	ck_assert_uint_eq(c[0], 0);
+	perfkit_results_destroy(empty);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+static Suite *harness_suite(void)
+{
+	Suite *s = suite_create("harness");
+	TCase *opts = tcase_create("options");
+	TCase *runs = tcase_create("runs");
+	TCase *faults = tcase_create("faults");
+	TCase *sweeps = tcase_create("sweeps");
+	TCase *agg = tcase_create("aggregates");
+
+	tcase_add_test(opts, test_defaults);
+	tcase_add_test(opts, test_names);
+	tcase_add_test(opts, test_invalid_options);
+	tcase_add_test(opts, test_null_arguments);
+	tcase_add_test(runs, test_modes_and_placements);
+	tcase_add_test(runs, test_staggered_warmup_threads);
+	tcase_add_test(runs, test_min_time);
+	tcase_add_test(runs, test_default_workers_and_peak_reference);
+	tcase_add_test(runs, test_progress);
+	tcase_add_test(faults, test_fault_setup);
+	tcase_add_test(faults, test_fault_verify);
+	tcase_add_test(faults, test_fault_run);
+	tcase_add_test(faults, test_fault_process_dies);
+	tcase_add_test(faults, test_fault_staggered);
+	tcase_add_test(faults, test_fault_too_large);
+	tcase_add_test(sweeps, test_sweep_workers);
+	tcase_add_test(sweeps, test_sweep_sizes);
+	tcase_add_test(agg, test_summary_exact);
+	tcase_add_test(agg, test_summary_points_and_bad_input);
+	tcase_add_test(agg, test_peak_timeline_exact);
+	tcase_add_test(agg, test_effective_timeline_exact);
+	tcase_add_test(agg, test_histogram_exact);
+	tcase_add_test(agg, test_timeline_bad_input);
+	suite_add_tcase(s, opts);
+	suite_add_tcase(s, runs);
+	suite_add_tcase(s, faults);
+	suite_add_tcase(s, sweeps);
+	suite_add_tcase(s, agg);
+	return s;
+}
+
+PK_CHECK_MAIN(harness_suite)
