@@ -94,6 +94,14 @@ void pk_machine_probe_cpu_id(struct perfkit_machine *m);
 
 /* machine-simd.c: run-time SIMD and the FLOPs/cycle table. */
 unsigned pk_machine_detect_simd(void);
+/*
+ * Not a perfkit_simd bit: set beside them for pk_flops_lookup() when the
+ * CPU reports AMX-TILE (CPUID.(7,0):EDX[24]), which only Intel server cores
+ * with two 512-bit FMA units have. A hypervisor may show such a core under
+ * a client model number (a Xeon seen as Rocket Lake 0xA7).
+ */
+#define PK_CPU_AMX (1u << 30)
+unsigned pk_cpu_has_amx(void);
 int pk_flops_lookup(const char *vendor, unsigned family, unsigned model,
 		    unsigned simd, const struct pk_flops_entry **out);
 int pk_peak_gflops(unsigned cores, double ghz, double flops_per_cycle,

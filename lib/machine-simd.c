@@ -2,6 +2,9 @@
 /* SIMD usable at run time, and the FLOPs/cycle table. */
 #include <math.h>
 #include <string.h>
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <cpuid.h>
+#endif
 
 #include "machine-private.h"
 
@@ -156,6 +159,32 @@ static const struct pk_flops_entry flops_table[] = {
 	{ "Fujitsu", 0x46, 0x001, 0x001, SVE_, "A64FX", 32, 64, "Fujitsu A64FX Microarchitecture Manual" },
 };
 
+/* AMX-TILE marks an Intel server core (Sapphire Rapids and later), whatever
+ * model number a hypervisor shows: all have two 512-bit FMA units. */
+static const struct pk_flops_entry intel_amx_entry = {
+	"GenuineIntel", 6, 0x00, 0xff, A512,
+	"Intel server core with AMX (Sapphire Rapids or later)", 32, 64,
+	SRC_INTEL "; AMX-TILE (CPUID.(7,0):EDX[24]) exists only on server "
+	"cores with two 512-bit FMA units, so it overrides the model number"
+};
+
+unsigned pk_cpu_has_amx(void)
+{
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+	unsigned a, b, c, d;
+
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (d & (1u << 24)))
+		return PK_CPU_AMX;
+#endif
+	return 0;
+}
+
+static int is_intel_amx(const char *vendor, unsigned family, unsigned simd)
+{
+	return (simd & PK_CPU_AMX) && strcmp(vendor, "GenuineIntel") == 0 &&
+	       family == 6 && (simd & A512) == A512;
+}
+
 /* Why a known CPU has no row: say so instead of guessing. */
 static const char *known_gap(const char *vendor, unsigned family, unsigned model)
 {
@@ -178,6 +207,10 @@ int pk_flops_lookup(const char *vendor, unsigned family, unsigned model,
 
 	if (!vendor || !out)
 		return pk_error(-EINVAL, "pk_flops_lookup: NULL argument");
+	if (is_intel_amx(vendor, family, simd)) {
+		*out = &intel_amx_entry;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(flops_table) / sizeof(flops_table[0]); i++) {
 		const struct pk_flops_entry *e = &flops_table[i];
 

@@ -53,7 +53,7 @@ static void flops_from_table(struct perfkit_machine *m)
 		return;
 	}
 	m->flops_rc = pk_flops_lookup(m->vendor, m->family, m->model_no,
-				      m->simd, &e);
+				      m->simd | pk_cpu_has_amx(), &e);
 	if (m->flops_rc < 0) {
 		snprintf(m->flops_why, sizeof(m->flops_why), "unknown: %s",
 			 perfkit_last_error());

@@ -358,6 +358,32 @@ START_TEST(test_flops_table_documented_values)
 }
 END_TEST
 
+START_TEST(test_flops_table_amx_overrides_model)
+{
+	const struct pk_flops_entry *e = NULL;
+
+	/* A Xeon with AMX shown by KVM as Rocket Lake (0xA7): two FMA units. */
+	ck_assert_int_eq(pk_flops_lookup("GenuineIntel", 6, 0xa7,
+					 AVX512 | PK_CPU_AMX, &e), 0);
+	ck_assert(e->dp == 32 && e->sp == 64);
+	ck_assert_ptr_nonnull(strstr(e->uarch, "AMX"));
+	/* ... and even under a model number the table does not know. */
+	ck_assert_int_eq(pk_flops_lookup("GenuineIntel", 6, 0x01,
+					 AVX512 | PK_CPU_AMX, &e), 0);
+	ck_assert(e->dp == 32);
+	/* Without AMX the model decides: one 512-bit FMA on Rocket Lake. */
+	ck_assert_int_eq(pk_flops_lookup("GenuineIntel", 6, 0xa7, AVX512, &e), 0);
+	ck_assert(e->dp == 16);
+	/* AMX without usable AVX-512, or on another vendor, changes nothing. */
+	ck_assert_int_eq(pk_flops_lookup("GenuineIntel", 6, 0xa7,
+					 AVX2FMA | PK_CPU_AMX, &e), 0);
+	ck_assert(e->dp == 16);
+	ck_assert_int_eq(pk_flops_lookup("AuthenticAMD", 0x15, 0x02,
+					 AVX512 | PK_CPU_AMX, &e), -ENOTSUP);
+	ck_assert(pk_cpu_has_amx() == 0 || pk_cpu_has_amx() == PK_CPU_AMX);
+}
+END_TEST
+
 START_TEST(test_flops_table_unknown_is_not_guessed)
 {
 	static const struct flops_case cases[] = {
@@ -852,6 +878,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(table, test_peak_formula);
 	tcase_add_test(table, test_flops_table_documented_values);
 	tcase_add_test(table, test_flops_table_unknown_is_not_guessed);
+	tcase_add_test(table, test_flops_table_amx_overrides_model);
 	suite_add_tcase(s, table);
 
 	tcase_add_test(files, test_read_khz_file);
