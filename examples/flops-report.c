@@ -47,6 +47,9 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 	fprintf(out, "Clock     %.2f GHz measured (dependent add chain), %.2f GHz nominal\n",
 		meta_num(res, "machine.clock.measured_ghz"),
 		meta_num(res, "machine.clock.nominal_ghz"));
+	fprintf(out, "BLAS      BLIS %s, '%s' kernels (chosen by %s)\n",
+		meta(res, "machine.blis.version"), meta(res, "harness.blas.config"),
+		meta(res, "harness.blas.chosen_by"));
 	if (isfinite(core_peak))
 		fprintf(out, "Peak      theoretical %.1f GFLOPS (%g cores x %.2f GHz x %.0f flops/cycle)\n",
 			core_peak * cores, cores, ghz, core_peak / ghz);

@@ -25,6 +25,18 @@ static int meta_real(struct perfkit_results *res, const char *key, double v)
 }
 
 /* Theoretical peak of one core for the kernel's precision, and the cores. */
+/* The BLIS kernel set the BLAS kernels run with, and who chose it. */
+static int meta_blas(struct perfkit_results *res)
+{
+	const char *name, *by;
+	int rc;
+
+	perfkit_kernel_blas_config(&name, &by);
+	if ((rc = perfkit_results_meta_set(res, "harness.blas.config", name)))
+		return rc;
+	return perfkit_results_meta_set(res, "harness.blas.chosen_by", by);
+}
+
 static int meta_peak(struct perfkit_results *res, const struct pk_harness_plan *plan)
 {
 	const struct perfkit_machine *m = plan->machine;
@@ -65,7 +77,8 @@ int pk_harness_write_meta(struct perfkit_results *res,
 	    (rc = perfkit_results_meta_set(res, "harness.start",
 					   perfkit_harness_start_name(o->start))) ||
 	    (rc = meta_real(res, "harness.stagger", o->stagger)) ||
-	    (rc = meta_u64(res, "harness.verify", o->verify != 0)))
+	    (rc = meta_u64(res, "harness.verify", o->verify != 0)) ||
+	    (rc = meta_blas(res)))
 		return rc;
 	return meta_peak(res, plan);
 }

@@ -5,6 +5,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <blis.h>
 
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
@@ -794,6 +798,71 @@ START_TEST(test_instances_in_threads)
 }
 END_TEST
 
+/* In a fresh child: BLIS has not chosen yet, so the child's environment
+ * decides. Writes BLIS's name and the chooser into @name / @by. */
+static void blas_config_in_child(const char *arch_type, char *name,
+				 char *by, size_t len)
+{
+	int fd[2];
+	pid_t pid;
+	char buf[512] = "";
+	ssize_t got;
+	int status;
+
+	ck_assert_int_eq(pipe(fd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		const char *n = NULL, *b = NULL;
+
+		if (arch_type)
+			setenv("BLIS_ARCH_TYPE", arch_type, 1);
+		else
+			unsetenv("BLIS_ARCH_TYPE");
+		perfkit_kernel_blas_config(&n, &b);
+		dprintf(fd[1], "%s\n%s", n ? n : "", b ? b : "");
+		_exit(getenv("BLIS_ARCH_TYPE") && !arch_type ? 3 : 0);
+	}
+	close(fd[1]);
+	got = read(fd[0], buf, sizeof(buf) - 1);
+	close(fd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "child left BLIS_ARCH_TYPE set or died");
+	ck_assert_int_gt(got, 0);
+	buf[got] = '\0';
+	char *nl = strchr(buf, '\n');
+	ck_assert_ptr_nonnull(nl);
+	*nl = '\0';
+	snprintf(name, len, "%s", buf);
+	snprintf(by, len, "%s", nl + 1);
+}
+
+START_TEST(test_blas_config)
+{
+	char name[128], by[256], hid[16];
+	const char *n = NULL, *b = NULL;
+
+	/* Whoever chose, BLIS names a kernel set and the chooser is said. */
+	blas_config_in_child(NULL, name, by, sizeof(name));
+	ck_assert_str_ne(name, "");
+	ck_assert(strcmp(by, "BLIS (cpuid)") == 0 ||
+		  strncmp(by, "libperfkit: ", 12) == 0);
+	if (strncmp(by, "libperfkit: ", 12) == 0)
+		ck_assert_str_eq(name, "skx");
+	/* The user's BLIS_ARCH_TYPE wins. */
+	snprintf(hid, sizeof(hid), "%d", (int)BLIS_ARCH_HASWELL);
+	blas_config_in_child(hid, name, by, sizeof(name));
+	ck_assert_str_eq(name, "haswell");
+	ck_assert_ptr_nonnull(strstr(by, "BLIS_ARCH_TYPE"));
+	/* NULL outputs are allowed; repeated calls agree. */
+	ck_assert_int_eq(perfkit_kernel_blas_config(NULL, NULL), 0);
+	ck_assert_int_eq(perfkit_kernel_blas_config(&n, &b), 0);
+	ck_assert_ptr_nonnull(n);
+	ck_assert_ptr_nonnull(b);
+}
+END_TEST
+
 static Suite *kernel_suite(void)
 {
 	Suite *s = suite_create("kernel");
@@ -825,6 +894,7 @@ static Suite *kernel_suite(void)
 	tcase_add_test(counts, test_gemm_counts);
 	tcase_add_test(counts, test_peak_counts);
 	tcase_add_test(counts, test_peak_isa_named);
+	tcase_add_test(counts, test_blas_config);
 	suite_add_tcase(s, counts);
 
 	tcase_add_test(builtins, test_stream_kernels_verify);

@@ -341,6 +341,27 @@ perfkit_kernel_instance_kernel(const struct perfkit_kernel_instance *instance);
  */
 const char *perfkit_kernel_peak_isa(void);
 
+/**
+ * @brief The BLIS sub-configuration (kernel set) that `dgemm`, `sgemm`
+ *        and `compute_flops` run with, and who chose it.
+ * @param[out] name BLIS's name for it, e.g. "skx", "haswell", "zen3"
+ *        (static; may be NULL)
+ * @param[out] chosen_by "BLIS (cpuid)", "the BLIS_ARCH_TYPE environment
+ *        variable", or a sentence saying libperfkit chose it and why
+ *        (static; may be NULL)
+ * @return 0
+ *
+ * BLIS picks its kernels once, at its first call, from cpuid. On an Intel
+ * core with usable AVX-512 and two 512-bit FMA units (per
+ * perfkit_machine_flops_per_cycle()), which BLIS cannot always recognise
+ * in a VM, libperfkit asks for the `skx` kernels unless BLIS_ARCH_TYPE is
+ * set: it sets BLIS_ARCH_TYPE for the moment of BLIS's choice and removes
+ * it again. This happens at the first BLAS kernel setup or the first call
+ * of this function, whichever comes first; a program that called BLIS
+ * before keeps BLIS's own choice. Thread-safe.
+ */
+int perfkit_kernel_blas_config(const char **name, const char **chosen_by);
+
 /** @} */
 
 #ifdef __cplusplus

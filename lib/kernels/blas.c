@@ -83,6 +83,7 @@ static int gemm_setup_common(const char *name, bool single, int64_t size,
 	s->name = name;
 	s->single = single;
 	s->n = n;
+	pk_blis_choose_arch();
 	s->rntm = make_rntm(options->threads);
 	/* First touch here, in the worker thread. */
 	for (uint64_t i = 0; i < n; i++)

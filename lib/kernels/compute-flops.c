@@ -58,6 +58,7 @@ static int cf_setup(int64_t size, const struct perfkit_kernel_options *options,
 				"%zu bytes", total);
 	}
 	s->n = n;
+	pk_blis_choose_arch();
 	s->rntm = (rntm_t)BLIS_RNTM_INITIALIZER;
 	bli_rntm_set_num_threads((dim_t)options->threads, &s->rntm);
 	for (uint64_t i = 0; i < n * n; i++) { /* arange, first touch */

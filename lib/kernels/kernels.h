@@ -35,6 +35,10 @@ int pk_kernel_check_bytes(const char *kernel, uint64_t n, size_t elem,
  * Free with free(). */
 void *pk_kernel_alloc(size_t bytes);
 
+/* Before BLIS's first call: pick its kernel set (lib/kernels/blis-arch.c).
+ * Thread-safe, idempotent. */
+void pk_blis_choose_arch(void);
+
 /* compute_flops: the exact sum of arange(N*N).reshape(N,N) squared. */
 long double pk_compute_flops_expected(uint64_t n);
 
