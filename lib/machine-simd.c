@@ -163,7 +163,7 @@ static const struct pk_flops_entry flops_table[] = {
  * model number a hypervisor shows: all have two 512-bit FMA units. */
 static const struct pk_flops_entry intel_amx_entry = {
 	"GenuineIntel", 6, 0x00, 0xff, A512,
-	"Intel server core with AMX (Sapphire Rapids or later)", 32, 64,
+	"Sapphire Rapids or later, by AMX", 32, 64,
 	SRC_INTEL "; AMX-TILE (CPUID.(7,0):EDX[24]) exists only on server "
 	"cores with two 512-bit FMA units, so it overrides the model number"
 };
