@@ -8,25 +8,10 @@
 #include <unistd.h>
 
 #include "flops-report.h"
+#include "gnuplot-check.h"
 
 #define PLOT_BINS 20
 #define TIMELINE_BINS 100
-
-static int have_program(const char *name)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	while (path && *path) {
-		size_t len = strcspn(path, ":");
-
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, path, name);
-		if (len > 0 && access(buf, X_OK) == 0)
-			return 1;
-		path += len + (path[len] == ':');
-	}
-	return 0;
-}
 
 static void histogram_block(FILE *g, const struct perfkit_results *res)
 {
@@ -99,12 +84,8 @@ int plot_run(const char *path, const struct perfkit_results *res, const char *ti
 		fprintf(stderr, "perfkit-flops: --plot: the file name must not contain ' or a newline\n");
 		return -1;
 	}
-	if (!have_program("gnuplot")) {
-		fprintf(stderr, "perfkit-flops: --plot: gnuplot is not installed (not found in PATH).\n"
-			"  Debian/Ubuntu: apt-get install gnuplot-nox; Fedora: dnf install gnuplot;\n"
-			"  macOS: brew install gnuplot. Or plot the --outfile data yourself.\n");
+	if (!gnuplot_available("perfkit-flops: ", "--outfile"))
 		return -1;
-	}
 	if (perfkit_harness_summarize(res, &s) != 0 || !(s.span > 0)) {
 		fprintf(stderr, "perfkit-flops: --plot: no worker succeeded, nothing to draw\n");
 		return -1;

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "scaling-report.h"
+#include "gnuplot-check.h"
 
 /* The row of b with the same count as a's row (an inner merge on ranks,
  * as pandas does in the seed), or SIZE_MAX. */
@@ -350,22 +351,6 @@ int write_json(const char *path, const struct series *a, const struct series *b,
 
 /* ---- plot ---- */
 
-static int have_program(const char *name)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	while (path && *path) {
-		size_t len = strcspn(path, ":");
-
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, path, name);
-		if (len > 0 && access(buf, X_OK) == 0)
-			return 1;
-		path += len + (path[len] == ':');
-	}
-	return 0;
-}
-
 /* Count, top panel value (weak: throughput, strong: speedup), its ideal,
  * efficiency. */
 static void data_block(FILE *g, const char *name, const struct series *s)
@@ -449,12 +434,8 @@ int write_plot(const char *path, const struct series *a, const struct series *b,
 		fprintf(stderr, "--plot: file name, title and series names must not contain ' or a newline\n");
 		return -1;
 	}
-	if (!have_program("gnuplot")) {
-		fprintf(stderr, "--plot: gnuplot is not installed (not found in PATH).\n"
-			"  Debian/Ubuntu: apt-get install gnuplot-nox; Fedora: dnf install gnuplot;\n"
-			"  macOS: brew install gnuplot. Or plot the --csv table yourself.\n");
+	if (!gnuplot_available("perfkit-scaling: ", "--csv"))
 		return -1;
-	}
 	/* gnuplot writes to a temporary name that we rename when it succeeds. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp%ld%s", path, (long)getpid(),
 		 png ? ".png" : ".svg");

@@ -6,6 +6,9 @@
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "perfkit/error.h"
 
 /* Assert two doubles agree to a relative tolerance (absolute near zero). */
 #define ck_assert_close(a, b, rel)                                          \
@@ -15,6 +18,17 @@
 		ck_assert_msg(fabs(pk_a_ - pk_b_) <= (rel) * pk_s_,         \
 			      "%s = %.17g, expected %.17g (rel %g)", #a,    \
 			      pk_a_, pk_b_, (double)(rel));                 \
+	} while (0)
+
+/* Assert a call fails with @code and a message containing @text. */
+#define ck_assert_fails(call, code, text)                                   \
+	do {                                                                \
+		perfkit_clear_error();                                      \
+		int pk_rc_ = (call);                                        \
+		ck_assert_int_eq(pk_rc_, (code));                           \
+		ck_assert_msg(strstr(perfkit_last_error(), (text)) != NULL, \
+			      "%s: message \"%s\" lacks \"%s\"", #call,     \
+			      perfkit_last_error(), (text));                \
 	} while (0)
 
 /* Define main() running the suite returned by make_suite(). */

@@ -14,17 +14,6 @@
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
 
-/* Assert a call fails with @code and a message containing @text. */
-#define ck_assert_fails(call, code, text)                                   \
-	do {                                                                \
-		perfkit_clear_error();                                      \
-		int pk_rc_ = (call);                                        \
-		ck_assert_int_eq(pk_rc_, (code));                           \
-		ck_assert_msg(strstr(perfkit_last_error(), (text)) != NULL, \
-			      "%s: message \"%s\" lacks \"%s\"", #call,     \
-			      perfkit_last_error(), (text));                \
-	} while (0)
-
 /* Small, quick options: 2 workers of a tiny dgemm, twice. */
 static struct perfkit_harness_options small(const char *kernel, int64_t n)
 {

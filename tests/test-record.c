@@ -12,17 +12,6 @@
 #include "perfkit/perfkit.h"
 #include "results-format.h"
 
-/* Assert a call fails with @code and a message containing @text. */
-#define ck_assert_fails(call, code, text)                                   \
-	do {                                                                \
-		perfkit_clear_error();                                      \
-		int pk_rc_ = (call);                                        \
-		ck_assert_int_eq(pk_rc_, (code));                           \
-		ck_assert_msg(strstr(perfkit_last_error(), (text)) != NULL, \
-			      "%s: message \"%s\" lacks \"%s\"", #call,     \
-			      perfkit_last_error(), (text));                \
-	} while (0)
-
 static struct perfkit_results *new_set(void)
 {
 	struct perfkit_results *res = NULL;

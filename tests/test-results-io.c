@@ -14,16 +14,6 @@
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
 
-#define ck_assert_fails(call, code, text)                                   \
-	do {                                                                \
-		perfkit_clear_error();                                      \
-		int pk_rc_ = (call);                                        \
-		ck_assert_int_eq(pk_rc_, (code));                           \
-		ck_assert_msg(strstr(perfkit_last_error(), (text)) != NULL, \
-			      "%s: message \"%s\" lacks \"%s\"", #call,     \
-			      perfkit_last_error(), (text));                \
-	} while (0)
-
 static char dir[64];
 
 /* A fresh, empty folder for each test. */
