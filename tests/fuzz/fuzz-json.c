@@ -1,60 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target for the JSON document reader: whatever parses must be a
- * document jansson accepts whole (the reader steps between values itself),
- * and must format and parse again to the same records, the second text
- * equal to the first (one trip reaches a fixed point).
+ * libFuzzer target of the JSON document reader (checks: fuzz-round-trip.h).
+ * The reader steps between the top-level values itself, so also: whatever
+ * it accepts, jansson accepts whole (but for jansson's depth limit, which
+ * the reader applies per record).
  */
 #include <jansson.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "perfkit/perfkit.h"
-#include "results-format.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void fail(const char *what, const char *text)
-{
-	fprintf(stderr, "fuzz-json: %s: %s\n%s\n", what, perfkit_last_error(),
-		text ? text : "");
-	abort();
-}
+#include "fuzz-round-trip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct perfkit_results *a, *b;
-	char *text, *again;
-	size_t len, len2;
-
 	json_error_t err;
 	json_t *whole;
 
-	if (pk_results_parse_json((const char *)data, size, &a) != 0)
+	if (!fuzz_round_trip("fuzz-json", data, size, pk_results_parse_json,
+			     pk_results_format_json))
 		return 0;
-	/* jansson limits the depth of the whole text; the reader, parsing
-	 * one record at a time, the depth within a record. */
 	whole = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
 			   &err);
 	if (!whole && !strstr(err.text, "depth"))
-		fail("accepted what jansson refuses", err.text);
+		fuzz_fail("fuzz-json", "accepted what jansson refuses", err.text);
 	json_decref(whole);
-	if (pk_results_format_json(a, &text, &len) != 0)
-		fail("format", NULL);
-	if (pk_results_parse_json(text, len, &b) != 0)
-		fail("parse of our own output", text);
-	if (perfkit_results_count(a) != perfkit_results_count(b) ||
-	    perfkit_results_meta_count(a) != perfkit_results_meta_count(b))
-		fail("count differs", text);
-	if (pk_results_format_json(b, &again, &len2) != 0)
-		fail("second format", text);
-	if (len != len2 || memcmp(text, again, len) != 0)
-		fail("second text differs", again);
-	free(again);
-	free(text);
-	perfkit_results_destroy(b);
-	perfkit_results_destroy(a);
 	return 0;
 }
