@@ -31,8 +31,9 @@ extern const struct perfkit_kernel_ops pk_kernel_compute_flops_ops;
 int pk_kernel_check_bytes(const char *kernel, uint64_t n, size_t elem,
 			  unsigned count, size_t *total);
 
-/* 64-byte aligned allocation of @bytes (> 0); NULL when out of memory.
- * Free with free(). */
+/* 64-byte aligned allocation of @bytes (> 0), 2 MiB aligned and advised as
+ * transparent huge pages from 2 MiB on; NULL when out of memory. Free with
+ * free(). */
 void *pk_kernel_alloc(size_t bytes);
 
 /* Before BLIS's first call: pick its kernel set (lib/kernels/blis-arch.c).
