@@ -117,6 +117,7 @@ class Bench:
             'collect_us': statistics.median((r['t_collected'] - r['t_end']) * 1e6 for r in recs),
             'setup_ms': statistics.median((r['t_setup'] - r['t_start']) * 1e3 for r in recs),
             'peak_clock_ghz': float(self.meta.get('harness.peak_clock_ghz', 'nan')),
+            'scalar_ghz': float(self.meta.get('machine.peak.ghz', 'nan')),
         }
 
     # ---- references ----
@@ -207,9 +208,10 @@ def peak_vs_likwid(b, cores):
                 r, _ = b.likwid('peakflops_avx_fma', wg)
                 refs.append(r['gflops'] if r else ref['gflops'])
         g = med(ours, 'summed')
-        ghz = float(b.meta['machine.peak.ghz'])
+        # each run probes both clocks: medians over the rounds, like g
+        fpc = float(b.meta['harness.core_peak_gflops']) / float(b.meta['machine.peak.ghz'])
+        ghz = med(ours, 'scalar_ghz')
         hot = med(ours, 'peak_clock_ghz')  # NaN if the harness could not measure it
-        fpc = float(b.meta['harness.core_peak_gflops']) / ghz
         theo, theo_hot = fpc * ghz * w, fpc * hot * w
         print(f'W={w}: peak kernel {g:.1f} GFLOPS = {g / (w * ghz):.1f} flops/cycle/core at the '
               f'measured (scalar) {ghz:.2f} GHz, {g / (w * hot):.1f} at the {hot:.2f} GHz '
