@@ -8,7 +8,9 @@ Every ratio of issue 4's performance goals, from one run of this script:
             (OPENBLAS_NUM_THREADS = W), N = 1024 and 2048; goal >= 1.00
   peak      the `peak` kernel on W workers against likwid-bench
             peakflops_avx_fma on W threads (goal >= 0.98), and against the
-            theoretical peak from the measured clock (goal >= 0.97)
+            theoretical peak at the clock measured under the peak kernel's
+            own FMA load (goal >= 0.97; the ratio at the scalar clock is
+            printed beside it)
   triad     the `triad` kernel against likwid-bench stream_avx on the same
             working set and thread count; goal >= 0.95
   overhead  effective / summed GFLOPS at loopcount 10, N = 2048, W <= cores
@@ -25,6 +27,7 @@ Usage: bench-harness.py [--build DIR] [--rounds R] [--quick]
 """
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -113,6 +116,8 @@ class Bench:
             'spawn_us': statistics.median((r['t_start'] - r['t_submit']) * 1e6 for r in recs),
             'collect_us': statistics.median((r['t_collected'] - r['t_end']) * 1e6 for r in recs),
             'setup_ms': statistics.median((r['t_setup'] - r['t_start']) * 1e3 for r in recs),
+            'peak_clock_ghz': float(self.meta.get('harness.peak_clock_ghz', 'nan')),
+            'scalar_ghz': float(self.meta.get('machine.peak.ghz', 'nan')),
         }
 
     # ---- references ----
@@ -203,12 +208,19 @@ def peak_vs_likwid(b, cores):
                 r, _ = b.likwid('peakflops_avx_fma', wg)
                 refs.append(r['gflops'] if r else ref['gflops'])
         g = med(ours, 'summed')
-        ghz = float(b.meta['machine.peak.ghz'])
-        theo = float(b.meta['harness.core_peak_gflops']) * w
+        # each run probes both clocks: medians over the rounds, like g
+        fpc = float(b.meta['harness.core_peak_gflops']) / float(b.meta['machine.peak.ghz'])
+        ghz = med(ours, 'scalar_ghz')
+        hot = med(ours, 'peak_clock_ghz')  # NaN if the harness could not measure it
+        theo, theo_hot = fpc * ghz * w, fpc * hot * w
         print(f'W={w}: peak kernel {g:.1f} GFLOPS = {g / (w * ghz):.1f} flops/cycle/core at the '
-              f'measured {ghz:.2f} GHz; theoretical {theo:.1f} '
-              f'({float(b.meta["harness.core_peak_gflops"]) / ghz:.0f} flops/cycle from the table, '
-              f'uarch "{b.meta.get("machine.cpu.uarch", "?")}")')
+              f'measured (scalar) {ghz:.2f} GHz, {g / (w * hot):.1f} at the {hot:.2f} GHz '
+              f'measured under {b.meta.get("harness.peak_clock_isa", "?")} FMA load '
+              f'({hot / ghz:.3f} x scalar)')
+        print(f'     theoretical ({fpc:.0f} flops/cycle from the table, uarch '
+              f'"{b.meta.get("machine.cpu.uarch", "?")}"): {theo:.1f} GFLOPS at the scalar clock '
+              f'-> ratio {g / theo:.3f} (no goal); {theo_hot:.1f} at the clock under load '
+              f'-> ratio {g / theo_hot:.3f} (goal >= 0.97)')
         if ref:
             lk = med(refs)
             print(f'     likwid-bench peakflops_avx_fma -w {wg}: {lk:.1f} GFLOPS -> ratio {g / lk:.3f}'
@@ -218,9 +230,12 @@ def peak_vs_likwid(b, cores):
         else:
             print(f'     {msg}')
             b.goal(f'peak W={w} / likwid peakflops_avx_fma', None, 0.98, msg)
-        b.goal(f'peak W={w} / theoretical (table)', g / theo, 0.97)
-        b.goal(f'peak W={w} / theoretical (2 FMA-512 units, 32 flops/cycle)',
-               g / (w * ghz * 32), 0.97, 'what the hardware has if it has two 512-bit FMA units')
+        b.goal(f'peak W={w} / theoretical (table) at the clock under load',
+               g / theo_hot if math.isfinite(theo_hot) else None, 0.97,
+               'the harness did not record harness.peak_clock_ghz')
+        b.goal(f'peak W={w} / theoretical (32 flops/cycle) at the clock under load',
+               g / (w * hot * 32) if math.isfinite(hot) else None, 0.97,
+               'the harness did not record harness.peak_clock_ghz')
 
 
 def triad_vs_likwid(b, cores):

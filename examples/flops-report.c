@@ -34,6 +34,8 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 	double cores = meta_num(res, "harness.cores");
 	double ghz = meta_num(res, "machine.peak.ghz");
 	double per_worker = meta_num(res, "harness.peak_kernel_gflops_per_worker");
+	double loaded = meta_num(res, "harness.core_peak_gflops_at_peak_clock");
+	double loaded_ghz = meta_num(res, "harness.peak_clock_ghz");
 	const char *list = strrchr(meta(res, "harness.workers"), ',');
 	/* a worker sweep lists its counts; the peak was measured with the last */
 	double workers = list ? atof(list + 1) : meta_num(res, "harness.workers");
@@ -56,6 +58,11 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 	else
 		fprintf(out, "Peak      theoretical: unknown (%s)\n",
 			meta(res, "machine.flops.source"));
+	if (isfinite(core_peak) && isfinite(loaded))
+		fprintf(out, "          theoretical %.1f GFLOPS at the measured clock, %.1f at the clock\n"
+			"          under the `peak` kernel's %s FMA load (%.2f GHz)\n",
+			core_peak * cores, loaded * cores,
+			meta(res, "harness.peak_clock_isa"), loaded_ghz);
 	if (!isfinite(per_worker) || !isfinite(workers))
 		return;
 	fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g workers",
@@ -63,6 +70,9 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 	if (isfinite(core_peak) && used > 0)
 		fprintf(out, " = %.0f%% of the theoretical peak of %g cores",
 			100 * per_worker * workers / (core_peak * used), used);
+	if (isfinite(core_peak) && isfinite(loaded) && used > 0)
+		fprintf(out, ",\n          %.0f%% of it at the clock under load",
+			100 * per_worker * workers / (loaded * used));
 	fputc('\n', out);
 	if (isfinite(core_peak) && per_worker * workers > 1.05 * core_peak * used)
 		fprintf(out, "          (above 100%%: the FLOPs/cycle table does not know this CPU's\n"

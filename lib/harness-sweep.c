@@ -37,11 +37,32 @@ static int meta_blas(struct perfkit_results *res)
 	return perfkit_results_meta_set(res, "harness.blas.chosen_by", by);
 }
 
+/* The clock under the `peak` loop's load (a wide-FMA frequency licence
+ * lowers it), the scalar clock measured beside it, and one core's peak at
+ * the loaded clock. A failed measurement leaves the keys out. */
+static int meta_peak_clock(struct perfkit_results *res,
+			   const struct perfkit_machine *m, double core_peak)
+{
+	double ghz, scalar, measured;
+	int rc;
+
+	if (perfkit_machine_clock_measured(m, &measured, NULL) != 0 ||
+	    perfkit_kernel_peak_clock(&ghz, &scalar) != 0)
+		return 0;
+	if ((rc = perfkit_results_meta_set(res, "harness.peak_clock_isa",
+					   perfkit_kernel_peak_isa())) ||
+	    (rc = meta_real(res, "harness.peak_clock_ghz", ghz)) ||
+	    (rc = meta_real(res, "harness.peak_clock_scalar_ghz", scalar)))
+		return rc;
+	return meta_real(res, "harness.core_peak_gflops_at_peak_clock",
+			 core_peak / measured * ghz);
+}
+
 static int meta_peak(struct perfkit_results *res, const struct pk_harness_plan *plan)
 {
 	const struct perfkit_machine *m = plan->machine;
 	unsigned cores = perfkit_machine_allowed_cores(m);
-	double dp, sp;
+	double dp, sp, core_peak;
 	int rc;
 
 	if (!m || cores == 0)
@@ -50,8 +71,10 @@ static int meta_peak(struct perfkit_results *res, const struct pk_harness_plan *
 		return rc;
 	if (perfkit_machine_peak_gflops(m, &dp, &sp) != 0)
 		return 0;
-	return meta_real(res, "harness.core_peak_gflops",
-			 (pk_harness_kernel_is_sp(plan->kernel) ? sp : dp) / cores);
+	core_peak = (pk_harness_kernel_is_sp(plan->kernel) ? sp : dp) / cores;
+	if ((rc = meta_real(res, "harness.core_peak_gflops", core_peak)))
+		return rc;
+	return meta_peak_clock(res, m, core_peak);
 }
 
 int pk_harness_write_meta(struct perfkit_results *res,

@@ -324,6 +324,29 @@ START_TEST(test_min_time)
 }
 END_TEST
 
+/* Where the theoretical peak is known, so are the clock under the peak
+ * loop's load and the peak at that clock (values: positive and finite). */
+static void check_peak_clock_meta(const struct perfkit_results *res)
+{
+	const struct perfkit_machine *m;
+	const char *v;
+	double core_peak, at_clock, ghz, scalar, measured;
+
+	if (perfkit_results_meta_get(res, "harness.core_peak_gflops", &v) != 0)
+		return;
+	core_peak = atof(v);
+	ghz = atof(meta(res, "harness.peak_clock_ghz"));
+	scalar = atof(meta(res, "harness.peak_clock_scalar_ghz"));
+	at_clock = atof(meta(res, "harness.core_peak_gflops_at_peak_clock"));
+	ck_assert(isfinite(ghz) && ghz > 0 && isfinite(scalar) && scalar > 0);
+	ck_assert(isfinite(at_clock) && at_clock > 0);
+	/* the same flops/cycle, at another clock */
+	ck_assert_str_eq(meta(res, "harness.peak_clock_isa"), perfkit_kernel_peak_isa());
+	ck_assert_int_eq(perfkit_machine_probe(&m), 0);
+	ck_assert_int_eq(perfkit_machine_clock_measured(m, &measured, NULL), 0);
+	ck_assert_close(at_clock / ghz, core_peak / measured, 1e-9);
+}
+
 START_TEST(test_default_workers_and_peak_reference)
 {
 	struct perfkit_harness_options o = small("dgemm", 32);
@@ -340,6 +363,7 @@ START_TEST(test_default_workers_and_peak_reference)
 	snprintf(want, sizeof(want), "%u", perfkit_machine_allowed_cores(m));
 	ck_assert_str_eq(meta(res, "harness.workers"), want);
 	ck_assert(atof(meta(res, "harness.peak_kernel_gflops_per_worker")) > 0);
+	check_peak_clock_meta(res);
 	ck_assert_int_eq(perfkit_harness_summarize(res, &s), 0);
 	ck_assert(isfinite(s.fraction_peak_kernel) && s.fraction_peak_kernel > 0);
 	ck_assert(s.peak_gflops > 0 && isfinite(s.peak_gflops));

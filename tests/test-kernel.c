@@ -598,6 +598,60 @@ START_TEST(test_peak_counts)
 }
 END_TEST
 
+/* Positive, finite, and near the machine's scalar clock (no timing
+ * assertion beyond a factor 2: AVX-512 licences cost 5-30%). */
+static void check_clock_pair(double ghz, double scalar)
+{
+	const struct perfkit_machine *m;
+	double measured;
+
+	ck_assert(isfinite(ghz) && ghz > 0);
+	ck_assert(isfinite(scalar) && scalar > 0);
+	ck_assert_int_eq(perfkit_machine_probe(&m), 0);
+	ck_assert_int_eq(perfkit_machine_clock_measured(m, &measured, NULL), 0);
+	ck_assert_msg(ghz > measured / 2 && ghz < measured * 2,
+		      "loaded clock %g GHz, machine clock %g GHz", ghz, measured);
+	ck_assert_msg(scalar > measured / 2 && scalar < measured * 2,
+		      "scalar clock %g GHz, machine clock %g GHz", scalar, measured);
+}
+
+START_TEST(test_peak_clock)
+{
+	double ghz = NAN, scalar = NAN, only = NAN;
+
+	ck_assert_int_eq(perfkit_kernel_peak_clock(&ghz, &scalar), 0);
+	check_clock_pair(ghz, scalar);
+	/* scalar_ghz is optional */
+	ck_assert_int_eq(perfkit_kernel_peak_clock(&only, NULL), 0);
+	ck_assert(isfinite(only) && only > 0);
+}
+END_TEST
+
+START_TEST(test_peak_clock_portable)
+{
+	size_t n;
+	const struct pk_peak_isa *isas = pk_peak_isas(&n);
+	double ghz = NAN, scalar = NAN;
+
+	/* the fallback loop every machine has, last in the list */
+	ck_assert_str_eq(isas[n - 1].name, "portable");
+	ck_assert_int_eq(pk_peak_clock(&isas[n - 1], &ghz, &scalar), 0);
+	check_clock_pair(ghz, scalar);
+}
+END_TEST
+
+START_TEST(test_peak_clock_bad_input)
+{
+	double scalar = 1.5;
+
+	ck_assert_fails(perfkit_kernel_peak_clock(NULL, &scalar), -EINVAL,
+			"ghz is NULL");
+	ck_assert(scalar == 1.5); /* untouched on failure */
+	ck_assert_fails(perfkit_kernel_peak_clock(NULL, NULL), -EINVAL,
+			"ghz is NULL");
+}
+END_TEST
+
 START_TEST(test_peak_isa_named)
 {
 	const char *isa = perfkit_kernel_peak_isa();
@@ -894,6 +948,9 @@ static Suite *kernel_suite(void)
 	tcase_add_test(counts, test_gemm_counts);
 	tcase_add_test(counts, test_peak_counts);
 	tcase_add_test(counts, test_peak_isa_named);
+	tcase_add_test(counts, test_peak_clock);
+	tcase_add_test(counts, test_peak_clock_portable);
+	tcase_add_test(counts, test_peak_clock_bad_input);
 	tcase_add_test(counts, test_blas_config);
 	suite_add_tcase(s, counts);
 

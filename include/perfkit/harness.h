@@ -261,8 +261,14 @@ const char *perfkit_harness_start_name(enum perfkit_harness_start start);
  * the machine (keys "machine.*"), "harness.kernel", "harness.size",
  * "harness.loopcount", "harness.workers" and the other options, and,
  * where known, "harness.core_peak_gflops" (theoretical peak of one core
- * for the kernel's precision), "harness.cores" and, with
- * @c peak_reference, "harness.peak_kernel_gflops_per_worker".
+ * for the kernel's precision at the measured clock), "harness.cores",
+ * "harness.peak_clock_ghz" and "harness.peak_clock_scalar_ghz" (the clock
+ * under the `peak` kernel's load and the scalar clock beside it, from
+ * perfkit_kernel_peak_clock() on the calling thread, ~40 ms),
+ * "harness.peak_clock_isa" (perfkit_kernel_peak_isa()),
+ * "harness.core_peak_gflops_at_peak_clock" (one core's peak at the loaded
+ * clock) and, with @c peak_reference,
+ * "harness.peak_kernel_gflops_per_worker".
  *
  * A failing worker never stops the others, the harness never waits
  * without end for a worker that died, and it never signals or kills

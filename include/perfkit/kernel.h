@@ -342,6 +342,37 @@ perfkit_kernel_instance_kernel(const struct perfkit_kernel_instance *instance);
 const char *perfkit_kernel_peak_isa(void);
 
 /**
+ * @brief Measure the core clock while the `peak` kernel's instruction set
+ *        is hot, and the idle (scalar) clock beside it.
+ * @param ghz receives the clock in GHz under the `peak` kernel's load
+ * @param scalar_ghz receives the clock in GHz of scalar code, measured
+ *        just before; may be NULL
+ * @return 0 on success
+ * @retval -EINVAL @p ghz is NULL
+ * @retval -ENOTSUP no add chain for this architecture (not x86 or aarch64)
+ * @retval -ENOMEM out of memory
+ * @retval -ERANGE a measured clock is not positive
+ *
+ * Many cores run wide FMAs at a lower clock than scalar code (Intel's
+ * AVX-512 and AVX2 frequency licences) and keep that clock for about
+ * 0.5-2 ms after the last such instruction. The theoretical peak at the
+ * clock perfkit_machine_clock_measured() reports (a dependent add chain on
+ * an otherwise idle core) can then be a few percent above what any FMA
+ * code can reach. This function first measures that scalar clock the same
+ * way (median of 11 chains of ~1 ms), then 15 times runs the inner loop of
+ * the `peak` kernel (the instruction set perfkit_kernel_peak_isa() names,
+ * the portable loop where there is none) for ~1.5 ms and right after it
+ * times a ~30 us dependent add chain; @p ghz gets the median. Samples
+ * during which the thread lost its CPU (thread CPU time below 95% of wall
+ * time) are dropped, unless fewer than 15 survive 45 tries.
+ *
+ * It takes about 40 ms, runs on the calling thread's CPU (bind the thread
+ * first to measure a given core) and keeps no state: thread-safe. Both
+ * values are untouched on failure.
+ */
+int perfkit_kernel_peak_clock(double *ghz, double *scalar_ghz);
+
+/**
  * @brief The BLIS sub-configuration (kernel set) that `dgemm`, `sgemm`
  *        and `compute_flops` run with, and who chose it.
  * @param[out] name BLIS's name for it, e.g. "skx", "haswell", "zen3"

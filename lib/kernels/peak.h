@@ -38,6 +38,13 @@ bool pk_peak_isa_usable(const struct pk_peak_isa *isa);
 /* The widest usable path (chosen once). */
 const struct pk_peak_isa *pk_peak_isa_best(void);
 
+/*
+ * The core clock in GHz measured right after bursts of @isa's f64 loop
+ * (lib/kernels/peak-clock.c), and, if @scalar_ghz is not NULL, the idle
+ * add-chain clock measured just before. Returns 0 or -errno.
+ */
+int pk_peak_clock(const struct pk_peak_isa *isa, double *ghz, double *scalar_ghz);
+
 /* The chain's constants: a converges to y / (1 - x) = 1. */
 #define PK_PEAK_X (1.0 - 1.0 / 1024.0)
 #define PK_PEAK_Y (1.0 / 1024.0)
