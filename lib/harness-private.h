@@ -117,7 +117,4 @@ int pk_harness_kernel_is_sp(const struct perfkit_kernel *k);
 int pk_harness_is_worker(const struct perfkit_record *r);
 int pk_harness_succeeded(const struct perfkit_record *r);
 
-/* Median of v[0..n) (sorts v); NaN when n is 0. */
-double pk_harness_median(double *v, size_t n);
-
 #endif /* PERFKIT_HARNESS_PRIVATE_H */

@@ -31,22 +31,6 @@ static int matches(const struct perfkit_results *res, size_t i,
 	       strcmp(buf, value) == 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Median of v[0..n) (sorts v); NaN when n is 0. */
-double pk_harness_median(double *v, size_t n)
-{
-	if (n == 0)
-		return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 static double meta_number(const struct perfkit_results *res, const char *key)
 {
 	const char *v;
@@ -98,16 +82,16 @@ static void add_record(const struct perfkit_record *r,
 static void spread(struct perfkit_harness_summary *s, struct samples *sm)
 {
 	if (sm->n > 0) {
-		s->worker_gflops_median = pk_harness_median(sm->gflops, sm->n);
+		s->worker_gflops_median = pk_median_sort(sm->gflops, sm->n);
 		s->worker_gflops_min = sm->gflops[0];
 		s->worker_gflops_max = sm->gflops[sm->n - 1];
-		s->elapsed_median = pk_harness_median(sm->elapsed, sm->n);
+		s->elapsed_median = pk_median_sort(sm->elapsed, sm->n);
 		s->elapsed_max = sm->elapsed[sm->n - 1];
 		s->straggler_ratio = s->elapsed_max / s->elapsed_median;
 	}
-	s->setup_median = pk_harness_median(sm->setup, sm->nsetup);
-	s->spawn_us_median = pk_harness_median(sm->spawn, sm->nspawn);
-	s->collect_us_median = pk_harness_median(sm->collect, sm->ncollect);
+	s->setup_median = pk_median_sort(sm->setup, sm->nsetup);
+	s->spawn_us_median = pk_median_sort(sm->spawn, sm->nspawn);
+	s->collect_us_median = pk_median_sort(sm->collect, sm->ncollect);
 }
 
 /* Fractions of the theoretical and the measured peak, from the metadata. */

@@ -166,13 +166,6 @@ int pk_add_chain_ghz(unsigned long iters, double *ghz)
 	return ran;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 int pk_measure_ghz(unsigned runs, double *median, double *min, double *max)
 {
 	double ghz[MAX_ATTEMPTS], all[MAX_ATTEMPTS];
@@ -200,8 +193,7 @@ int pk_measure_ghz(unsigned runs, double *median, double *min, double *max)
 		memcpy(ghz, all, sizeof(double) * tried);
 		kept = tried;
 	}
-	qsort(ghz, kept, sizeof(double), cmp_double);
-	*median = kept % 2 ? ghz[kept / 2] : (ghz[kept / 2 - 1] + ghz[kept / 2]) / 2;
+	*median = pk_median_sort(ghz, kept);
 	if (min)
 		*min = ghz[0];
 	if (max)

@@ -24,4 +24,11 @@
 int pk_error(int code, const char *fmt, ...) PK_PRINTF(2, 3);
 int pk_verror(int code, const char *fmt, va_list ap);
 
+/* qsort() comparator of doubles (NaN-free input). */
+int pk_cmp_double(const void *a, const void *b);
+
+/* Sort v[0..n) and return its median (mean of the middle two when n is
+ * even); NaN when n is 0. */
+double pk_median_sort(double *v, size_t n);
+
 #endif /* PERFKIT_PRIVATE_H */

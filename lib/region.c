@@ -933,13 +933,6 @@ PERFKIT_EXPORT int perfkit_region_report(FILE *f)
 
 /* ---- overhead ------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 enum { OVERHEAD_BATCHES = 31, OVERHEAD_PAIRS = 1000 };
 
 PERFKIT_EXPORT int perfkit_region_overhead(double *pair_ns)
@@ -971,7 +964,7 @@ PERFKIT_EXPORT int perfkit_region_overhead(double *pair_ns)
 	}
 	self = saved;
 	profile_free(scratch);
-	qsort(per_pair, OVERHEAD_BATCHES, sizeof(double), cmp_double);
+	qsort(per_pair, OVERHEAD_BATCHES, sizeof(double), pk_cmp_double);
 	*pair_ns = per_pair[OVERHEAD_BATCHES / 2];
 	return 0;
 }

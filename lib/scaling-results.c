@@ -72,19 +72,12 @@ static int check_record(const struct perfkit_record *r, size_t i)
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Sort v[0..n) and drop repeats; returns the number of distinct values. */
 static size_t distinct(double *v, size_t n)
 {
 	size_t k = 0;
 
-	qsort(v, n, sizeof(*v), cmp_double);
+	qsort(v, n, sizeof(*v), pk_cmp_double);
 	for (size_t i = 0; i < n; i++)
 		if (k == 0 || v[i] != v[k - 1])
 			v[k++] = v[i];
@@ -187,7 +180,7 @@ static int fill(const struct perfkit_results *res, const double *g,
 	}
 	for (size_t i = 0; i < perfkit_results_count(res); i++) {
 		const struct perfkit_record *r;
-		const double *at = bsearch(&g[i], w, k, sizeof(*w), cmp_double);
+		const double *at = bsearch(&g[i], w, k, sizeof(*w), pk_cmp_double);
 		size_t j = (size_t)(at - w);
 
 		if ((rc = perfkit_results_get(res, i, &r)) < 0)

@@ -11,13 +11,6 @@
 #define MADZ_SCALE 0.6745
 #define MEANAD_SCALE 1.253314
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static int check_values(const char *fn, const double *x, size_t n)
 {
 	if (!x)
@@ -39,7 +32,7 @@ static int sorted_copy(const char *fn, const double *x, size_t n, double **out)
 	if (!s)
 		return pk_error(-ENOMEM, "%s: cannot copy %zu values", fn, n);
 	memcpy(s, x, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
+	qsort(s, n, sizeof(*s), pk_cmp_double);
 	*out = s;
 	return 0;
 }
@@ -130,7 +123,7 @@ static void abs_deviations(const double *s, size_t n, double median, double *dev
 {
 	for (size_t i = 0; i < n; i++)
 		dev[i] = 2.0 * fabs(0.5 * s[i] - 0.5 * median);
-	qsort(dev, n, sizeof(*dev), cmp_double);
+	qsort(dev, n, sizeof(*dev), pk_cmp_double);
 }
 
 /*

@@ -136,13 +136,6 @@ static inline uint64_t read_raw(enum perfkit_clock clock)
 	return ts_to_ns(&ts);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 enum { BATCHES = 31, BATCH_READS = 1000 };
 
 PERFKIT_EXPORT int perfkit_clock_measure(enum perfkit_clock clock,
@@ -176,7 +169,7 @@ PERFKIT_EXPORT int perfkit_clock_measure(enum perfkit_clock clock,
 		}
 		per_read[b] = (double)(perfkit_now_ns() - t0) / (BATCH_READS + 1);
 	}
-	qsort(per_read, BATCHES, sizeof(double), cmp_double);
+	qsort(per_read, BATCHES, sizeof(double), pk_cmp_double);
 
 	info->clock = clock;
 	info->reported_resolution_ns = clock == PERFKIT_CLOCK_TICKS ?

@@ -60,13 +60,6 @@ static int sample(const struct pk_peak_isa *isa, double *acc, uint64_t burst,
 	return ran && (double)(c1 - c0) >= 0.95 * (double)(t1 - t0);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static int loaded_ghz(const struct pk_peak_isa *isa, double *acc,
 		      double scalar, double *ghz)
 {
@@ -89,8 +82,7 @@ static int loaded_ghz(const struct pk_peak_isa *isa, double *acc,
 		memcpy(kept, all, sizeof(double) * tried);
 		nkept = tried;
 	}
-	qsort(kept, nkept, sizeof(double), cmp_double);
-	*ghz = nkept % 2 ? kept[nkept / 2] : (kept[nkept / 2 - 1] + kept[nkept / 2]) / 2;
+	*ghz = pk_median_sort(kept, nkept);
 	if (!isfinite(*ghz) || *ghz <= 0)
 		return pk_error(-ERANGE, "clock under the '%s' peak loop is not positive",
 				isa->name);
