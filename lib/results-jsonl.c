@@ -13,6 +13,7 @@
 
 #include "private.h"
 #include "results-json-private.h"
+#include "results-jsonl-fast.h"
 
 int pk_results_format_jsonl(const struct perfkit_results *res, char **data,
 			    size_t *len)
@@ -173,8 +174,8 @@ static int read_lines(const char *data, size_t len,
 	return 0;
 }
 
-int pk_results_parse_jsonl(const char *data, size_t len,
-			   struct perfkit_results **out)
+int pk_results_parse_jsonl_jansson(const char *data, size_t len,
+				   struct perfkit_results **out)
 {
 	struct perfkit_results *res = NULL;
 	int rc;
@@ -192,4 +193,74 @@ int pk_results_parse_jsonl(const char *data, size_t len,
 	}
 	*out = res;
 	return 0;
+}
+
+#ifdef PK_HAVE_SIMDJSON
+/* The header (the first line not blank) through jansson; the offset of the
+ * line after it in *@next. -EAGAIN if it is not read. */
+static int fast_header(const char *data, size_t len,
+		       struct perfkit_results *res, size_t *next)
+{
+	struct line l = { .number = 1 };
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - data) : len;
+
+		l.text = data + pos;
+		l.len = end - pos;
+		l.unterminated = !nl;
+		if (!blank(l.text, l.len)) {
+			*next = end < len ? end + 1 : len;
+			return read_line(&l, res, 1) < 0 ? -EAGAIN : 0;
+		}
+		pos = end + 1;
+		l.number++;
+	}
+	return -EAGAIN;
+}
+
+int pk_results_parse_jsonl_fast(const char *data, size_t len,
+				struct perfkit_results **out)
+{
+	struct perfkit_results *res = NULL;
+	size_t next = 0;
+	int rc;
+
+	if (!data || !out || memchr(data, '\0', len))
+		return -EAGAIN;
+	rc = pk_json_new_set(&res);
+	if (rc == 0)
+		rc = fast_header(data, len, res, &next);
+	if (rc == 0)
+		rc = pk_jsonl_fast_records(data + next, len - next, res);
+	if (rc < 0) {
+		perfkit_results_destroy(res);
+		return rc;
+	}
+	*out = res;
+	return 0;
+}
+#else
+int pk_results_parse_jsonl_fast(const char *data, size_t len,
+				struct perfkit_results **out)
+{
+	(void)data;
+	(void)len;
+	(void)out;
+	return -ENOTSUP;
+}
+#endif
+
+/* simdjson where it is built and sure of the input; jansson for anything
+ * else, and for every error message. */
+int pk_results_parse_jsonl(const char *data, size_t len,
+			   struct perfkit_results **out)
+{
+	int rc = pk_results_parse_jsonl_fast(data, len, out);
+
+	if (rc == 0 || rc == -ENOMEM)
+		return rc == 0 ? 0 : pk_error(rc, "JSON Lines: out of memory");
+	return pk_results_parse_jsonl_jansson(data, len, out);
 }

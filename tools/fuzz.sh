@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 
 if [ ! -f build-fuzz/build.ninja ]; then
-	CC=clang meson setup build-fuzz -Dfuzzers=true -Dtests=disabled \
+	CC=clang CXX=clang++ meson setup build-fuzz -Dfuzzers=true -Dtests=disabled \
 		-Ddocs=disabled -Dbenchmarks=disabled -Db_lundef=false
 else
 	# tests/fuzz/meson.build looks for the targets' sources at configure

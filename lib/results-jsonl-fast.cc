@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+/*
+ * JSON Lines records through simdjson's DOM API (its parser is picked at
+ * run time for the CPU, and validates each line whole). Only the common
+ * shape is read here: an object per line whose keys are record fields or
+ * "params", each once, with values of the types the writer uses. Anything
+ * else (an extra key, a duplicate, an odd value, any parse error) answers
+ * -EAGAIN and the jansson reader (lib/results-jsonl.c) reads the whole input
+ * again: it keeps every rule and names the line and column of an error.
+ */
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include <simdjson.h>
+
+extern "C" {
+#include "results-format.h"
+}
+#include "results-jsonl-fast.h"
+
+namespace {
+
+using namespace simdjson;
+
+constexpr int NOT_SURE = -EAGAIN;
+
+int read_text(char *dst, const pk_field *f, dom::element v)
+{
+	std::string_view s;
+
+	if (v.get_string().get(s) || s.size() >= f->size)
+		return NOT_SURE;
+	std::memcpy(dst, s.data(), s.size());
+	dst[s.size()] = '\0';
+	return 0;
+}
+
+int read_double(char *dst, dom::element v)
+{
+	std::string_view s;
+	int64_t i;
+	double d;
+
+	switch (v.type()) {
+	case dom::element_type::STRING:
+		if (v.get_string().get(s))
+			return NOT_SURE;
+		if (s == "NaN")
+			d = NAN;
+		else if (s == "Infinity")
+			d = INFINITY;
+		else if (s == "-Infinity")
+			d = -INFINITY;
+		else
+			return NOT_SURE;
+		break;
+	case dom::element_type::INT64: // jansson: an integer, as a double
+		if (v.get_int64().get(i))
+			return NOT_SURE;
+		d = (double)i;
+		break;
+	case dom::element_type::DOUBLE:
+		if (v.get_double().get(d))
+			return NOT_SURE;
+		break;
+	default: // UINT64 too: jansson has no integer above INT64_MAX
+		return NOT_SURE;
+	}
+	std::memcpy(dst, &d, sizeof(d));
+	return 0;
+}
+
+int read_int(perfkit_record *rec, const pk_field *f, dom::element v)
+{
+	char *dst = (char *)rec + f->offset;
+	std::string_view s;
+	int64_t x;
+
+	// uint64 values above INT64_MAX are written as decimal strings.
+	if (v.type() == dom::element_type::STRING && f->type == PK_FIELD_U64) {
+		if (v.get_string().get(s))
+			return NOT_SURE;
+		return pk_record_field_parse(rec, f, s.data(), s.size()) == 0
+			       ? 0 : NOT_SURE;
+	}
+	if (v.type() != dom::element_type::INT64 || v.get_int64().get(x))
+		return NOT_SURE;
+	if (f->type == PK_FIELD_I32) {
+		if (x < INT32_MIN || x > INT32_MAX)
+			return NOT_SURE;
+		int32_t i32 = (int32_t)x;
+		std::memcpy(dst, &i32, sizeof(i32));
+	} else if (f->type == PK_FIELD_U64) {
+		if (x < 0)
+			return NOT_SURE;
+		uint64_t u = (uint64_t)x;
+		std::memcpy(dst, &u, sizeof(u));
+	} else {
+		std::memcpy(dst, &x, sizeof(x));
+	}
+	return 0;
+}
+
+int read_field(perfkit_record *rec, const pk_field *f, dom::element v)
+{
+	switch (f->type) {
+	case PK_FIELD_TEXT:
+		return read_text((char *)rec + f->offset, f, v);
+	case PK_FIELD_DOUBLE:
+		return read_double((char *)rec + f->offset, v);
+	default:
+		return read_int(rec, f, v);
+	}
+}
+
+// A view copied into a NUL-terminated buffer of @n bytes, if it fits.
+bool copy_z(char *dst, size_t n, std::string_view s)
+{
+	if (s.size() >= n)
+		return false;
+	std::memcpy(dst, s.data(), s.size());
+	dst[s.size()] = '\0';
+	return true;
+}
+
+// perfkit_record_get_param() would format an error message for each miss.
+bool has_param(const perfkit_record *rec, const char *key)
+{
+	for (uint32_t i = 0; i < rec->nparams; i++)
+		if (std::strcmp(rec->params[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+int read_params(perfkit_record *rec, dom::element v)
+{
+	char key[PERFKIT_RECORD_PARAM_KEY_MAX + 1];
+	char text[PERFKIT_RECORD_PARAM_VALUE_MAX + 1];
+	dom::object obj;
+
+	if (v.get_object().get(obj))
+		return NOT_SURE;
+	for (dom::key_value_pair kv : obj) {
+		std::string_view s;
+
+		if (kv.value.get_string().get(s) ||
+		    !copy_z(key, sizeof(key), kv.key) ||
+		    !copy_z(text, sizeof(text), s))
+			return NOT_SURE;
+		// jansson rejects a duplicate key; set_param would replace.
+		if (has_param(rec, key) ||
+		    perfkit_record_set_param(rec, key, text) < 0)
+			return NOT_SURE;
+	}
+	return 0;
+}
+
+// The field table with its names' lengths; records list fields in table
+// order, so the one after the last match is tried first.
+struct fields {
+	size_t len[64];
+	size_t count;
+	size_t next = 0;
+
+	fields()
+	{
+		count = pk_record_field_count;
+		for (size_t i = 0; i < count && i < 64; i++)
+			len[i] = std::strlen(pk_record_fields[i].name);
+	}
+
+	bool is(size_t i, std::string_view k) const
+	{
+		const char *name = pk_record_fields[i].name;
+
+		if (len[i] != k.size())
+			return false;
+		for (size_t j = 0; j < len[i]; j++) // short: no call
+			if (name[j] != k[j])
+				return false;
+		return true;
+	}
+
+	const pk_field *find(std::string_view k)
+	{
+		if (next < count && is(next, k))
+			return &pk_record_fields[next++];
+		for (size_t i = 0; i < count; i++)
+			if (is(i, k))
+				return next = i + 1, &pk_record_fields[i];
+		return nullptr;
+	}
+};
+
+int read_record(dom::element doc, perfkit_record *rec, fields &table)
+{
+	uint64_t seen = 0; // bit i: pk_record_fields[i]; bit 63: params
+	dom::object obj;
+
+	table.next = 0;
+	if (doc.get_object().get(obj))
+		return NOT_SURE;
+	for (dom::key_value_pair kv : obj) {
+		const pk_field *f;
+		uint64_t bit;
+		int rc;
+
+		f = table.find(kv.key);
+		if (f) {
+			bit = 1ull << (size_t)(f - pk_record_fields);
+			rc = read_field(rec, f, kv.value);
+		} else if (kv.key == "params") {
+			bit = 1ull << 63;
+			rc = read_params(rec, kv.value);
+		} else {
+			return NOT_SURE; // an extra key: jansson keeps it
+		}
+		if (rc < 0 || (seen & bit))
+			return NOT_SURE;
+		seen |= bit;
+	}
+	return 0;
+}
+
+// The caller refused a raw NUL; a string holds one only through "\u0000",
+// which jansson refuses: one look here spares one for each string. Each
+// backslash found starts an escape (elsewhere simdjson fails anyway).
+bool nul_escape(const char *p, const char *end)
+{
+	while ((p = (const char *)std::memchr(p, '\\', (size_t)(end - p)))) {
+		if (end - p >= 6 && std::memcmp(p, "\\u0000", 6) == 0)
+			return true;
+		if (end - p <= 2)
+			return false;
+		p += 2;
+	}
+	return false;
+}
+
+bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+// One line: in place where SIMDJSON_PADDING readable bytes follow it in
+// the input, else (the last lines) from a padded copy.
+int read_line(dom::parser &parser, fields &table, const char *line, size_t n,
+	      size_t after, perfkit_results *res)
+{
+	padded_string copy;
+	dom::element doc;
+	perfkit_record rec;
+
+	if (after < SIMDJSON_PADDING) {
+		copy = padded_string(line, n);
+		line = copy.data();
+	}
+	if (parser.parse(line, n, false).get(doc))
+		return NOT_SURE;
+	perfkit_record_init(&rec);
+	if (read_record(doc, &rec, table) < 0 || perfkit_results_append(res, &rec) < 0)
+		return NOT_SURE;
+	return 0;
+}
+
+} // namespace
+
+extern "C" int pk_jsonl_fast_records(const char *data, size_t len,
+				     perfkit_results *res)
+{
+	dom::parser parser;
+	fields table;
+	size_t pos = 0;
+
+	if (pk_record_field_count >= 63) // the bitmask of read_record()
+		return NOT_SURE;
+	if (nul_escape(data, data + len))
+		return NOT_SURE;
+	while (pos < len) {
+		const char *nl = (const char *)std::memchr(data + pos, '\n',
+							   len - pos);
+		size_t end = nl ? (size_t)(nl - data) : len;
+
+		if (!blank(data + pos, end - pos) &&
+		    read_line(parser, table, data + pos, end - pos, len - end, res) < 0)
+			return NOT_SURE;
+		pos = end + 1;
+	}
+	return 0;
+}
