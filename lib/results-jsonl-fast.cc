@@ -225,11 +225,15 @@ int read_record(dom::element doc, perfkit_record *rec, fields &table)
 	return 0;
 }
 
-// The caller refused a raw NUL; a string holds one only through "\u0000",
-// which jansson refuses: one look here spares one for each string. Each
-// backslash found starts an escape (elsewhere simdjson fails anyway).
-bool nul_escape(const char *p, const char *end)
+// jansson refuses a NUL in a string, raw or as "\u0000": leave both to it.
+// Each backslash found starts an escape (elsewhere simdjson fails anyway).
+// Per line, while the line is in the cache.
+bool has_nul(const char *p, size_t n)
 {
+	const char *end = p + n;
+
+	if (std::memchr(p, '\0', n))
+		return true;
 	while ((p = (const char *)std::memchr(p, '\\', (size_t)(end - p)))) {
 		if (end - p >= 6 && std::memcmp(p, "\\u0000", 6) == 0)
 			return true;
@@ -257,6 +261,8 @@ int read_line(dom::parser &parser, fields &table, const char *line, size_t n,
 	dom::element doc;
 	perfkit_record rec;
 
+	if (has_nul(line, n))
+		return NOT_SURE;
 	if (after < SIMDJSON_PADDING) {
 		copy = padded_string(line, n);
 		line = copy.data();
@@ -279,8 +285,6 @@ extern "C" int pk_jsonl_fast_records(const char *data, size_t len,
 	size_t pos = 0;
 
 	if (pk_record_field_count >= 63) // the bitmask of read_record()
-		return NOT_SURE;
-	if (nul_escape(data, data + len))
 		return NOT_SURE;
 	while (pos < len) {
 		const char *nl = (const char *)std::memchr(data + pos, '\n',

@@ -228,7 +228,7 @@ int pk_results_parse_jsonl_fast(const char *data, size_t len,
 	size_t next = 0;
 	int rc;
 
-	if (!data || !out || memchr(data, '\0', len))
+	if (!data || !out)
 		return -EAGAIN;
 	rc = pk_json_new_set(&res);
 	if (rc == 0)
