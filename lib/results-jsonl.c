@@ -213,6 +213,10 @@ static int fast_header(const char *data, size_t len,
 		l.unterminated = !nl;
 		if (!blank(l.text, l.len)) {
 			*next = end < len ? end + 1 : len;
+			/* jansson stops at a NUL between tokens: leave it to
+			 * the reader that names it. */
+			if (memchr(l.text, '\0', l.len))
+				return -EAGAIN;
 			return read_line(&l, res, 1) < 0 ? -EAGAIN : 0;
 		}
 		pos = end + 1;

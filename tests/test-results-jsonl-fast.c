@@ -155,6 +155,11 @@ START_TEST(test_unusual_falls_back)
 	agree("[]\n", REFUSED);
 	agree(HEAD "\x01\n", REFUSED);
 	agree_n(HEAD "{\"name\":\"a\0\"}\n", sizeof(HEAD) + 13, REFUSED);
+	/* A NUL between the header's tokens (found by fuzz-jsonl). */
+	static const char nul_head[] =
+		"{\"schema\":\"perfkit-results\",\"schema_version\":1,"
+		"\"epoch_ns\":7\0,\"meta\":{}}\n{\"name\":\"a\"}\n";
+	agree_n(nul_head, sizeof(nul_head) - 1, REFUSED);
 	ck_assert_int_eq(pk_results_parse_jsonl_fast(NULL, 0, NULL), -EAGAIN);
 	ck_assert_fails(pk_results_parse_jsonl(NULL, 1, NULL), -EINVAL, "NULL");
 }

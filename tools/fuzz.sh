@@ -9,13 +9,19 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 
-if [ ! -f build-fuzz/build.ninja ]; then
+setup() {
 	CC=clang CXX=clang++ meson setup build-fuzz -Dfuzzers=true -Dtests=disabled \
 		-Ddocs=disabled -Dbenchmarks=disabled -Db_lundef=false
-else
-	# tests/fuzz/meson.build looks for the targets' sources at configure
-	# time: pick up any added since.
-	meson setup --reconfigure build-fuzz >/dev/null
+}
+
+if [ ! -f build-fuzz/build.ninja ]; then
+	setup
+# tests/fuzz/meson.build looks for the targets' sources at configure time:
+# pick up any added since. A folder configured before the library had C++
+# sources (or with other compilers) is made again.
+elif ! meson setup --reconfigure build-fuzz >/dev/null 2>&1; then
+	rm -rf build-fuzz
+	setup
 fi
 
 # The formats tests/fuzz/meson.build knows, where a target exists.
