@@ -148,28 +148,38 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+/* The next line that is not blank, from *@pos on (numbers count every
+ * line, from 1); 0 at the end of the input. */
+static int next_line(const char *data, size_t len, size_t *pos,
+		     struct line *l)
+{
+	while (*pos < len) {
+		const char *nl = memchr(data + *pos, '\n', len - *pos);
+		size_t end = nl ? (size_t)(nl - data) : len;
+
+		l->number++;
+		l->text = data + *pos;
+		l->len = end - *pos;
+		l->unterminated = !nl;
+		*pos = nl ? end + 1 : len;
+		if (!blank(l->text, l->len))
+			return 1;
+	}
+	return 0;
+}
+
 static int read_lines(const char *data, size_t len,
 		      struct perfkit_results *res)
 {
-	struct line l = { .number = 1 };
+	struct line l = { .number = 0 };
 	size_t pos = 0;
 	int header = 1, rc;
 
-	while (pos < len) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - data) : len;
-
-		l.text = data + pos;
-		l.len = end - pos;
-		l.unterminated = !nl;
-		if (!blank(l.text, l.len)) {
-			rc = read_line(&l, res, header);
-			if (rc < 0)
-				return rc;
-			header = 0;
-		}
-		pos = end + 1;
-		l.number++;
+	while (next_line(data, len, &pos, &l)) {
+		rc = read_line(&l, res, header);
+		if (rc < 0)
+			return rc;
+		header = 0;
 	}
 	return 0;
 }
@@ -201,28 +211,16 @@ int pk_results_parse_jsonl_jansson(const char *data, size_t len,
 static int fast_header(const char *data, size_t len,
 		       struct perfkit_results *res, size_t *next)
 {
-	struct line l = { .number = 1 };
-	size_t pos = 0;
+	struct line l = { .number = 0 };
 
-	while (pos < len) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - data) : len;
-
-		l.text = data + pos;
-		l.len = end - pos;
-		l.unterminated = !nl;
-		if (!blank(l.text, l.len)) {
-			*next = end < len ? end + 1 : len;
-			/* jansson stops at a NUL between tokens: leave it to
-			 * the reader that names it. */
-			if (memchr(l.text, '\0', l.len))
-				return -EAGAIN;
-			return read_line(&l, res, 1) < 0 ? -EAGAIN : 0;
-		}
-		pos = end + 1;
-		l.number++;
-	}
-	return -EAGAIN;
+	*next = 0;
+	if (!next_line(data, len, next, &l))
+		return -EAGAIN;
+	/* jansson stops at a NUL between tokens: leave it to the reader
+	 * that names it. */
+	if (memchr(l.text, '\0', l.len))
+		return -EAGAIN;
+	return read_line(&l, res, 1) < 0 ? -EAGAIN : 0;
 }
 
 int pk_results_parse_jsonl_fast(const char *data, size_t len,
