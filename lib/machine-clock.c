@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "add-chain.h"
 #include "machine-private.h"
 
 int pk_read_line(const char *path, char *buf, size_t len)
@@ -109,18 +110,7 @@ int pk_cpuinfo_mhz(const char *path, double *ghz)
 #define ADD_CHAIN_PER_ITER PK_ADD_CHAIN_PER_ITER
 #define MAX_ATTEMPTS 31
 
-#if defined(__x86_64__) || defined(__i386__)
-/* add reg,reg (not add reg,imm: some renamers fold immediates). */
-#define A1 "add %1, %0\n\t"
-#elif defined(__aarch64__)
-#define A1 "add %0, %0, %1\n\t"
-#endif
-
-#ifdef A1
-#define A4 A1 A1 A1 A1
-#define A16 A4 A4 A4 A4
-#define A64 A16 A16 A16 A16
-
+#ifdef PK_ADD1
 /* ADD_CHAIN_PER_ITER adds per iteration, each waiting for the one before:
  * one cycle each on every core we know, and the loop's own counter and
  * branch run beside them on other ports. */
@@ -129,7 +119,7 @@ static void __attribute__((noinline)) add_chain(unsigned long iters)
 	unsigned long x = 0, one = 1;
 
 	for (unsigned long i = 0; i < iters; i++)
-		__asm__ __volatile__(A64 A64 : "+r"(x) : "r"(one));
+		__asm__ __volatile__(PK_ADD64 PK_ADD64 : "+r"(x) : "r"(one));
 	__asm__ __volatile__("" : : "r"(x));
 }
 

@@ -354,19 +354,23 @@ const char *perfkit_kernel_peak_isa(void);
  * @retval -ERANGE a measured clock is not positive
  *
  * Many cores run wide FMAs at a lower clock than scalar code (Intel's
- * AVX-512 and AVX2 frequency licences) and keep that clock for about
- * 0.5-2 ms after the last such instruction. The theoretical peak at the
- * clock perfkit_machine_clock_measured() reports (a dependent add chain on
- * an otherwise idle core) can then be a few percent above what any FMA
+ * AVX-512 and AVX2 frequency licences). The theoretical peak at the clock
+ * perfkit_machine_clock_measured() reports (a dependent add chain on an
+ * otherwise idle core) can then be several percent above what any FMA
  * code can reach. This function first measures that scalar clock the same
- * way (median of 11 chains of ~1 ms), then 15 times runs the inner loop of
- * the `peak` kernel (the instruction set perfkit_kernel_peak_isa() names,
- * the portable loop where there is none) for ~1.5 ms and right after it
- * times a ~30 us dependent add chain; @p ghz gets the median. Samples
- * during which the thread lost its CPU (thread CPU time below 95% of wall
- * time) are dropped, unless fewer than 15 survive 45 tries.
+ * way (median of 11 chains of ~1 ms). Then it runs the inner loop of the
+ * `peak` kernel (the instruction set perfkit_kernel_peak_isa() names) with
+ * a chain of dependent integer adds in each iteration, 7/6 as long as the
+ * loop's vector work takes at the FLOPs per cycle of
+ * perfkit_machine_flops_per_cycle() (rounded up to 7, 14 or 28 adds; 28
+ * when the table has no entry). The chain sets the pace while the vector
+ * units stay busy about 6 cycles in 7, so the adds per ns are the clock
+ * *during* that load: after 2 ms to bring the licence on, 15 runs of
+ * ~1 ms, @p ghz the median. Runs during which the thread lost its CPU
+ * (thread CPU time below 95% of wall time) are dropped, unless fewer than
+ * 15 survive 45 tries.
  *
- * It takes about 40 ms, runs on the calling thread's CPU (bind the thread
+ * It takes about 35 ms, runs on the calling thread's CPU (bind the thread
  * first to measure a given core) and keeps no state: thread-safe. Both
  * values are untouched on failure.
  */

@@ -22,6 +22,17 @@ void pk_peak_avx_f64(double *acc, double x, double y, uint64_t iters)
 	PK_REP12(STORE_D)
 }
 
+/* The f64 loop paced by an add chain: see pk_peak_clock_fn. */
+void pk_peak_avx_clock(double *acc, double x, double y, uint64_t iters,
+			unsigned chain)
+{
+	const __m256d vx = _mm256_set1_pd(x), vy = _mm256_set1_pd(y);
+
+	PK_REP12(LOAD_D)
+	PK_CLOCK_LOOPS(PK_REP12, STEP_D)
+	PK_REP12(STORE_D)
+}
+
 #define LOAD_S(k) __m256 a##k = _mm256_load_ps(acc + 8 * (k));
 #define STEP_S(k) a##k = _mm256_add_ps(_mm256_mul_ps(a##k, vx), vy);
 #define STORE_S(k) _mm256_store_ps(acc + 8 * (k), a##k);

@@ -21,6 +21,17 @@ void pk_peak_avx512_f64(double *acc, double x, double y, uint64_t iters)
 	PK_REP12(STORE_D)
 }
 
+/* The f64 loop paced by an add chain: see pk_peak_clock_fn. */
+void pk_peak_avx512_clock(double *acc, double x, double y, uint64_t iters,
+			unsigned chain)
+{
+	const __m512d vx = _mm512_set1_pd(x), vy = _mm512_set1_pd(y);
+
+	PK_REP12(LOAD_D)
+	PK_CLOCK_LOOPS(PK_REP12, STEP_D)
+	PK_REP12(STORE_D)
+}
+
 #define LOAD_S(k) __m512 a##k = _mm512_load_ps(acc + 16 * (k));
 #define STEP_S(k) a##k = _mm512_fmadd_ps(a##k, vx, vy);
 #define STORE_S(k) _mm512_store_ps(acc + 16 * (k), a##k);

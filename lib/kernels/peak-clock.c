@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The core clock while the `peak` kernel's instruction set is hot. Cores
+ * The core clock while the `peak` kernel's instruction set is busy. Cores
  * with a frequency licence per ISA (Intel's AVX-512 and AVX2 "heavy"
- * instructions) run wide FMAs at a lower clock than scalar code and keep
- * it for ~0.5-2 ms after the last one, so a short add chain timed right
- * after a burst of the peak loop reads the clock the peak kernel runs at.
+ * instructions) run wide FMAs at a lower clock than scalar code. The
+ * `peak` loop's vector work runs here with a dependent add chain in each
+ * inner iteration, long enough to set the pace while the vector units
+ * stay busy >= 6/7 of the cycles: adds per ns is then the clock under
+ * that load, measured during it rather than after it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,8 +17,8 @@
 #include "peak.h"
 
 enum { SCALAR_RUNS = 11, SAMPLES = 15, MAX_TRIES = 45 };
-#define BURST_NS 1.5e6 /* long enough to reach the licence */
-#define CHAIN_NS 3e4   /* short enough to end well before it lapses */
+#define SAMPLE_NS 1e6 /* one timed run of the clock loop */
+#define WARM_NS 2e6   /* long enough to reach the licence */
 
 static uint64_t cpu_ns(void)
 {
@@ -26,55 +28,62 @@ static uint64_t cpu_ns(void)
 	return ns;
 }
 
-/* Inner iterations of @isa's loop that take ~BURST_NS. Calibrating also
- * brings the core to the ISA's clock. */
-static uint64_t burst_iters(const struct pk_peak_isa *isa, double *acc)
+/*
+ * Adds per inner iteration: 7/6 of the cycles the vector work takes at
+ * the table's flops per cycle, rounded up to a length the loops have.
+ * Too short a chain would let the vector units set the pace and read the
+ * clock low (a flattering peak ratio); too long only lowers their load.
+ * Without a table entry the longest chain is the safe side.
+ */
+static unsigned chain_length(const struct pk_peak_isa *isa)
 {
-	uint64_t iters = 1024, t0, ns;
+	const struct perfkit_machine *m;
+	double dp, need;
 
-	for (;;) {
-		t0 = perfkit_now_ns();
-		isa->f64(acc, PK_PEAK_X, PK_PEAK_Y, iters);
-		ns = perfkit_now_ns() - t0;
-		if (ns >= BURST_NS / 2 || iters >= (1ull << 40))
-			break;
-		iters *= 2;
-	}
-	return ns ? (uint64_t)((double)iters * BURST_NS / (double)ns) + 1 : iters;
+	if (perfkit_machine_probe(&m) != 0 ||
+	    perfkit_machine_flops_per_cycle(m, &dp, NULL) != 0 || !(dp > 0))
+		return 28;
+	need = 7.0 / 6.0 * isa->accumulators * isa->lanes_f64 * 2.0 / dp;
+	return need <= 7.0 ? 7 : need <= 14.0 ? 14 : 28;
 }
 
-/* One burst, then one chain. Returns 1 if the thread kept its CPU
- * throughout, 0 if not, or -errno. */
-static int sample(const struct pk_peak_isa *isa, double *acc, uint64_t burst,
-		  unsigned long chain, double *ghz)
+/* One timed run: *ghz gets adds per ns. Returns 1 if the thread kept its
+ * CPU throughout (thread CPU time >= 95% of wall time), else 0. */
+static int sample(const struct pk_peak_isa *isa, double *acc, uint64_t iters,
+		  unsigned chain, double *ghz)
 {
 	uint64_t c0 = cpu_ns(), t0 = perfkit_now_ns(), t1, c1;
-	int ran;
 
-	isa->f64(acc, PK_PEAK_X, PK_PEAK_Y, burst);
-	ran = pk_add_chain_ghz(chain, ghz);
+	isa->clock(acc, PK_PEAK_X, PK_PEAK_Y, iters, chain);
 	t1 = perfkit_now_ns();
 	c1 = cpu_ns();
-	if (ran < 0)
-		return ran;
-	return ran && (double)(c1 - c0) >= 0.95 * (double)(t1 - t0);
+	*ghz = t1 > t0 ? (double)iters * chain / (double)(t1 - t0) : 0.0;
+	return (double)(c1 - c0) >= 0.95 * (double)(t1 - t0);
+}
+
+/* Inner iterations for ~SAMPLE_NS at @scalar GHz (the loaded clock is
+ * not higher), after WARM_NS of the loop to bring the licence on. */
+static uint64_t warm_up(const struct pk_peak_isa *isa, double *acc,
+			unsigned chain, double scalar)
+{
+	uint64_t iters = (uint64_t)(SAMPLE_NS * scalar / chain) + 1;
+
+	isa->clock(acc, PK_PEAK_X, PK_PEAK_Y, (uint64_t)(WARM_NS * scalar / chain), chain);
+	return iters;
 }
 
 static int loaded_ghz(const struct pk_peak_isa *isa, double *acc,
 		      double scalar, double *ghz)
 {
 	double kept[MAX_TRIES], all[MAX_TRIES];
-	unsigned long chain = (unsigned long)(CHAIN_NS * scalar / PK_ADD_CHAIN_PER_ITER) + 1;
-	uint64_t burst = burst_iters(isa, acc);
+	unsigned chain = chain_length(isa);
+	uint64_t iters = warm_up(isa, acc, chain, scalar);
 	unsigned nkept = 0, tried = 0;
-	int ran;
 
 	/* Keep samples during which the thread was not descheduled; on a
 	 * busy machine give up after MAX_TRIES and use them all. */
 	while (nkept < SAMPLES && tried < MAX_TRIES) {
-		if ((ran = sample(isa, acc, burst, chain, &all[tried])) < 0)
-			return ran;
-		if (ran)
+		if (sample(isa, acc, iters, chain, &all[tried]))
 			kept[nkept++] = all[tried];
 		tried++;
 	}
@@ -95,7 +104,7 @@ int pk_peak_clock(const struct pk_peak_isa *isa, double *ghz, double *scalar_ghz
 	double scalar, *acc;
 	int rc;
 
-	/* First the idle clock: it sizes the chain, and the licence of any
+	/* First the idle clock: it sizes the samples, and the licence of any
 	 * earlier wide code has lapsed by the end of its ~15 ms. */
 	if ((rc = pk_measure_ghz(SCALAR_RUNS, &scalar, NULL, NULL)) < 0)
 		return rc;

@@ -21,6 +21,17 @@ void pk_peak_neon_f64(double *acc, double x, double y, uint64_t iters)
 	PK_REP16(STORE_D)
 }
 
+/* The f64 loop paced by an add chain: see pk_peak_clock_fn. */
+void pk_peak_neon_clock(double *acc, double x, double y, uint64_t iters,
+			unsigned chain)
+{
+	const float64x2_t vx = vdupq_n_f64(x), vy = vdupq_n_f64(y);
+
+	PK_REP16(LOAD_D)
+	PK_CLOCK_LOOPS(PK_REP16, STEP_D)
+	PK_REP16(STORE_D)
+}
+
 #define LOAD_S(k) float32x4_t a##k = vld1q_f32(acc + 4 * (k));
 #define STEP_S(k) a##k = vfmaq_f32(vy, a##k, vx);
 #define STORE_S(k) vst1q_f32(acc + 4 * (k), a##k);

@@ -20,6 +20,25 @@ void pk_peak_portable_f64(double *acc, double x, double y, uint64_t iters)
 	PK_REP12(STORE)
 }
 
+/* The f64 loop paced by an add chain (pk_peak_clock_fn). Where there is
+ * no chain pk_peak_clock() stops before calling it. */
+void pk_peak_portable_clock(double *acc, double x, double y, uint64_t iters,
+			    unsigned chain)
+{
+	double a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11;
+
+	PK_REP12(LOAD)
+#ifdef PK_ADD1
+	PK_CLOCK_LOOPS(PK_REP12, STEP)
+#else
+	(void)chain;
+	for (uint64_t i = 0; i < iters; i++) {
+		PK_REP12(STEP)
+	}
+#endif
+	PK_REP12(STORE)
+}
+
 void pk_peak_portable_f32(float *acc, float x, float y, uint64_t iters)
 {
 	float a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11;

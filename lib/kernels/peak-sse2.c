@@ -21,6 +21,17 @@ void pk_peak_sse2_f64(double *acc, double x, double y, uint64_t iters)
 	PK_REP12(STORE_D)
 }
 
+/* The f64 loop paced by an add chain: see pk_peak_clock_fn. */
+void pk_peak_sse2_clock(double *acc, double x, double y, uint64_t iters,
+			unsigned chain)
+{
+	const __m128d vx = _mm_set1_pd(x), vy = _mm_set1_pd(y);
+
+	PK_REP12(LOAD_D)
+	PK_CLOCK_LOOPS(PK_REP12, STEP_D)
+	PK_REP12(STORE_D)
+}
+
 #define LOAD_S(k) __m128 a##k = _mm_load_ps(acc + 4 * (k));
 #define STEP_S(k) a##k = _mm_add_ps(_mm_mul_ps(a##k, vx), vy);
 #define STORE_S(k) _mm_store_ps(acc + 4 * (k), a##k);

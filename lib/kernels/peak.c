@@ -16,16 +16,22 @@
 
 static const struct pk_peak_isa isas[] = {
 #if defined(__x86_64__) || defined(__i386__)
-	{ "avx512", 8, 16, 12, true, pk_peak_avx512_f64, pk_peak_avx512_f32 },
-	{ "avx2", 4, 8, 12, true, pk_peak_avx2_f64, pk_peak_avx2_f32 },
-	{ "avx", 4, 8, 12, false, pk_peak_avx_f64, pk_peak_avx_f32 },
-	{ "sse2", 2, 4, 12, false, pk_peak_sse2_f64, pk_peak_sse2_f32 },
+	{ "avx512", 8, 16, 12, true, pk_peak_avx512_f64, pk_peak_avx512_f32,
+	  pk_peak_avx512_clock },
+	{ "avx2", 4, 8, 12, true, pk_peak_avx2_f64, pk_peak_avx2_f32,
+	  pk_peak_avx2_clock },
+	{ "avx", 4, 8, 12, false, pk_peak_avx_f64, pk_peak_avx_f32,
+	  pk_peak_avx_clock },
+	{ "sse2", 2, 4, 12, false, pk_peak_sse2_f64, pk_peak_sse2_f32,
+	  pk_peak_sse2_clock },
 #endif
 #if defined(__aarch64__)
-	{ "neon", 2, 4, 16, true, pk_peak_neon_f64, pk_peak_neon_f32 },
+	{ "neon", 2, 4, 16, true, pk_peak_neon_f64, pk_peak_neon_f32,
+	  pk_peak_neon_clock },
 #endif
 	/* fused: whatever the compiler emits; counted as 2 flops either way */
-	{ "portable", 1, 1, 12, false, pk_peak_portable_f64, pk_peak_portable_f32 },
+	{ "portable", 1, 1, 12, false, pk_peak_portable_f64, pk_peak_portable_f32,
+	  pk_peak_portable_clock },
 };
 
 #define N_ISAS (sizeof(isas) / sizeof(isas[0]))

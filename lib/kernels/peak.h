@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "add-chain.h"
+
 /*
  * Each inner loop updates ACC independent vector accumulators,
  *     a[k] = a[k] * x + y        (one FMA, or a multiply and an add)
@@ -20,6 +22,15 @@
  */
 typedef void (*pk_peak_f64_fn)(double *acc, double x, double y, uint64_t iters);
 typedef void (*pk_peak_f32_fn)(float *acc, float x, float y, uint64_t iters);
+/*
+ * The f64 loop with a chain of @chain dependent integer adds (7, 14 or
+ * 28; other values run 28) in each inner iteration. The chain is longer
+ * than the vector work takes at full rate, so it sets the pace while the
+ * vector units stay busy most cycles: @iters x @chain adds per ns is the
+ * clock under that load (lib/kernels/peak-clock.c).
+ */
+typedef void (*pk_peak_clock_fn)(double *acc, double x, double y, uint64_t iters,
+				 unsigned chain);
 
 struct pk_peak_isa {
 	const char *name;
@@ -29,6 +40,7 @@ struct pk_peak_isa {
 	bool fused;           /* FMA, or separate multiply and add */
 	pk_peak_f64_fn f64;
 	pk_peak_f32_fn f32;
+	pk_peak_clock_fn clock;
 };
 
 /* Every path compiled in, widest first; *count gets their number. */
@@ -39,7 +51,7 @@ bool pk_peak_isa_usable(const struct pk_peak_isa *isa);
 const struct pk_peak_isa *pk_peak_isa_best(void);
 
 /*
- * The core clock in GHz measured right after bursts of @isa's f64 loop
+ * The core clock in GHz measured while @isa's clock loop runs
  * (lib/kernels/peak-clock.c), and, if @scalar_ghz is not NULL, the idle
  * add-chain clock measured just before. Returns 0 or -errno.
  */
@@ -64,18 +76,52 @@ int pk_peak_check(const char *name, const double *values, size_t count,
 #define PK_REP12(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11)
 #define PK_REP16(M) PK_REP12(M) M(12) M(13) M(14) M(15)
 
+/*
+ * The body of a pk_peak_clock_fn: the inner loop with REP(STEP) and the
+ * add chain, one copy per chain length. Expects iters and chain in scope.
+ */
+#ifdef PK_ADD1
+#define PK_CLOCK_LOOP(REP, STEP, ADDS)                                        \
+	for (uint64_t i_ = 0; i_ < iters; i_++) {                             \
+		REP(STEP)                                                     \
+		__asm__ __volatile__(ADDS : "+r"(chain_x_) : "r"(chain_one_)); \
+	}
+#define PK_CLOCK_LOOPS(REP, STEP)                                             \
+	unsigned long chain_x_ = 0, chain_one_ = 1;                           \
+	if (chain == 7) {                                                     \
+		PK_CLOCK_LOOP(REP, STEP, PK_ADD7)                             \
+	} else if (chain == 14) {                                             \
+		PK_CLOCK_LOOP(REP, STEP, PK_ADD14)                            \
+	} else {                                                              \
+		PK_CLOCK_LOOP(REP, STEP, PK_ADD28)                            \
+	}                                                                     \
+	__asm__ __volatile__("" : : "r"(chain_x_));
+#endif
+
 /* The paths; each exists only where its file is compiled. */
 void pk_peak_avx512_f64(double *acc, double x, double y, uint64_t iters);
 void pk_peak_avx512_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_avx512_clock(double *acc, double x, double y, uint64_t iters,
+			unsigned chain);
 void pk_peak_avx2_f64(double *acc, double x, double y, uint64_t iters);
 void pk_peak_avx2_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_avx2_clock(double *acc, double x, double y, uint64_t iters,
+			unsigned chain);
 void pk_peak_avx_f64(double *acc, double x, double y, uint64_t iters);
 void pk_peak_avx_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_avx_clock(double *acc, double x, double y, uint64_t iters,
+			unsigned chain);
 void pk_peak_sse2_f64(double *acc, double x, double y, uint64_t iters);
 void pk_peak_sse2_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_sse2_clock(double *acc, double x, double y, uint64_t iters,
+			unsigned chain);
 void pk_peak_neon_f64(double *acc, double x, double y, uint64_t iters);
 void pk_peak_neon_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_neon_clock(double *acc, double x, double y, uint64_t iters,
+			unsigned chain);
 void pk_peak_portable_f64(double *acc, double x, double y, uint64_t iters);
 void pk_peak_portable_f32(float *acc, float x, float y, uint64_t iters);
+void pk_peak_portable_clock(double *acc, double x, double y, uint64_t iters,
+			    unsigned chain);
 
 #endif /* PERFKIT_PEAK_H */
