@@ -99,6 +99,12 @@ int pk_harness_run_into(const struct pk_harness_plan *plan,
 int pk_harness_write_meta(struct perfkit_results *res,
 			  const struct pk_harness_plan *plan);
 
+/* perfkit_kernel_peak_clock() on each core the run keeps busy (@cores of
+ * them, each thread bound to one in placement order), all at once; the
+ * medians. 0 or the first failure (lib/harness-clock.c). */
+int pk_harness_peak_clock(const struct pk_harness_plan *plan, double *ghz,
+			  double *scalar, unsigned *cores);
+
 /* Measure the `peak` kernel on the plan's workers for
  * opt.peak_reference seconds; store "harness.peak_kernel_gflops_per_worker"
  * in @res (left out if that fails). */

@@ -226,7 +226,7 @@ perfkit_kernel_description(const struct perfkit_kernel *kernel)
 static int per_rep(const struct perfkit_kernel *kernel, int64_t size,
 		   double (*fn)(int64_t, void *), const char *what, double *out)
 {
-	double v;
+	double v = 0.0;
 
 	if (!kernel || !out)
 		return pk_error(-EINVAL, "kernel %s: kernel and output must not "
@@ -246,7 +246,7 @@ PERFKIT_EXPORT int perfkit_kernel_flops(const struct perfkit_kernel *kernel,
 					int64_t size, uint64_t repetitions,
 					double *flops)
 {
-	double v;
+	double v = 0.0;
 	int rc = per_rep(kernel, size, kernel ? kernel->ops.flops : NULL,
 			 "flops", flops ? &v : NULL);
 
@@ -260,7 +260,7 @@ PERFKIT_EXPORT int perfkit_kernel_bytes(const struct perfkit_kernel *kernel,
 					int64_t size, uint64_t repetitions,
 					double *bytes)
 {
-	double v;
+	double v = 0.0;
 	int rc = per_rep(kernel, size, kernel ? kernel->ops.bytes : NULL,
 			 "bytes", bytes ? &v : NULL);
 
@@ -273,7 +273,7 @@ PERFKIT_EXPORT int perfkit_kernel_bytes(const struct perfkit_kernel *kernel,
 PERFKIT_EXPORT int perfkit_kernel_intensity(const struct perfkit_kernel *kernel,
 					    int64_t size, double *flops_per_byte)
 {
-	double f, b;
+	double f = 0.0, b = 0.0;
 	int rc;
 
 	if (!flops_per_byte)

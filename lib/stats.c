@@ -156,7 +156,7 @@ PERFKIT_EXPORT int perfkit_stats_compute(const double *x, size_t n,
 					 struct perfkit_stats *out)
 {
 	struct perfkit_stats st;
-	double *s, *dev;
+	double *s = NULL, *dev;
 	int rc;
 
 	if (!out)
@@ -198,7 +198,7 @@ PERFKIT_EXPORT int perfkit_stats_percentiles(const double *x, size_t n,
 					     double *out)
 {
 	static const char fn[] = "perfkit_stats_percentiles";
-	double *s;
+	double *s = NULL;
 	int rc;
 
 	if (!p || !out)

@@ -325,8 +325,9 @@ START_TEST(test_min_time)
 END_TEST
 
 /* Where the theoretical peak is known, so are the clock under the peak
- * loop's load and the peak at that clock (values: positive and finite). */
-static void check_peak_clock_meta(const struct perfkit_results *res)
+ * loop's load, measured on @cores cores at once, and the peak at that
+ * clock (values: positive and finite). */
+static void check_peak_clock_meta(const struct perfkit_results *res, unsigned cores)
 {
 	const struct perfkit_machine *m;
 	const char *v;
@@ -342,6 +343,7 @@ static void check_peak_clock_meta(const struct perfkit_results *res)
 	ck_assert(isfinite(at_clock) && at_clock > 0);
 	/* the same flops/cycle, at another clock */
 	ck_assert_str_eq(meta(res, "harness.peak_clock_isa"), perfkit_kernel_peak_isa());
+	ck_assert_uint_eq(strtoul(meta(res, "harness.peak_clock_cores"), NULL, 10), cores);
 	ck_assert_int_eq(perfkit_machine_probe(&m), 0);
 	ck_assert_int_eq(perfkit_machine_clock_measured(m, &measured, NULL), 0);
 	ck_assert_close(at_clock / ghz, core_peak / measured, 1e-9);
@@ -363,11 +365,35 @@ START_TEST(test_default_workers_and_peak_reference)
 	snprintf(want, sizeof(want), "%u", perfkit_machine_allowed_cores(m));
 	ck_assert_str_eq(meta(res, "harness.workers"), want);
 	ck_assert(atof(meta(res, "harness.peak_kernel_gflops_per_worker")) > 0);
-	check_peak_clock_meta(res);
+	check_peak_clock_meta(res, perfkit_machine_allowed_cores(m));
 	ck_assert_int_eq(perfkit_harness_summarize(res, &s), 0);
 	ck_assert(isfinite(s.fraction_peak_kernel) && s.fraction_peak_kernel > 0);
 	ck_assert(s.peak_gflops > 0 && isfinite(s.peak_gflops));
 	ck_assert(s.effective_gflops > 0 && s.effective_gflops <= s.peak_gflops * 1.0000001);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+/* The loaded clock is measured on as many cores as the run keeps busy:
+ * one worker, one core; more workers than cores, every core. */
+START_TEST(test_peak_clock_cores)
+{
+	struct perfkit_harness_options o = small("dgemm", 16);
+	const struct perfkit_machine *m;
+	struct perfkit_results *res = NULL;
+	unsigned cores;
+
+	ck_assert_int_eq(perfkit_machine_probe(&m), 0);
+	cores = perfkit_machine_allowed_cores(m);
+	o.workers = 1;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	check_peak_clock_meta(res, 1);
+	perfkit_results_destroy(res);
+	res = NULL;
+	o.workers = cores + 1;
+	o.placement = PERFKIT_HARNESS_PLACE_NONE;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	check_peak_clock_meta(res, cores);
 	perfkit_results_destroy(res);
 }
 END_TEST
@@ -938,6 +964,7 @@ static Suite *harness_suite(void)
 	tcase_add_test(runs, test_staggered_warmup_threads);
 	tcase_add_test(runs, test_min_time);
 	tcase_add_test(runs, test_default_workers_and_peak_reference);
+	tcase_add_test(runs, test_peak_clock_cores);
 	tcase_add_test(runs, test_progress);
 	tcase_add_test(faults, test_fault_setup);
 	tcase_add_test(faults, test_fault_verify);

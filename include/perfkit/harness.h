@@ -263,8 +263,9 @@ const char *perfkit_harness_start_name(enum perfkit_harness_start start);
  * where known, "harness.core_peak_gflops" (theoretical peak of one core
  * for the kernel's precision at the measured clock), "harness.cores",
  * "harness.peak_clock_ghz" and "harness.peak_clock_scalar_ghz" (the clock
- * under the `peak` kernel's load and the scalar clock beside it, from
- * perfkit_kernel_peak_clock() on the calling thread, ~35 ms),
+ * under the `peak` kernel's load and the scalar clock beside it: medians
+ * of perfkit_kernel_peak_clock() run at once on each of the
+ * "harness.peak_clock_cores" cores the run keeps busy, ~35 ms),
  * "harness.peak_clock_isa" (perfkit_kernel_peak_isa()),
  * "harness.core_peak_gflops_at_peak_clock" (one core's peak at the loaded
  * clock) and, with @c peak_reference,
