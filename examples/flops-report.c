@@ -60,9 +60,10 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 			meta(res, "machine.flops.source"));
 	if (isfinite(core_peak) && isfinite(loaded))
 		fprintf(out, "          theoretical %.1f GFLOPS at the measured clock, %.1f at the clock\n"
-			"          under the `peak` kernel's %s FMA load (%.2f GHz)\n",
+			"          under the `peak` kernel's %s FMA load (%.2f GHz, on %g cores at once)\n",
 			core_peak * cores, loaded * cores,
-			meta(res, "harness.peak_clock_isa"), loaded_ghz);
+			meta(res, "harness.peak_clock_isa"), loaded_ghz,
+			meta_num(res, "harness.peak_clock_cores"));
 	if (!isfinite(per_worker) || !isfinite(workers))
 		return;
 	fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g workers",
