@@ -70,16 +70,15 @@ void perfkit_clear_error(void);
 
 /**
  * @brief Set the calling thread's last error message and return @p code:
- *        for code layered on libperfkit (libperfkit-mpi, a user kernel's
- *        setup) that reports failures the way the library does.
+ *        for code layered on libperfkit (libperfkit-mpi, a program's own
+ *        helpers) that reports failures the way the library does.
  * @param code returned unchanged (0 or a negative errno value)
  * @param fmt printf-style format of the message; NULL clears the message
  * @param ... the format's arguments
  * @return @p code
  *
- * The message is cut at 511 bytes. Inside a user kernel's setup() the
- * message lands in the worker record's "error" column. Thread-safe: it
- * sets only the calling thread's message.
+ * The message is cut at 511 bytes. Thread-safe: it sets only the
+ * calling thread's message.
  */
 int perfkit_set_error(int code, const char *fmt, ...)
 #if defined(__GNUC__)
