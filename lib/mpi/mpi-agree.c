@@ -5,11 +5,30 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "mpi-private.h"
 
 /* Message bytes that travel with an agreed failure. */
 #define MESSAGE_MAX 512
+
+/* Poll interval of a quiet barrier. */
+#define QUIET_POLL_NS 200000
+
+void pk_mpi_quiet_barrier(MPI_Comm comm)
+{
+	struct timespec nap = { 0, QUIET_POLL_NS };
+	MPI_Request req;
+	int done = 0;
+
+	MPI_Ibarrier(comm, &req);
+	for (;;) {
+		MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+		if (done)
+			break;
+		nanosleep(&nap, NULL);
+	}
+}
 
 int pk_mpi_comm_usable(MPI_Comm comm, const char *who)
 {

@@ -33,7 +33,8 @@ static void before_submit(void *userdata)
 	struct run *run = userdata;
 
 	run->met = 1;
-	MPI_Barrier(run->comm);
+	pk_mpi_quiet_barrier(run->comm); /* the long wait, sleeping */
+	MPI_Barrier(run->comm);          /* then leave together */
 	if (run->delay > 0)
 		sleep_s(run->delay);
 	if (run->user.before_submit)
@@ -104,8 +105,12 @@ static int run_local(struct run *run, struct perfkit_results **local)
 	o.progress = run->user.progress ? progress : NULL;
 	o.userdata = run;
 	rc = perfkit_harness_run(&o, local);
-	if (!run->met) /* failed before submitting: the others still wait */
+	if (!run->met) { /* failed before submitting: the others still wait */
+		pk_mpi_quiet_barrier(run->comm);
 		MPI_Barrier(run->comm);
+	}
+	/* ranks done first sleep rather than poll while others compute */
+	pk_mpi_quiet_barrier(run->comm);
 	return rc;
 }
 

@@ -34,6 +34,13 @@ int pk_mpi_check_root(MPI_Comm comm, int root, const char *who);
  * perfkit_last_error(). */
 int pk_mpi_agree(MPI_Comm comm, int rc);
 
+/* Collective: a barrier that sleeps while it waits. MPI libraries
+ * busy-poll in blocking calls; a rank that waits long (for a slower
+ * rank's peak reference or workers) would take a core from the workers
+ * of other ranks on its node. Leaves within ~0.2 ms of the last arrival:
+ * follow with MPI_Barrier() where the ranks must leave together. */
+void pk_mpi_quiet_barrier(MPI_Comm comm);
+
 /* CLOCK_REALTIME in ns. */
 int64_t pk_mpi_realtime_ns(void);
 
