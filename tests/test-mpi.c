@@ -550,6 +550,28 @@ static char **relaunch_argv(const char *self)
 	return argv;
 }
 
+/* Outside MPI_Init .. MPI_Finalize every call fails at once with a
+ * message (no MPI call but MPI_Initialized and MPI_Finalized is made). */
+static int refused_outside_mpi(const char *why)
+{
+	struct perfkit_harness_options o = small();
+	struct perfkit_results *res = NULL, *local = NULL;
+	double off, unc;
+	int ok = perfkit_results_new(&local) == 0;
+
+	ok = ok && perfkit_mpi_harness_run(MPI_COMM_WORLD, &o, &res) == -EINVAL &&
+	     strstr(perfkit_last_error(), why) && !res;
+	ok = ok && perfkit_mpi_clock_offset(MPI_COMM_WORLD, 0, &off, &unc) == -EINVAL &&
+	     strstr(perfkit_last_error(), why);
+	ok = ok && perfkit_mpi_results_gather(MPI_COMM_WORLD, local, 0, &res) == -EINVAL &&
+	     strstr(perfkit_last_error(), why);
+	if (!ok)
+		fprintf(stderr, "test-mpi: MPI %s: not refused as it should: %s\n", why,
+			perfkit_last_error());
+	perfkit_results_destroy(local);
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
 	SRunner *sr;
@@ -565,6 +587,9 @@ int main(int argc, char **argv)
 		perror("test-mpi: cannot start mpiexec");
 		return EXIT_FAILURE;
 	}
+	/* before MPI_Init and after MPI_Finalize: refused at once */
+	if (!refused_outside_mpi("not initialised"))
+		return EXIT_FAILURE;
 	MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &nranks);
@@ -580,5 +605,7 @@ int main(int argc, char **argv)
 	srunner_free(sr);
 	MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
 	MPI_Finalize();
+	if (!refused_outside_mpi("already finalised"))
+		any++;
 	return any == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -178,7 +178,8 @@ int perfkit_mpi_results_gather(MPI_Comm comm,
  * "harness.peak_kernel_gflops_per_worker" = the workers-weighted mean of
  * the ranks' measurements, so that perfkit_harness_summarize() compares
  * the whole job with the peak of all its cores (from rank 0's per-core
- * peak: nodes are assumed alike).
+ * peak: nodes are assumed alike). Should rank 0's harness fail before
+ * running any worker, the metadata comes from the lowest rank that ran.
  */
 int perfkit_mpi_harness_run(MPI_Comm comm,
 			    const struct perfkit_harness_options *opt,

@@ -195,10 +195,15 @@ out:
 static int build(struct perfkit_results *res, struct pk_mpi_part *parts,
 		 int nranks, int root, int harness)
 {
+	const struct perfkit_results *first = parts[root].set;
 	int64_t base = 0;
 	int rc;
 
-	if ((rc = copy_meta(res, parts[root].set)))
+	/* the root's metadata; if its run failed outright, the first rank's
+	 * that has a set (the machine and options are still worth keeping) */
+	for (int r = 0; !first && r < nranks; r++)
+		first = parts[r].set;
+	if ((rc = copy_meta(res, first)))
 		return rc;
 	for (int r = 0; r < nranks; r++) {
 		if (parts[r].set && (rc = append_rank(res, &parts[r], r, base,
