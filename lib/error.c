@@ -49,6 +49,20 @@ PERFKIT_EXPORT void perfkit_clear_error(void)
 	last_error[0] = '\0';
 }
 
+PERFKIT_EXPORT int perfkit_set_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!fmt) {
+		last_error[0] = '\0';
+		return code;
+	}
+	va_start(ap, fmt);
+	pk_verror(code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 int pk_verror(int code, const char *fmt, va_list ap)
 {
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);

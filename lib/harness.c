@@ -157,6 +157,8 @@ int pk_harness_run_into(const struct pk_harness_plan *plan,
 		goto out;
 	}
 	host_name(c.host, sizeof(c.host));
+	if (plan->opt.before_submit)
+		plan->opt.before_submit(plan->opt.userdata);
 	time_axis(&c, res);
 	if (plan->opt.mode == PERFKIT_HARNESS_PROCESSES)
 		rc = pk_harness_run_processes(plan, c.slots, on_collect, &c);
@@ -196,6 +198,7 @@ void pk_harness_peak_reference(const struct pk_harness_plan *plan,
 	p.opt.stagger = 0;
 	p.opt.verify = 0;
 	p.opt.progress = NULL;
+	p.opt.before_submit = NULL;
 	if (pk_harness_run_into(&p, tmp, &failed) == 0 &&
 	    perfkit_harness_summarize(tmp, &sum) == 0) {
 		snprintf(buf, sizeof(buf), "%.17g", sum.peak_gflops / p.workers);

@@ -80,6 +80,27 @@ START_TEST(test_last_error_is_per_thread)
 }
 END_TEST
 
+START_TEST(test_set_error)
+{
+	char big[1024];
+
+	perfkit_clear_error();
+	ck_assert_int_eq(perfkit_set_error(-EIO, "rank %d: %s", 2, "disk full"), -EIO);
+	ck_assert_str_eq(perfkit_last_error(), "rank 2: disk full");
+	ck_assert_int_eq(perfkit_set_error(0, "%s", ""), 0);
+	ck_assert_str_eq(perfkit_last_error(), "");
+	/* NULL format: the message is cleared, the code still returned */
+	perfkit_set_error(-EINVAL, "something");
+	ck_assert_int_eq(perfkit_set_error(-ENOMEM, NULL), -ENOMEM);
+	ck_assert_str_eq(perfkit_last_error(), "");
+	/* cut at 511 bytes */
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_int_eq(perfkit_set_error(-ERANGE, "%s", big), -ERANGE);
+	ck_assert_uint_eq(strlen(perfkit_last_error()), 511);
+}
+END_TEST
+
 static Suite *error_suite(void)
 {
 	Suite *s = suite_create("error");
@@ -90,6 +111,7 @@ static Suite *error_suite(void)
 	tcase_add_test(tc, test_last_error_set_and_cleared);
 	tcase_add_test(tc, test_last_error_truncates_long_messages);
 	tcase_add_test(tc, test_last_error_is_per_thread);
+	tcase_add_test(tc, test_set_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pk-check.h"
@@ -431,6 +433,70 @@ START_TEST(test_progress)
 		ck_assert_int_eq(log.bad, 0);
 		perfkit_results_destroy(res);
 	}
+}
+END_TEST
+
+struct submit_log {
+	struct progress_log progress;
+	unsigned calls, progress_at_hook;
+	int64_t realtime_ns; /* of the last call */
+};
+
+static void on_before_submit(void *userdata)
+{
+	struct submit_log *log = userdata;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	log->calls++;
+	log->progress_at_hook += log->progress.calls;
+	log->realtime_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void on_progress_logged(const struct perfkit_harness_progress *p, void *userdata)
+{
+	struct submit_log *log = userdata;
+
+	log->progress.calls++;
+	(void)p;
+}
+
+START_TEST(test_before_submit)
+{
+	struct perfkit_harness_options o = small("dgemm", 32);
+	struct submit_log log = { 0 };
+	struct perfkit_results *res = NULL;
+	unsigned counts[] = { 1, 2 };
+
+	o.progress = on_progress_logged;
+	o.before_submit = on_before_submit;
+	o.userdata = &log;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	ck_assert_uint_eq(log.calls, 1);
+	ck_assert_uint_eq(log.progress_at_hook, 0); /* before any worker */
+	for (size_t i = 0; i < 2; i++) {
+		double hook = (double)(log.realtime_ns - perfkit_results_epoch_ns(res)) * 1e-9;
+
+		/* ordering only; the tolerance covers the clock conversion */
+		ck_assert_msg(at(res, i)->t_submit >= hook - 1e-4, "submitted %.9f before the hook %.9f",
+			      at(res, i)->t_submit, hook);
+	}
+	perfkit_results_destroy(res);
+
+	/* once per sweep point, with the peak reference run left out */
+	memset(&log, 0, sizeof(log));
+	o.peak_reference = 0.01;
+	ck_assert_int_eq(perfkit_harness_sweep_workers(&o, counts, 2, &res), 0);
+	ck_assert_uint_eq(log.calls, 2);
+	perfkit_results_destroy(res);
+
+	/* a caller built against the options before the hook: never called */
+	memset(&log, 0, sizeof(log));
+	o.peak_reference = 0;
+	o.size = offsetof(struct perfkit_harness_options, before_submit);
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	ck_assert_uint_eq(log.calls, 0);
+	perfkit_results_destroy(res);
 }
 END_TEST
 
@@ -966,6 +1032,7 @@ static Suite *harness_suite(void)
 	tcase_add_test(runs, test_default_workers_and_peak_reference);
 	tcase_add_test(runs, test_peak_clock_cores);
 	tcase_add_test(runs, test_progress);
+	tcase_add_test(runs, test_before_submit);
 	tcase_add_test(faults, test_fault_setup);
 	tcase_add_test(faults, test_fault_verify);
 	tcase_add_test(faults, test_fault_run);

@@ -68,6 +68,24 @@ const char *perfkit_last_error(void);
  */
 void perfkit_clear_error(void);
 
+/**
+ * @brief Set the calling thread's last error message and return @p code:
+ *        for code layered on libperfkit (libperfkit-mpi, a program's own
+ *        helpers) that reports failures the way the library does.
+ * @param code returned unchanged (0 or a negative errno value)
+ * @param fmt printf-style format of the message; NULL clears the message
+ * @param ... the format's arguments
+ * @return @p code
+ *
+ * The message is cut at 511 bytes. Thread-safe: it sets only the
+ * calling thread's message.
+ */
+int perfkit_set_error(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
 /** @} */
 
 #ifdef __cplusplus

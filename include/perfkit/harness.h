@@ -184,8 +184,20 @@ struct perfkit_harness_options {
 	 */
 	void (*progress)(const struct perfkit_harness_progress *progress,
 			 void *userdata);
-	/** Passed to @c progress; the library ignores it. */
+	/** Passed to @c progress and @c before_submit; the library ignores
+	 *  it. */
 	void *userdata;
+	/**
+	 * Called in the calling thread once per run (once per point of a
+	 * sweep) when everything before the workers is done (options
+	 * checked, machine probed, metadata and peak reference measured),
+	 * just before the first worker is submitted; may be NULL. It lets
+	 * several processes submit together: libperfkit-mpi puts a barrier
+	 * across MPI ranks here. Not called when the run fails before any
+	 * worker could be submitted. Default NULL.
+	 * @param userdata the @c userdata field
+	 */
+	void (*before_submit)(void *userdata);
 };
 
 /** @brief Initialiser for struct perfkit_harness_options with the
@@ -193,7 +205,7 @@ struct perfkit_harness_options {
 #define PERFKIT_HARNESS_OPTIONS_INIT                                        \
 	{ sizeof(struct perfkit_harness_options), "dgemm", 1024, 10, 0.0, 0,   \
 	  PERFKIT_HARNESS_PLACE_COMPACT, PERFKIT_HARNESS_THREADS, 1, 0,        \
-	  PERFKIT_HARNESS_START_BARRIER, 0.0, 1, 0.0, NULL, NULL }
+	  PERFKIT_HARNESS_START_BARRIER, 0.0, 1, 0.0, NULL, NULL, NULL }
 
 /**
  * @brief Fill options with the defaults (as #PERFKIT_HARNESS_OPTIONS_INIT).

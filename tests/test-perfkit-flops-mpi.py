@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""End-to-end test of examples/perfkit-flops-mpi under mpirun with 2 ranks.
+
+Small runs write JSON, CSV and JSON Lines; each file is parsed here with
+python's json/csv modules AND loaded back with the library's readers
+(tests/read-results): 2 ranks x 2 workers, ranks and global worker indices
+right, timestamps ordered in each record, the per-rank metadata present.
+Bad options exit 2 with the message once. No timing is asserted.
+Usage: test-perfkit-flops-mpi.py MPIEXEC-WORDS... -- PERFKIT_FLOPS_MPI READ_RESULTS
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sep = sys.argv.index('--')
+MPIEXEC = sys.argv[1:sep]
+EXE, READER = sys.argv[sep + 1], sys.argv[sep + 2]
+RANKS, WORKERS = 2, 2
+SMALL = ['--matn', '48', '--loopcount', '2', '--peak-time', '0',
+         '--workers', str(WORKERS), '--placement', 'none']
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print('FAIL:', what)
+
+
+def run(args):
+    p = subprocess.run(MPIEXEC + ['-np', str(RANKS), EXE] + args,
+                       capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def parse_json(path):
+    with open(path) as f:
+        d = json.load(f)
+    return d['records'], d['meta']
+
+
+def parse_jsonl(path):
+    with open(path) as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    return lines[1:], lines[0].get('meta', {})
+
+
+def parse_csv(path):
+    meta, body = {}, []
+    with open(path, newline='') as f:
+        for line in f:
+            if line.startswith('#'):
+                k, _, v = line[1:].strip().partition('=')
+                meta[k] = v
+            else:
+                body.append(line)
+    return list(csv.DictReader(body)), meta
+
+
+def read_back(path, *point):
+    p = subprocess.run([READER, path] + list(point), capture_output=True, text=True)
+    check(p.returncode == 0, f'read-results {path}: {p.stderr}')
+    recs = [line.split(' ') for line in p.stdout.splitlines() if line.startswith('record ')]
+    summary = [line.split(' ') for line in p.stdout.splitlines() if line.startswith('summary ')]
+    return recs, summary[0] if summary else None
+
+
+def check_file(path, parser):
+    recs, meta = parser(path)
+    total = RANKS * WORKERS
+    check(len(recs) == total, f'{path}: {len(recs)} records, want {total}')
+    check(meta.get('mpi.ranks') == str(RANKS), f'{path}: mpi.ranks {meta.get("mpi.ranks")}')
+    check(meta.get('mpi.workers_per_rank') == ','.join([str(WORKERS)] * RANKS),
+          f'{path}: mpi.workers_per_rank')
+    check(meta.get('harness.workers') == str(total), f'{path}: harness.workers')
+    check(meta.get('mpi.library', '') != '', f'{path}: mpi.library')
+    check('perfkit-flops-mpi' in meta.get('command', ''), f'{path}: command')
+    for r in range(RANKS):
+        for key in ('host', 'clock_offset_s', 'clock_uncertainty_s', 'status'):
+            check(f'mpi.rank.{r}.{key}' in meta, f'{path}: mpi.rank.{r}.{key}')
+    times = ('t_submit', 't_start', 't_setup', 't_end', 't_collected')
+    for i, rec in enumerate(recs):
+        check(int(rec['rank']) == i // WORKERS, f'{path}: rank {rec["rank"]} at {i}')
+        check(int(rec['worker']) == i, f'{path}: worker {rec["worker"]} at {i}')
+        check(int(rec['local_worker']) == i % WORKERS, f'{path}: local_worker')
+        check(int(rec['status']) == 0, f'{path}: status {rec["status"]}')
+        check(float(rec['flops']) == 2 * 48 ** 3 * 2, f'{path}: flops')
+        t = [float(rec[k]) for k in times]
+        check(all(a <= b for a, b in zip(t, t[1:])), f'{path}: times {t}')
+    # the library reads the same records back, and summarises each rank
+    lrecs, summary = read_back(path)
+    check([int(r[1]) for r in lrecs] == list(range(total)), f'{path}: library workers')
+    check(summary is not None and int(summary[1]) == 0 and int(summary[3]) == total,
+          f'{path}: library summary {summary}')
+    for r in range(RANKS):
+        _, s = read_back(path, 'rank', str(r))
+        check(s is not None and int(s[3]) == WORKERS, f'{path}: rank {r} summary {s}')
+
+
+def test_formats(tmp):
+    for ext, parser in (('json', parse_json), ('csv', parse_csv),
+                        ('jsonl', parse_jsonl)):
+        path = os.path.join(tmp, 'mpi.' + ext)
+        rc, out, err = run(SMALL + ['--outfile', path])
+        check(rc == 0, f'{ext}: rc {rc}: {err}')
+        check('Effective' in out and 'Summed' in out, f'{ext}: report')
+        check(f'MPI       {RANKS} ranks' in out, f'{ext}: MPI line missing: {out}')
+        check('clock offset' in out and 'summed GFLOPS per rank' in out,
+              f'{ext}: per-rank summary missing')
+        check(out.count('Effective') == 1, f'{ext}: only rank 0 reports')
+        check(os.path.exists(path), f'{ext}: {path} not written')
+        if os.path.exists(path):
+            check_file(path, parser)
+
+
+def test_bad_options(tmp):
+    for args, text in ((['--workers', '0'], "--workers '0'"),
+                       (['--sweep-workers'], 'not supported across ranks'),
+                       (['--kernel', 'nope'], "unknown kernel 'nope'"),
+                       (['--outfile', os.path.join(tmp, 'x.txt')], '.json, .csv')):
+        rc, out, err = run(SMALL + args)
+        check(rc == 2, f'{args}: rc {rc}, want 2')
+        check(err.count(text) == 1, f'{args}: want "{text}" once in stderr: {err}')
+    rc, out, _ = run(['--help'])
+    check(rc == 0 and out.count('usage: perfkit-flops-mpi') == 1, f'--help: rc {rc}')
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        test_formats(tmp)
+        test_bad_options(tmp)
+    print(f'{len(failures)} failures' if failures else 'all checks passed')
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
