@@ -9,6 +9,12 @@
 #include <unistd.h>
 
 #include <blis.h>
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
@@ -615,11 +621,27 @@ static void check_clock_pair(double ghz, double scalar)
 		      "scalar clock %g GHz, machine clock %g GHz", scalar, measured);
 }
 
+/* Under valgrind the vector work is emulated far slower than the adds, so
+ * the chain cannot set the loop's pace: the clock must then be refused
+ * with -ERANGE, not reported, and the outputs left alone. */
+static int refused_under_valgrind(int rc, double ghz, double scalar)
+{
+	if (!RUNNING_ON_VALGRIND || rc != -ERANGE)
+		return 0;
+	ck_assert_msg(strstr(perfkit_last_error(), "did not set the loop's pace"),
+		      "unexpected message: %s", perfkit_last_error());
+	ck_assert(isnan(ghz) && isnan(scalar));
+	return 1;
+}
+
 START_TEST(test_peak_clock)
 {
 	double ghz = NAN, scalar = NAN, only = NAN;
+	int rc = perfkit_kernel_peak_clock(&ghz, &scalar);
 
-	ck_assert_int_eq(perfkit_kernel_peak_clock(&ghz, &scalar), 0);
+	if (refused_under_valgrind(rc, ghz, scalar))
+		return;
+	ck_assert_int_eq(rc, 0);
 	check_clock_pair(ghz, scalar);
 	/* scalar_ghz is optional */
 	ck_assert_int_eq(perfkit_kernel_peak_clock(&only, NULL), 0);
@@ -632,10 +654,14 @@ START_TEST(test_peak_clock_portable)
 	size_t n;
 	const struct pk_peak_isa *isas = pk_peak_isas(&n);
 	double ghz = NAN, scalar = NAN;
+	int rc;
 
 	/* the fallback loop every machine has, last in the list */
 	ck_assert_str_eq(isas[n - 1].name, "portable");
-	ck_assert_int_eq(pk_peak_clock(&isas[n - 1], &ghz, &scalar), 0);
+	rc = pk_peak_clock(&isas[n - 1], &ghz, &scalar);
+	if (refused_under_valgrind(rc, ghz, scalar))
+		return;
+	ck_assert_int_eq(rc, 0);
 	check_clock_pair(ghz, scalar);
 }
 END_TEST

@@ -351,7 +351,10 @@ const char *perfkit_kernel_peak_isa(void);
  * @retval -EINVAL @p ghz is NULL
  * @retval -ENOTSUP no add chain for this architecture (not x86 or aarch64)
  * @retval -ENOMEM out of memory
- * @retval -ERANGE a measured clock is not positive
+ * @retval -ERANGE a measured clock is not positive, or the loaded clock
+ *         is below half the scalar one: the add chain did not set the
+ *         loop's pace (an emulator such as valgrind, or fewer vector
+ *         units than the FLOPs table says), so there is no clock to report
  *
  * Many cores run wide FMAs at a lower clock than scalar code (Intel's
  * AVX-512 and AVX2 frequency licences). The theoretical peak at the clock
