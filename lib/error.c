@@ -6,6 +6,9 @@
 #include "private.h"
 
 static _Thread_local char last_error[512];
+/* Counts messages set in this thread, so a caller can tell whether a
+ * callback it ran set one (pk_error_serial()). */
+static _Thread_local unsigned long error_serial;
 
 struct code_name {
 	int code;
@@ -63,8 +66,14 @@ PERFKIT_EXPORT int perfkit_set_error(int code, const char *fmt, ...)
 	return code;
 }
 
+unsigned long pk_error_serial(void)
+{
+	return error_serial;
+}
+
 int pk_verror(int code, const char *fmt, va_list ap)
 {
+	error_serial++;
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	return code;
 }

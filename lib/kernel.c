@@ -316,16 +316,25 @@ static int read_options(const struct perfkit_kernel_options *in,
 }
 
 /* A callback failed. Built-ins said why with pk_error(); a user callback
- * cannot, so name the kernel, the step and the code for it. */
+ * may have said why with perfkit_set_error() (the thread's message serial
+ * moved past @serial, taken before the call): keep its words after the
+ * kernel's name and the step; otherwise name the code. */
 static int callback_error(const struct perfkit_kernel *kernel,
-			  const char *what, int rc)
+			  const char *what, int rc, unsigned long serial)
 {
+	char said[512];
+
 	if (rc > 0)
 		rc = -EBADMSG;
-	if (!kernel->builtin)
-		pk_error(rc, "kernel '%s': %s failed: %s", kernel->name, what,
-			 perfkit_strerror(rc));
-	return rc;
+	if (kernel->builtin)
+		return rc;
+	if (pk_error_serial() != serial && perfkit_last_error()[0]) {
+		snprintf(said, sizeof(said), "%s", perfkit_last_error());
+		return pk_error(rc, "kernel '%s': %s failed: %s", kernel->name, what,
+				said);
+	}
+	return pk_error(rc, "kernel '%s': %s failed: %s", kernel->name, what,
+			perfkit_strerror(rc));
 }
 
 PERFKIT_EXPORT int perfkit_kernel_setup(const struct perfkit_kernel *kernel,
@@ -335,6 +344,7 @@ PERFKIT_EXPORT int perfkit_kernel_setup(const struct perfkit_kernel *kernel,
 {
 	struct perfkit_kernel_options opt;
 	struct perfkit_kernel_instance *inst;
+	unsigned long serial;
 	int rc;
 
 	if (!kernel || !instance)
@@ -350,10 +360,11 @@ PERFKIT_EXPORT int perfkit_kernel_setup(const struct perfkit_kernel *kernel,
 	if (!inst)
 		return pk_error(-ENOMEM, "out of memory for a kernel instance");
 	inst->kernel = kernel;
+	serial = pk_error_serial();
 	rc = kernel->ops.setup(size, &opt, kernel->ops.userdata, &inst->state);
 	if (rc) {
 		free(inst);
-		return callback_error(kernel, "setup", rc);
+		return callback_error(kernel, "setup", rc, serial);
 	}
 	*instance = inst;
 	return 0;
@@ -362,6 +373,7 @@ PERFKIT_EXPORT int perfkit_kernel_setup(const struct perfkit_kernel *kernel,
 PERFKIT_EXPORT int perfkit_kernel_run(struct perfkit_kernel_instance *instance,
 				      uint64_t repetitions)
 {
+	unsigned long serial;
 	int rc;
 
 	if (!instance)
@@ -369,12 +381,14 @@ PERFKIT_EXPORT int perfkit_kernel_run(struct perfkit_kernel_instance *instance,
 	if (repetitions == 0)
 		return pk_error(-EINVAL, "kernel '%s': repetitions must be >= 1",
 				instance->kernel->name);
+	serial = pk_error_serial();
 	rc = instance->kernel->ops.run(instance->state, repetitions);
-	return rc ? callback_error(instance->kernel, "run", rc) : 0;
+	return rc ? callback_error(instance->kernel, "run", rc, serial) : 0;
 }
 
 PERFKIT_EXPORT int perfkit_kernel_verify(struct perfkit_kernel_instance *instance)
 {
+	unsigned long serial;
 	int rc;
 
 	if (!instance)
@@ -382,8 +396,9 @@ PERFKIT_EXPORT int perfkit_kernel_verify(struct perfkit_kernel_instance *instanc
 	if (!instance->kernel->ops.verify)
 		return pk_error(-ENOTSUP, "kernel '%s' cannot verify its result",
 				instance->kernel->name);
+	serial = pk_error_serial();
 	rc = instance->kernel->ops.verify(instance->state);
-	return rc ? callback_error(instance->kernel, "verify", rc) : 0;
+	return rc ? callback_error(instance->kernel, "verify", rc, serial) : 0;
 }
 
 PERFKIT_EXPORT void perfkit_kernel_teardown(struct perfkit_kernel_instance *instance)

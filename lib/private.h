@@ -22,6 +22,9 @@
  * failing path reads: return pk_error(-EINVAL, "n must be > 0, got %d", n);
  */
 int pk_error(int code, const char *fmt, ...) PK_PRINTF(2, 3);
+/* How many messages this thread has set so far (pk_error() and
+ * perfkit_set_error()): compare before and after a user callback. */
+unsigned long pk_error_serial(void);
 int pk_verror(int code, const char *fmt, va_list ap);
 
 /* qsort() comparator of doubles (NaN-free input). */

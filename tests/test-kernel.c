@@ -128,6 +128,20 @@ static int user_setup_fails(int64_t size, const struct perfkit_kernel_options *o
 	return -ENOMEM;
 }
 
+/* A user callback that says why, as libperfkit does. */
+static int user_setup_says_why(int64_t size, const struct perfkit_kernel_options *o,
+			       void *userdata, void **state)
+{
+	(void)o, (void)userdata, (void)state;
+	return perfkit_set_error(-ENOMEM, "%lld GiB will not fit", (long long)size);
+}
+
+static int user_verify_says_why(void *state)
+{
+	(void)state;
+	return perfkit_set_error(-EBADMSG, "checksum 17 != 42");
+}
+
 static double nan_flops(int64_t size, void *userdata)
 {
 	(void)size, (void)userdata;
@@ -508,6 +522,39 @@ START_TEST(test_failing_callbacks)
 	ck_assert_int_eq(perfkit_kernel_flops(k, 10, 5, &v), 0);
 	ck_assert_double_eq(v, 0);
 	ck_assert_int_eq(perfkit_kernel_intensity(k, 10, &v), -EDOM);
+}
+END_TEST
+
+/* A message a user callback set with perfkit_set_error() is kept after
+ * the kernel's name and the step; a stale message from before the call
+ * is not mistaken for one. */
+START_TEST(test_callback_messages)
+{
+	struct perfkit_kernel_ops ops = user_ops("user-says-why");
+	const struct perfkit_kernel *k = NULL;
+	struct perfkit_kernel_instance *inst = NULL;
+
+	ops.setup = user_setup_says_why;
+	ck_assert_int_eq(perfkit_kernel_register(&ops, &k), 0);
+	ck_assert_fails(perfkit_kernel_setup(k, 64, NULL, &inst), -ENOMEM,
+			"kernel 'user-says-why': setup failed: 64 GiB will not fit");
+	ck_assert_ptr_null(inst);
+
+	ops = user_ops("user-verify-says-why");
+	ops.verify = user_verify_says_why;
+	ck_assert_int_eq(perfkit_kernel_register(&ops, &k), 0);
+	ck_assert_int_eq(perfkit_kernel_setup(k, 10, NULL, &inst), 0);
+	ck_assert_fails(perfkit_kernel_verify(inst), -EBADMSG,
+			"kernel 'user-verify-says-why': verify failed: checksum 17 != 42");
+	perfkit_kernel_teardown(inst);
+
+	/* silent callback after an unrelated message: the generic text */
+	ops = user_ops("user-silent");
+	ops.setup = user_setup_fails;
+	ck_assert_int_eq(perfkit_kernel_register(&ops, &k), 0);
+	perfkit_set_error(-EIO, "an older, unrelated failure");
+	ck_assert_int_eq(perfkit_kernel_setup(k, 10, NULL, &inst), -ENOMEM);
+	ck_assert_str_eq(perfkit_last_error(), "kernel 'user-silent': setup failed: out of memory");
 }
 END_TEST
 
@@ -966,6 +1013,7 @@ static Suite *kernel_suite(void)
 	tcase_add_test(api, test_run_verify_bad_input);
 	tcase_add_test(api, test_success_keeps_last_error);
 	tcase_add_test(api, test_failing_callbacks);
+	tcase_add_test(api, test_callback_messages);
 	tcase_add_test(api, test_counts_bad_input);
 	tcase_add_test(api, test_instances_in_threads);
 	suite_add_tcase(s, api);

@@ -97,6 +97,10 @@ struct perfkit_kernel_options {
  * added at the end. The library copies the struct and the two strings at
  * registration, so the caller's storage may be temporary.
  *
+ * A failing callback may say why with perfkit_set_error(): its message
+ * follows "kernel 'NAME': setup failed: " (or run, verify) in
+ * perfkit_last_error(); without one the code's name does.
+ *
  * @c size in the callbacks is the problem size the user passes to
  * perfkit_kernel_setup(): its meaning is the kernel's own (matrix order for
  * `dgemm`, elements per array for `triad`, ...). It is always > 0 when a
