@@ -19,6 +19,7 @@
 extern "C" {
 #include "results-format.h"
 }
+#include "results-private.h"
 #include "results-jsonl-fast.h"
 
 namespace {
@@ -116,29 +117,31 @@ int read_field(perfkit_record *rec, const pk_field *f, dom::element v)
 	}
 }
 
-// A view copied into a NUL-terminated buffer of @n bytes, if it fits.
-bool copy_z(char *dst, size_t n, std::string_view s)
+// perfkit_record_set_param()'s checks without its strlen()s and messages,
+// plus jansson's refusal of a duplicate key (set_param would replace).
+int add_param(perfkit_record *rec, std::string_view key, std::string_view text)
 {
-	if (s.size() >= n)
-		return false;
-	std::memcpy(dst, s.data(), s.size());
-	dst[s.size()] = '\0';
-	return true;
-}
+	perfkit_record_param *p;
 
-// perfkit_record_get_param() would format an error message for each miss.
-bool has_param(const perfkit_record *rec, const char *key)
-{
+	if (key.empty() || key.size() > PERFKIT_RECORD_PARAM_KEY_MAX ||
+	    text.size() > PERFKIT_RECORD_PARAM_VALUE_MAX ||
+	    rec->nparams >= PERFKIT_RECORD_PARAMS_MAX ||
+	    pk_record_field_find(key.data(), key.size()))
+		return NOT_SURE;
 	for (uint32_t i = 0; i < rec->nparams; i++)
-		if (std::strcmp(rec->params[i].key, key) == 0)
-			return true;
-	return false;
+		if (key.size() == std::strlen(rec->params[i].key) &&
+		    std::memcmp(rec->params[i].key, key.data(), key.size()) == 0)
+			return NOT_SURE;
+	p = &rec->params[rec->nparams++];
+	std::memcpy(p->key, key.data(), key.size());
+	p->key[key.size()] = '\0';
+	std::memcpy(p->value, text.data(), text.size());
+	p->value[text.size()] = '\0';
+	return 0;
 }
 
 int read_params(perfkit_record *rec, dom::element v)
 {
-	char key[PERFKIT_RECORD_PARAM_KEY_MAX + 1];
-	char text[PERFKIT_RECORD_PARAM_VALUE_MAX + 1];
 	dom::object obj;
 
 	if (v.get_object().get(obj))
@@ -147,12 +150,7 @@ int read_params(perfkit_record *rec, dom::element v)
 		std::string_view s;
 
 		if (kv.value.get_string().get(s) ||
-		    !copy_z(key, sizeof(key), kv.key) ||
-		    !copy_z(text, sizeof(text), s))
-			return NOT_SURE;
-		// jansson rejects a duplicate key; set_param would replace.
-		if (has_param(rec, key) ||
-		    perfkit_record_set_param(rec, key, text) < 0)
+		    add_param(rec, kv.key, s) < 0)
 			return NOT_SURE;
 	}
 	return 0;
@@ -253,13 +251,15 @@ bool blank(const char *s, size_t n)
 }
 
 // One line: in place where SIMDJSON_PADDING readable bytes follow it in
-// the input, else (the last lines) from a padded copy.
+// the input, else (the last lines) from a padded copy. The record is read
+// into the set's next place and becomes part of the set only when whole:
+// read_text() and add_param() check what perfkit_results_append() would.
 int read_line(dom::parser &parser, fields &table, const char *line, size_t n,
 	      size_t after, perfkit_results *res)
 {
 	padded_string copy;
 	dom::element doc;
-	perfkit_record rec;
+	perfkit_record *rec;
 
 	if (has_nul(line, n))
 		return NOT_SURE;
@@ -269,9 +269,13 @@ int read_line(dom::parser &parser, fields &table, const char *line, size_t n,
 	}
 	if (parser.parse(line, n, false).get(doc))
 		return NOT_SURE;
-	perfkit_record_init(&rec);
-	if (read_record(doc, &rec, table) < 0 || perfkit_results_append(res, &rec) < 0)
+	rec = pk_results_slot(res);
+	if (!rec)
+		return NOT_SURE; // jansson's reader says what failed
+	perfkit_record_init(rec);
+	if (read_record(doc, rec, table) < 0)
 		return NOT_SURE;
+	pk_results_commit(res);
 	return 0;
 }
 
@@ -291,9 +295,12 @@ extern "C" int pk_jsonl_fast_records(const char *data, size_t len,
 							   len - pos);
 		size_t end = nl ? (size_t)(nl - data) : len;
 
-		if (!blank(data + pos, end - pos) &&
-		    read_line(parser, table, data + pos, end - pos, len - end, res) < 0)
-			return NOT_SURE;
+		int rc = blank(data + pos, end - pos) ? 0 :
+			 read_line(parser, table, data + pos, end - pos,
+				   len - end, res);
+
+		if (rc < 0)
+			return rc;
 		pos = end + 1;
 	}
 	return 0;
