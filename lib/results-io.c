@@ -279,9 +279,10 @@ static int read_fast(int fd, const char *path, enum perfkit_format format,
 	if (format != PERFKIT_FORMAT_JSONL)
 		return -EAGAIN;
 	rc = pk_results_read_jsonl_fast(fd, PK_JSONL_WINDOW, out);
-	if (rc == 0 || rc == -ENOTSUP)
-		return rc == 0 ? 0 : -EAGAIN;
-	if (lseek(fd, 0, SEEK_SET) != 0)
+	if (rc == 0)
+		return 0;
+	/* Not moved (or not a file: a folder, a pipe) is left as it is. */
+	if (lseek(fd, 0, SEEK_CUR) > 0 && lseek(fd, 0, SEEK_SET) != 0)
 		return io_error("cannot read", path);
 	return -EAGAIN;
 }

@@ -173,6 +173,9 @@ struct fields {
 	{
 		uint64_t m = k.size() <= MAX_LEN ? of_len[k.size()] : 0;
 
+		for (size_t i = 0; k.size() > MAX_LEN && i < count; i++)
+			if (is(i, k)) // no field is that long today
+				return i;
 		for (; m; m &= m - 1) {
 			size_t i = (size_t)__builtin_ctzll(m);
 
@@ -214,7 +217,8 @@ int add_param(perfkit_record *rec, const fields &table, std::string_view key,
 	    rec->nparams >= PERFKIT_RECORD_PARAMS_MAX ||
 	    table.has(key))
 		return NOT_SURE;
-	for (uint32_t i = 0; i < rec->nparams; i++) // NUL-padded keys
+	// The record was zeroed: a key the same as @key has a NUL after it.
+	for (uint32_t i = 0; i < rec->nparams; i++)
 		if (rec->params[i].key[key.size()] == '\0' &&
 		    std::memcmp(rec->params[i].key, key.data(), key.size()) == 0)
 			return NOT_SURE;
