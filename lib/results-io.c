@@ -12,6 +12,7 @@
 
 #include "private.h"
 #include "results-format.h"
+#include "results-jsonl-fast.h"
 
 PERFKIT_EXPORT int perfkit_format_from_path(const char *path,
 					    enum perfkit_format *format)
@@ -267,6 +268,25 @@ static int slurp(int fd, const char *path, char **data, size_t *len)
 	return 0;
 }
 
+/* JSON Lines through the simdjson reader straight from the file (no copy
+ * of it in memory); -EAGAIN, the file back at its start, when that reader
+ * is not built or not sure: the whole file then goes to the reference. */
+static int read_fast(int fd, const char *path, enum perfkit_format format,
+		     struct perfkit_results **out)
+{
+	int rc;
+
+	if (format != PERFKIT_FORMAT_JSONL)
+		return -EAGAIN;
+	rc = pk_results_read_jsonl_fast(fd, PK_JSONL_WINDOW, out);
+	if (rc == 0)
+		return 0;
+	/* Not moved (or not a file: a folder, a pipe) is left as it is. */
+	if (lseek(fd, 0, SEEK_CUR) > 0 && lseek(fd, 0, SEEK_SET) != 0)
+		return io_error("cannot read", path);
+	return -EAGAIN;
+}
+
 PERFKIT_EXPORT int perfkit_results_read(const char *path,
 					enum perfkit_format format,
 					struct perfkit_results **out)
@@ -287,6 +307,11 @@ PERFKIT_EXPORT int perfkit_results_read(const char *path,
 			       pk_error(-ENOENT, "cannot open %s: %s", path,
 					strerror(errno)) :
 			       io_error("cannot open", path);
+	rc = read_fast(fd, path, format, out);
+	if (rc != -EAGAIN) {
+		close(fd);
+		return rc;
+	}
 	rc = slurp(fd, path, &data, &len);
 	close(fd);
 	if (rc < 0)

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <string_view>
 
 #include <simdjson.h>
@@ -19,6 +20,7 @@
 extern "C" {
 #include "results-format.h"
 }
+#include "results-private.h"
 #include "results-jsonl-fast.h"
 
 namespace {
@@ -116,29 +118,120 @@ int read_field(perfkit_record *rec, const pk_field *f, dom::element v)
 	}
 }
 
-// A view copied into a NUL-terminated buffer of @n bytes, if it fits.
-bool copy_z(char *dst, size_t n, std::string_view s)
+// Whether the @n bytes at @a and @b are the same: two overlapping loads
+// of 8 (or 4) bytes, all inside both, for names of 4 to 16 bytes.
+bool same(const char *a, const char *b, size_t n)
 {
-	if (s.size() >= n)
-		return false;
-	std::memcpy(dst, s.data(), s.size());
-	dst[s.size()] = '\0';
-	return true;
+	uint64_t x[2], y[2];
+	uint32_t u[2], v[2];
+
+	if (n >= 8 && n <= 16) {
+		std::memcpy(&x[0], a, 8);
+		std::memcpy(&x[1], a + n - 8, 8);
+		std::memcpy(&y[0], b, 8);
+		std::memcpy(&y[1], b + n - 8, 8);
+		return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+	}
+	if (n >= 4 && n < 8) {
+		std::memcpy(&u[0], a, 4);
+		std::memcpy(&u[1], a + n - 4, 4);
+		std::memcpy(&v[0], b, 4);
+		std::memcpy(&v[1], b + n - 4, 4);
+		return ((u[0] ^ v[0]) | (u[1] ^ v[1])) == 0;
+	}
+	return std::memcmp(a, b, n) == 0;
 }
 
-// perfkit_record_get_param() would format an error message for each miss.
-bool has_param(const perfkit_record *rec, const char *key)
+// The field table with its names' lengths, and for each length the fields
+// that have it. Records list fields in table order, so the one after the
+// last match is tried first.
+struct fields {
+	static constexpr size_t MAX_LEN = 32;
+	size_t len[64];
+	uint64_t of_len[MAX_LEN + 1] = {}; // bit i: field i
+	size_t count;
+	size_t next = 0;
+
+	fields()
+	{
+		count = pk_record_field_count < 64 ? pk_record_field_count : 64;
+		for (size_t i = 0; i < count; i++) {
+			len[i] = std::strlen(pk_record_fields[i].name);
+			if (len[i] <= MAX_LEN)
+				of_len[len[i]] |= 1ull << i;
+		}
+	}
+
+	bool is(size_t i, std::string_view k) const
+	{
+		return len[i] == k.size() &&
+		       same(pk_record_fields[i].name, k.data(), k.size());
+	}
+
+	// The index of the field named @k, or count.
+	size_t index(std::string_view k) const
+	{
+		uint64_t m = k.size() <= MAX_LEN ? of_len[k.size()] : 0;
+
+		for (size_t i = 0; k.size() > MAX_LEN && i < count; i++)
+			if (is(i, k)) // no field is that long today
+				return i;
+		for (; m; m &= m - 1) {
+			size_t i = (size_t)__builtin_ctzll(m);
+
+			if (same(pk_record_fields[i].name, k.data(), k.size()))
+				return i;
+		}
+		return count;
+	}
+
+	// Whether @k names a field (pk_record_field_find() without strlen()).
+	bool has(std::string_view k) const
+	{
+		return index(k) < count;
+	}
+
+	const pk_field *find(std::string_view k)
+	{
+		size_t i;
+
+		if (next < count && is(next, k))
+			return &pk_record_fields[next++];
+		i = index(k);
+		if (i == count)
+			return nullptr;
+		next = i + 1;
+		return &pk_record_fields[i];
+	}
+};
+
+// perfkit_record_set_param()'s checks without its strlen()s and messages,
+// plus jansson's refusal of a duplicate key (set_param would replace).
+int add_param(perfkit_record *rec, const fields &table, std::string_view key,
+	      std::string_view text)
 {
+	perfkit_record_param *p;
+
+	if (key.empty() || key.size() > PERFKIT_RECORD_PARAM_KEY_MAX ||
+	    text.size() > PERFKIT_RECORD_PARAM_VALUE_MAX ||
+	    rec->nparams >= PERFKIT_RECORD_PARAMS_MAX ||
+	    table.has(key))
+		return NOT_SURE;
+	// The record was zeroed: a key the same as @key has a NUL after it.
 	for (uint32_t i = 0; i < rec->nparams; i++)
-		if (std::strcmp(rec->params[i].key, key) == 0)
-			return true;
-	return false;
+		if (rec->params[i].key[key.size()] == '\0' &&
+		    std::memcmp(rec->params[i].key, key.data(), key.size()) == 0)
+			return NOT_SURE;
+	p = &rec->params[rec->nparams++];
+	std::memcpy(p->key, key.data(), key.size());
+	p->key[key.size()] = '\0';
+	std::memcpy(p->value, text.data(), text.size());
+	p->value[text.size()] = '\0';
+	return 0;
 }
 
-int read_params(perfkit_record *rec, dom::element v)
+int read_params(perfkit_record *rec, const fields &table, dom::element v)
 {
-	char key[PERFKIT_RECORD_PARAM_KEY_MAX + 1];
-	char text[PERFKIT_RECORD_PARAM_VALUE_MAX + 1];
 	dom::object obj;
 
 	if (v.get_object().get(obj))
@@ -147,53 +240,11 @@ int read_params(perfkit_record *rec, dom::element v)
 		std::string_view s;
 
 		if (kv.value.get_string().get(s) ||
-		    !copy_z(key, sizeof(key), kv.key) ||
-		    !copy_z(text, sizeof(text), s))
-			return NOT_SURE;
-		// jansson rejects a duplicate key; set_param would replace.
-		if (has_param(rec, key) ||
-		    perfkit_record_set_param(rec, key, text) < 0)
+		    add_param(rec, table, kv.key, s) < 0)
 			return NOT_SURE;
 	}
 	return 0;
 }
-
-// The field table with its names' lengths; records list fields in table
-// order, so the one after the last match is tried first.
-struct fields {
-	size_t len[64];
-	size_t count;
-	size_t next = 0;
-
-	fields()
-	{
-		count = pk_record_field_count;
-		for (size_t i = 0; i < count && i < 64; i++)
-			len[i] = std::strlen(pk_record_fields[i].name);
-	}
-
-	bool is(size_t i, std::string_view k) const
-	{
-		const char *name = pk_record_fields[i].name;
-
-		if (len[i] != k.size())
-			return false;
-		for (size_t j = 0; j < len[i]; j++) // short: no call
-			if (name[j] != k[j])
-				return false;
-		return true;
-	}
-
-	const pk_field *find(std::string_view k)
-	{
-		if (next < count && is(next, k))
-			return &pk_record_fields[next++];
-		for (size_t i = 0; i < count; i++)
-			if (is(i, k))
-				return next = i + 1, &pk_record_fields[i];
-		return nullptr;
-	}
-};
 
 int read_record(dom::element doc, perfkit_record *rec, fields &table)
 {
@@ -214,7 +265,7 @@ int read_record(dom::element doc, perfkit_record *rec, fields &table)
 			rc = read_field(rec, f, kv.value);
 		} else if (kv.key == "params") {
 			bit = 1ull << 63;
-			rc = read_params(rec, kv.value);
+			rc = read_params(rec, table, kv.value);
 		} else {
 			return NOT_SURE; // an extra key: jansson keeps it
 		}
@@ -253,13 +304,15 @@ bool blank(const char *s, size_t n)
 }
 
 // One line: in place where SIMDJSON_PADDING readable bytes follow it in
-// the input, else (the last lines) from a padded copy.
+// the input, else (the last lines) from a padded copy. The record is read
+// into the set's next place and becomes part of the set only when whole:
+// read_text() and add_param() check what perfkit_results_append() would.
 int read_line(dom::parser &parser, fields &table, const char *line, size_t n,
 	      size_t after, perfkit_results *res)
 {
 	padded_string copy;
 	dom::element doc;
-	perfkit_record rec;
+	perfkit_record *rec;
 
 	if (has_nul(line, n))
 		return NOT_SURE;
@@ -269,19 +322,42 @@ int read_line(dom::parser &parser, fields &table, const char *line, size_t n,
 	}
 	if (parser.parse(line, n, false).get(doc))
 		return NOT_SURE;
-	perfkit_record_init(&rec);
-	if (read_record(doc, &rec, table) < 0 || perfkit_results_append(res, &rec) < 0)
+	rec = pk_results_slot(res);
+	if (!rec)
+		return NOT_SURE; // jansson's reader says what failed
+	perfkit_record_init(rec);
+	if (read_record(doc, rec, table) < 0)
 		return NOT_SURE;
+	pk_results_commit(res);
 	return 0;
 }
 
 } // namespace
 
-extern "C" int pk_jsonl_fast_records(const char *data, size_t len,
-				     perfkit_results *res)
-{
+// What stays from one block of lines to the next: simdjson's parser keeps
+// its buffers, the field table its names' lengths.
+struct pk_jsonl_fast {
 	dom::parser parser;
 	fields table;
+};
+
+static_assert(PK_JSONL_PADDING >= SIMDJSON_PADDING,
+	      "results-jsonl-fast.h: PK_JSONL_PADDING below simdjson's");
+
+extern "C" struct pk_jsonl_fast *pk_jsonl_fast_new(void)
+{
+	return new (std::nothrow) pk_jsonl_fast;
+}
+
+extern "C" void pk_jsonl_fast_free(struct pk_jsonl_fast *f)
+{
+	delete f;
+}
+
+extern "C" int pk_jsonl_fast_lines(struct pk_jsonl_fast *f, const char *data,
+				   size_t len, size_t padding,
+				   perfkit_results *res)
+{
 	size_t pos = 0;
 
 	if (pk_record_field_count >= 63) // the bitmask of read_record()
@@ -292,9 +368,18 @@ extern "C" int pk_jsonl_fast_records(const char *data, size_t len,
 		size_t end = nl ? (size_t)(nl - data) : len;
 
 		if (!blank(data + pos, end - pos) &&
-		    read_line(parser, table, data + pos, end - pos, len - end, res) < 0)
+		    read_line(f->parser, f->table, data + pos, end - pos,
+			      len - end + padding, res) < 0)
 			return NOT_SURE;
 		pos = end + 1;
 	}
 	return 0;
+}
+
+extern "C" int pk_jsonl_fast_records(const char *data, size_t len,
+				     perfkit_results *res)
+{
+	pk_jsonl_fast f;
+
+	return pk_jsonl_fast_lines(&f, data, len, 0, res);
 }

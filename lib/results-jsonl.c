@@ -206,21 +206,19 @@ int pk_results_parse_jsonl_jansson(const char *data, size_t len,
 }
 
 #ifdef PK_HAVE_SIMDJSON
-/* The header (the first line not blank) through jansson; the offset of the
- * line after it in *@next. -EAGAIN if it is not read. */
-static int fast_header(const char *data, size_t len,
-		       struct perfkit_results *res, size_t *next)
+int pk_jsonl_fast_header(const char *data, size_t len,
+			 struct perfkit_results *res, size_t *next)
 {
 	struct line l = { .number = 0 };
 
 	*next = 0;
 	if (!next_line(data, len, next, &l))
-		return -EAGAIN;
+		return 0;
 	/* jansson stops at a NUL between tokens: leave it to the reader
 	 * that names it. */
 	if (memchr(l.text, '\0', l.len))
 		return -EAGAIN;
-	return read_line(&l, res, 1) < 0 ? -EAGAIN : 0;
+	return read_line(&l, res, 1) < 0 ? -EAGAIN : 1;
 }
 
 int pk_results_parse_jsonl_fast(const char *data, size_t len,
@@ -234,8 +232,10 @@ int pk_results_parse_jsonl_fast(const char *data, size_t len,
 		return -EAGAIN;
 	rc = pk_json_new_set(&res);
 	if (rc == 0)
-		rc = fast_header(data, len, res, &next);
-	if (rc == 0)
+		rc = pk_jsonl_fast_header(data, len, res, &next);
+	if (rc == 0) /* no header: an error for jansson to name */
+		rc = -EAGAIN;
+	if (rc == 1)
 		rc = pk_jsonl_fast_records(data + next, len - next, res);
 	if (rc < 0) {
 		perfkit_results_destroy(res);

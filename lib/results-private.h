@@ -9,6 +9,10 @@
 
 #include "perfkit/record.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct pk_pair {
 	char *key;
 	char *value;
@@ -48,7 +52,25 @@ const char *pk_results_text(const struct perfkit_results *res, size_t i,
 int pk_results_copy_meta(struct perfkit_results *dst,
 			 const struct perfkit_results *src);
 
-/* Make room for one more record (and its extras slot). */
+/* Make room for @n records in all (and their extras slots). */
 int pk_results_reserve(struct perfkit_results *res, size_t n);
+
+/*
+ * For readers that fill records in place (lib/results-jsonl-fast.cc). The
+ * set grows only through pk_results_commit(): on any failure before it,
+ * the set is as it was.
+ */
+
+/* The place of the next record, room made for it, its bytes undefined;
+ * NULL when out of memory. The caller fills it whole and checks it as
+ * perfkit_results_append() would (text NUL-terminated, params valid). */
+struct perfkit_record *pk_results_slot(struct perfkit_results *res);
+
+/* Make the record filled at pk_results_slot() the set's last one. */
+void pk_results_commit(struct perfkit_results *res);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* PK_RESULTS_PRIVATE_H */

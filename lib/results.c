@@ -139,6 +139,19 @@ int pk_results_reserve(struct perfkit_results *res, size_t n)
 	return 0;
 }
 
+struct perfkit_record *pk_results_slot(struct perfkit_results *res)
+{
+	return pk_results_reserve(res, res->n + 1) == 0 ? &res->recs[res->n] :
+							   NULL;
+}
+
+void pk_results_commit(struct perfkit_results *res)
+{
+	if (res->extras)
+		res->extras[res->n] = NULL;
+	res->n++;
+}
+
 static int check_text(const char *s, size_t size, const char *what)
 {
 	return memchr(s, '\0', size) ? 0 :

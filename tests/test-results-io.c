@@ -368,6 +368,11 @@ START_TEST(test_read_failures)
 	ck_assert_fails(perfkit_results_read(in_dir("folder.csv"),
 					     PERFKIT_FORMAT_AUTO, &out),
 			-EIO, "is a folder");
+	/* JSON Lines are read from the file first (lib/results-io.c). */
+	ck_assert_int_eq(mkdir(in_dir("folder.jsonl"), 0755), 0);
+	ck_assert_fails(perfkit_results_read(in_dir("folder.jsonl"),
+					     PERFKIT_FORMAT_AUTO, &out),
+			-EIO, "is a folder");
 	/* The parsers judge the bytes; the message gains the file. */
 	write_text(empty, "");
 	ck_assert_fails(perfkit_results_read(empty, PERFKIT_FORMAT_AUTO, &out),

@@ -13,11 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
 #include "results-format.h"
 #include "results-jsonl-fast.h"
+#include "results-private.h"
 #include "fuzz/jsonl-same.h"
 
 #define HEAD "{\"schema\":\"perfkit-results\",\"schema_version\":1," \
@@ -36,6 +39,80 @@ static int fast_built(void)
 }
 
 enum want { REFUSED, ACCEPTED, EITHER };
+
+/* @len bytes of @text in a new temporary file; its path in @path. */
+static void to_file(const char *text, size_t len, char path[64])
+{
+	int fd;
+
+	snprintf(path, 64, "/tmp/test-jsonl-fast-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(write(fd, text, len) == (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+/* The fast path on the file, its lines in windows of @window bytes. */
+static int read_file_fast(const char *path, size_t window,
+			  struct perfkit_results **out)
+{
+	int fd = open(path, O_RDONLY);
+	int rc;
+
+	ck_assert_int_ge(fd, 0);
+	*out = NULL;
+	rc = pk_results_read_jsonl_fast(fd, window, out);
+	close(fd);
+	return rc;
+}
+
+/*
+ * The readers of files against those of memory: the fast path on the file,
+ * with windows of a byte up to the default, takes what it takes in memory
+ * (@fr, @f) and reads the same set; perfkit_results_read() gives the
+ * jansson reader's set (@jr, @j) or its message (@jmsg) after the path.
+ */
+static void agree_file(const char *text, size_t len, int fr,
+		       const struct perfkit_results *f, int jr,
+		       const struct perfkit_results *j, const char *jmsg)
+{
+	static const size_t windows[] = { 1, 2, 3, 7, 64, 1000,
+					  PK_JSONL_WINDOW };
+	struct perfkit_results *r;
+	char path[64], why[128], msg[400], want[512];
+	int rc;
+
+	to_file(text, len, path);
+	for (size_t k = 0; k < sizeof(windows) / sizeof(windows[0]); k++) {
+		rc = read_file_fast(path, windows[k], &r);
+		ck_assert_msg(rc == fr || (rc == -ENOTSUP && fr == -ENOTSUP),
+			      "%.80s: window %zu: %d, in memory %d", text,
+			      windows[k], rc, fr);
+		if (rc == 0)
+			ck_assert_msg(jsonl_same_sets(r, f, why, sizeof(why)),
+				      "%.80s: window %zu: %s", text,
+				      windows[k], why);
+		perfkit_results_destroy(r);
+	}
+	perfkit_clear_error();
+	rc = perfkit_results_read(path, PERFKIT_FORMAT_JSONL, &r);
+	ck_assert_msg(rc == jr, "%.80s: read %d, jansson %d", text, rc, jr);
+	if (jr == 0) {
+		ck_assert_msg(jsonl_same_sets(r, j, why, sizeof(why)),
+			      "%.80s: read: %s", text, why);
+		perfkit_results_destroy(r);
+	} else {
+		/* perfkit_results_read() keeps 399 bytes of the message. */
+		size_t n = strlen(jmsg) < sizeof(msg) ? strlen(jmsg) :
+							sizeof(msg) - 1;
+
+		memcpy(msg, jmsg, n);
+		msg[n] = '\0';
+		snprintf(want, sizeof(want), "%s: %s", path, msg);
+		ck_assert_str_eq(perfkit_last_error(), want);
+	}
+	unlink(path);
+}
 
 /* Fast, jansson and the dispatcher on one input; returns the fast rc. */
 static int agree_n(const char *text, size_t len, enum want want)
@@ -64,6 +141,7 @@ static int agree_n(const char *text, size_t len, enum want want)
 			      "%.80s: %s", text, why);
 	else
 		ck_assert_str_eq(perfkit_last_error(), jmsg);
+	agree_file(text, len, fr, f, jr, j, jmsg);
 	perfkit_results_destroy(f);
 	perfkit_results_destroy(j);
 	perfkit_results_destroy(d);
@@ -290,6 +368,189 @@ START_TEST(test_random_records_agree)
 }
 END_TEST
 
+/* Records of about 120 bytes from @first on, one a line, after @head. */
+static char *many_lines(const char *head, int first, int count,
+			const char *last, size_t *len)
+{
+	size_t cap = strlen(head) + (size_t)count * 256 + strlen(last) + 1;
+	char *text = malloc(cap);
+	size_t n;
+
+	ck_assert_ptr_nonnull(text);
+	n = (size_t)snprintf(text, cap, "%s", head);
+	for (int i = first; i < first + count; i++)
+		n += (size_t)snprintf(text + n, cap - n,
+				      "{\"name\":\"triad\",\"host\":\"node%03d\","
+				      "\"worker\":%d,\"t_start\":%d.125,"
+				      "\"flops\":2.5e9,\"elapsed\":0.%06d,"
+				      "\"params\":{\"threads\":\"%d\"}}\n",
+				      i % 512, i % 64, i, i, i % 4);
+	n += (size_t)snprintf(text + n, cap - n, "%s", last);
+	*len = n;
+	return text;
+}
+
+START_TEST(test_file_windows)
+{
+	/* A file of three windows and more; what is unusual comes last, after
+	 * the fast path has read (and the set grown past) the first ones. */
+	static const char *const lasts[] = {
+		"",
+		"{\"name\":\"x\",\"comment\":\"an extra: jansson keeps it\"}\n",
+		"{\"name\":\"x\",\"worker\":1.5}\n",
+		"{\"name\":\"cut short",
+		"\n\n   \n",
+	};
+	size_t len;
+
+	if (!fast_built())
+		return;
+	for (size_t k = 0; k < sizeof(lasts) / sizeof(lasts[0]); k++) {
+		char *text = many_lines(HEAD, 0, 8000, lasts[k], &len);
+
+		ck_assert_uint_gt(len, 3 * PK_JSONL_WINDOW);
+		agree_n(text, len, k == 0 || k == 4 ? ACCEPTED : REFUSED);
+		free(text);
+	}
+	/* Blank lines only, or a header alone, in windows of any size. */
+	agree("\n\n \t\r\n", REFUSED);
+	agree("\n\n" HEAD "\n\n", ACCEPTED);
+	agree("  \n" HEAD "{\"name\":\"a\"}", ACCEPTED);
+}
+END_TEST
+
+START_TEST(test_file_not_regular)
+{
+	struct perfkit_results *res = NULL;
+	int fd[2], dir;
+
+	if (!fast_built())
+		return;
+	ck_assert_int_eq(pipe(fd), 0);
+	ck_assert(write(fd[1], HEAD, strlen(HEAD)) == (ssize_t)strlen(HEAD));
+	ck_assert_int_eq(pk_results_read_jsonl_fast(fd[0], 4096, &res),
+			 -EAGAIN);
+	/* Nothing was read: the whole pipe is there for the next reader. */
+	char buf[sizeof(HEAD)];
+	ck_assert(read(fd[0], buf, sizeof(buf)) == (ssize_t)strlen(HEAD));
+	close(fd[0]);
+	close(fd[1]);
+	dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(dir, 0);
+	ck_assert_int_eq(pk_results_read_jsonl_fast(dir, 4096, &res), -EAGAIN);
+	close(dir);
+	ck_assert_int_eq(pk_results_read_jsonl_fast(-1, 4096, &res), -EAGAIN);
+	ck_assert_ptr_null(res);
+}
+END_TEST
+
+START_TEST(test_file_bad_arguments)
+{
+	struct perfkit_results *res = NULL;
+	char path[64];
+	int fd;
+
+	if (!fast_built())
+		return;
+	to_file(HEAD, strlen(HEAD), path);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pk_results_read_jsonl_fast(fd, 0, &res), -EAGAIN);
+	ck_assert_int_eq(pk_results_read_jsonl_fast(fd, SIZE_MAX, &res),
+			 -EAGAIN);
+	ck_assert_int_eq(pk_results_read_jsonl_fast(fd, 4096, NULL), -EAGAIN);
+	ck_assert_ptr_null(res);
+	/* From the offset it is at: past the header, no header is left. */
+	ck_assert_int_eq(lseek(fd, 1, SEEK_SET), 1);
+	ck_assert_int_eq(pk_results_read_jsonl_fast(fd, 4096, &res), -EAGAIN);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	ck_assert_int_eq(pk_results_read_jsonl_fast(fd, 4096, &res), 0);
+	ck_assert_uint_eq(perfkit_results_count(res), 0);
+	perfkit_results_destroy(res);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+static void fill_named(struct perfkit_record *rec, const char *name)
+{
+	perfkit_record_init(rec);
+	ck_assert_int_eq(perfkit_record_set_name(rec, name), 0);
+}
+
+START_TEST(test_slot_commit)
+{
+	struct perfkit_results *res;
+	const struct perfkit_record *got;
+	struct perfkit_record *slot, want;
+	char name[16];
+
+	ck_assert_int_eq(perfkit_results_new(&res), 0);
+	/* A slot not committed is not in the set, and is handed out again. */
+	slot = pk_results_slot(res);
+	ck_assert_ptr_nonnull(slot);
+	fill_named(slot, "dropped");
+	ck_assert_uint_eq(perfkit_results_count(res), 0);
+	ck_assert_ptr_eq(pk_results_slot(res), slot);
+	/* Through the growth of the array (16, 32, ...): earlier records
+	 * stay as they were. */
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		slot = pk_results_slot(res);
+		ck_assert_ptr_nonnull(slot);
+		fill_named(slot, name);
+		pk_results_commit(res);
+		ck_assert_uint_eq(perfkit_results_count(res), (size_t)i + 1);
+	}
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		fill_named(&want, name);
+		ck_assert_int_eq(perfkit_results_get(res, (size_t)i, &got), 0);
+		ck_assert_int_eq(memcmp(got, &want, sizeof(want)), 0);
+	}
+	/* Where records have extras, a committed one starts with none. */
+	ck_assert_int_eq(perfkit_results_extra_set(res, 99, "note", "x"), 0);
+	for (int i = 0; i < 40; i++) {
+		slot = pk_results_slot(res);
+		ck_assert_ptr_nonnull(slot);
+		fill_named(slot, "late");
+		pk_results_commit(res);
+		ck_assert_uint_eq(perfkit_results_extra_count(res, 100 + i), 0);
+	}
+	ck_assert_uint_eq(perfkit_results_extra_count(res, 99), 1);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+START_TEST(test_slot_no_room)
+{
+	struct perfkit_results *res;
+	const struct perfkit_record *got;
+	struct perfkit_record *slot;
+	size_t n, cap;
+
+	ck_assert_int_eq(perfkit_results_new(&res), 0);
+	slot = pk_results_slot(res);
+	ck_assert_ptr_nonnull(slot);
+	fill_named(slot, "kept");
+	pk_results_commit(res);
+	/* A set as full as memory can count: no slot, and the set unchanged
+	 * (the count and the records already in it). */
+	n = res->n;
+	cap = res->cap;
+	res->n = res->cap = SIZE_MAX / sizeof(struct perfkit_record);
+	perfkit_clear_error();
+	ck_assert_ptr_null(pk_results_slot(res));
+	ck_assert_ptr_nonnull(strstr(perfkit_last_error(), "too many records"));
+	ck_assert_uint_eq(res->n, SIZE_MAX / sizeof(struct perfkit_record));
+	res->n = n;
+	res->cap = cap;
+	ck_assert_int_eq(perfkit_results_get(res, 0, &got), 0);
+	ck_assert_str_eq(got->name, "kept");
+	perfkit_results_destroy(res);
+}
+END_TEST
+
 static Suite *results_jsonl_fast_suite(void)
 {
 	Suite *s = suite_create("results-jsonl-fast");
@@ -299,6 +560,13 @@ static Suite *results_jsonl_fast_suite(void)
 	tcase_add_test(tc, test_unusual_falls_back);
 	tcase_add_test(tc, test_awkward_values_agree);
 	tcase_add_test(tc, test_random_records_agree);
+	tcase_add_test(tc, test_file_windows);
+	tcase_add_test(tc, test_file_not_regular);
+	tcase_add_test(tc, test_file_bad_arguments);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("slot");
+	tcase_add_test(tc, test_slot_commit);
+	tcase_add_test(tc, test_slot_no_room);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,11 +2,43 @@
 /*
  * libFuzzer target of the JSON Lines reader (checks: fuzz-round-trip.h).
  * Also: the simdjson fast path, where built, accepts only what the jansson
- * reader accepts, and reads it to the same set bit for bit (jsonl-same.h).
+ * reader accepts, and reads it to the same set bit for bit (jsonl-same.h);
+ * on a file (a memfd), in windows of 1 to 64 bytes picked by the input, it
+ * takes just what it takes in memory and reads the same set.
  */
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "fuzz-round-trip.h"
 #include "jsonl-same.h"
 #include "results-jsonl-fast.h"
+
+/* The fast path on a file holding @data against @rc and @fast, its result
+ * in memory. */
+static void fuzz_file_agrees(const uint8_t *data, size_t size, int rc,
+			     const struct perfkit_results *fast)
+{
+	struct perfkit_results *res = NULL;
+	size_t window = 1 + (size ? data[size - 1] % 64 : 0);
+	char why[128];
+	int fd = memfd_create("fuzz-jsonl", MFD_CLOEXEC);
+	int frc;
+
+	if (fd < 0)
+		return;
+	if (write(fd, data, size) != (ssize_t)size || lseek(fd, 0, SEEK_SET)) {
+		close(fd);
+		return;
+	}
+	frc = pk_results_read_jsonl_fast(fd, window, &res);
+	close(fd);
+	if (frc != rc)
+		fuzz_fail("fuzz-jsonl", "fast path: file and memory differ",
+			  NULL);
+	if (frc == 0 && !jsonl_same_sets(res, fast, why, sizeof(why)))
+		fuzz_fail("fuzz-jsonl", "fast path: file read another set", why);
+	perfkit_results_destroy(res);
+}
 
 static void fuzz_fast_agrees(const uint8_t *data, size_t size)
 {
@@ -15,6 +47,8 @@ static void fuzz_fast_agrees(const uint8_t *data, size_t size)
 	char why[128];
 	int rc = pk_results_parse_jsonl_fast(text, size, &fast);
 
+	if (rc != -ENOMEM)
+		fuzz_file_agrees(data, size, rc, fast);
 	if (rc == -ENOTSUP || rc == -EAGAIN || rc == -ENOMEM)
 		return;
 	if (rc != 0)
