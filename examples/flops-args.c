@@ -121,8 +121,8 @@ static int parse_one(int c, struct flops_args *a)
 	static const char *const modes[] = { "threads", "processes" };
 	static const char *const starts[] = { "barrier", "staggered" };
 	struct perfkit_harness_options *o = &a->o;
-	int64_t v, list[LIST_MAX];
-	int e, rc = 0;
+	int64_t v = 0, list[LIST_MAX];
+	int e = 0, rc = 0; /* read only when the parse succeeded */
 
 	switch (c) {
 	case 'k': o->kernel = optarg; break;
