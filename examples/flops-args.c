@@ -122,7 +122,7 @@ static int parse_one(int c, struct flops_args *a)
 	static const char *const starts[] = { "barrier", "staggered" };
 	struct perfkit_harness_options *o = &a->o;
 	int64_t v = 0, list[LIST_MAX];
-	int e = 0, rc = 0; /* read only when the parse succeeded */
+	int e = 0, rc = 0;
 
 	switch (c) {
 	case 'k': o->kernel = optarg; break;
