@@ -8,12 +8,13 @@ right, timestamps ordered in each record, the per-rank metadata present.
 Bad options exit 2 with the message once. No timing is asserted.
 Usage: test-perfkit-flops-mpi.py MPIEXEC-WORDS... -- PERFKIT_FLOPS_MPI READ_RESULTS
 """
-import csv
-import json
 import os
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from results_files import parse_csv, parse_json, parse_jsonl  # noqa: E402
 
 sep = sys.argv.index('--')
 MPIEXEC = sys.argv[1:sep]
@@ -34,30 +35,6 @@ def run(args):
     p = subprocess.run(MPIEXEC + ['-np', str(RANKS), EXE] + args,
                        capture_output=True, text=True, timeout=300)
     return p.returncode, p.stdout, p.stderr
-
-
-def parse_json(path):
-    with open(path) as f:
-        d = json.load(f)
-    return d['records'], d['meta']
-
-
-def parse_jsonl(path):
-    with open(path) as f:
-        lines = [json.loads(line) for line in f if line.strip()]
-    return lines[1:], lines[0].get('meta', {})
-
-
-def parse_csv(path):
-    meta, body = {}, []
-    with open(path, newline='') as f:
-        for line in f:
-            if line.startswith('#'):
-                k, _, v = line[1:].strip().partition('=')
-                meta[k] = v
-            else:
-                body.append(line)
-    return list(csv.DictReader(body)), meta
 
 
 def read_back(path, *point):

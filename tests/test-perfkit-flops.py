@@ -8,14 +8,15 @@ was asked. Bad options must exit 2 with a clear message on stderr; --plot
 without gnuplot must say how to get it. No timing is asserted.
 Usage: test-perfkit-flops.py PERFKIT_FLOPS READ_RESULTS
 """
-import csv
-import json
 import math
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from results_files import parse_csv, parse_json, parse_jsonl  # noqa: E402
 
 EXE, READER = sys.argv[1], sys.argv[2]
 failures = []
@@ -53,34 +54,6 @@ def read_back(path, *point):
                        'failed': int(f[5]), 'flops': float(f[7]),
                        'peak': float(f[9]), 'effective': float(f[11])}
     return recs, meta, summary
-
-
-def parse_json(path):
-    with open(path) as f:
-        d = json.load(f)
-    return d['records'], d['meta']
-
-
-def parse_jsonl(path):
-    with open(path) as f:
-        lines = [json.loads(line) for line in f if line.strip()]
-    head = lines[0]
-    return lines[1:], head.get('meta', {})
-
-
-def parse_csv(path):
-    meta, rows = {}, []
-    with open(path, newline='') as f:
-        body = []
-        for line in f:
-            if line.startswith('#'):
-                k, _, v = line[1:].strip().partition('=')
-                meta[k] = v
-            else:
-                body.append(line)
-    for r in csv.DictReader(body):
-        rows.append(r)
-    return rows, meta
 
 
 def param(rec, key):
