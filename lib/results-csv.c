@@ -2,8 +2,9 @@
 /*
  * CSV writer of result sets: `# key=value` metadata lines, a header row (the
  * record fields, then `param.<key>` columns, then extra columns), one row
- * per record. The reader is lib/results-csv-read.c; docs/records.md states
- * the format.
+ * per record. The reader is lib/results-csv-read.c (its tokenizer
+ * results-csv-cells.c, its metadata lines results-csv-meta.c);
+ * docs/records.md states the format.
  */
 #include <inttypes.h>
 #include <math.h>
