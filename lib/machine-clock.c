@@ -107,7 +107,7 @@ int pk_cpuinfo_mhz(const char *path, double *ghz)
 
 /* ---- the dependent add chain ---- */
 
-#define ADD_CHAIN_PER_ITER PK_ADD_CHAIN_PER_ITER
+#define ADD_CHAIN_PER_ITER 128 /* PK_ADD64 PK_ADD64 */
 #define MAX_ATTEMPTS 31
 
 #ifdef PK_ADD1
@@ -142,18 +142,6 @@ static uint64_t time_chain(unsigned long iters, int *ran)
 	c1 = thread_cpu_ns();
 	*ran = (double)(c1 - c0) >= 0.95 * (double)(t1 - t0);
 	return t1 - t0;
-}
-
-int pk_add_chain_ghz(unsigned long iters, double *ghz)
-{
-	int ran;
-	uint64_t ns;
-
-	if (iters == 0 || !ghz)
-		return pk_error(-EINVAL, "pk_add_chain_ghz: bad argument");
-	ns = time_chain(iters, &ran);
-	*ghz = ns ? (double)iters * ADD_CHAIN_PER_ITER / (double)ns : 0.0;
-	return ran;
 }
 
 int pk_measure_ghz(unsigned runs, double *median, double *min, double *max)
@@ -196,12 +184,6 @@ int pk_measure_ghz(unsigned runs, double *median, double *min, double *max)
 int pk_measure_ghz(unsigned runs, double *median, double *min, double *max)
 {
 	(void)runs, (void)median, (void)min, (void)max;
-	return pk_error(-ENOTSUP, "no add-chain kernel for this architecture");
-}
-
-int pk_add_chain_ghz(unsigned long iters, double *ghz)
-{
-	(void)iters, (void)ghz;
 	return pk_error(-ENOTSUP, "no add-chain kernel for this architecture");
 }
 #endif

@@ -114,15 +114,6 @@ int pk_read_line(const char *path, char *buf, size_t len);
 /* Returns the number of runs the median is taken from (> 0), or -errno. */
 int pk_measure_ghz(unsigned runs, double *median, double *min, double *max);
 void pk_machine_probe_clock(struct perfkit_machine *m);
-/* Dependent adds per iteration of the add chain. */
-#define PK_ADD_CHAIN_PER_ITER 128
-/*
- * One timed add chain of @iters x PK_ADD_CHAIN_PER_ITER dependent adds;
- * *ghz gets adds per ns. Returns 1 if the thread kept its CPU throughout,
- * 0 if it was descheduled, -EINVAL or -ENOTSUP (no chain for this
- * architecture). Used by lib/kernels/peak-clock.c.
- */
-int pk_add_chain_ghz(unsigned long iters, double *ghz);
 
 /* machine-warn.c: environment warnings. */
 int pk_hypervisor_name(char *buf, size_t len);

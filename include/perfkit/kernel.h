@@ -372,10 +372,9 @@ const char *perfkit_kernel_peak_isa(void);
  * perfkit_machine_flops_per_cycle() (rounded up to 7, 14 or 28 adds; 28
  * when the table has no entry). The chain sets the pace while the vector
  * units stay busy about 6 cycles in 7, so the adds per ns are the clock
- * *during* that load: after 2 ms to bring the licence on, 15 runs of
- * ~1 ms, @p ghz the median. Runs during which the thread lost its CPU
- * (thread CPU time below 95% of wall time) are dropped, unless fewer than
- * 15 survive 45 tries.
+ * *during* that load: after 2 ms to bring the licence on, @p ghz is the
+ * adds per ns over one ~15 ms run, the clock the loop got on average, as
+ * a kernel's rate is an average over its run.
  *
  * It takes about 35 ms, runs on the calling thread's CPU (bind the thread
  * first to measure a given core) and keeps no state: thread-safe. Both

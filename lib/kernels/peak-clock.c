@@ -10,24 +10,15 @@
  */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "machine-private.h"
 #include "kernels.h"
 #include "peak.h"
 
-enum { SCALAR_RUNS = 11, SAMPLES = 15, MAX_TRIES = 45 };
-#define SAMPLE_NS 1e6 /* one timed run of the clock loop */
+enum { SCALAR_RUNS = 11, TIMED_PARTS = 15 };
+#define PART_NS 1e6 /* the timed run is TIMED_PARTS of these */
 #define WARM_NS 2e6   /* long enough to reach the licence */
 #define MIN_LOADED 0.5 /* of the scalar clock; see loaded_ghz() */
-
-static uint64_t cpu_ns(void)
-{
-	uint64_t ns = 0;
-
-	perfkit_clock_read(PERFKIT_CLOCK_THREAD_CPU, &ns);
-	return ns;
-}
 
 /*
  * Adds per inner iteration: 7/6 of the cycles the vector work takes at
@@ -48,21 +39,7 @@ static unsigned chain_length(const struct pk_peak_isa *isa)
 	return need <= 7.0 ? 7 : need <= 14.0 ? 14 : 28;
 }
 
-/* One timed run: *ghz gets adds per ns. Returns 1 if the thread kept its
- * CPU throughout (thread CPU time >= 95% of wall time), else 0. */
-static int sample(const struct pk_peak_isa *isa, double *acc, uint64_t iters,
-		  unsigned chain, double *ghz)
-{
-	uint64_t c0 = cpu_ns(), t0 = perfkit_now_ns(), t1, c1;
-
-	isa->clock(acc, PK_PEAK_X, PK_PEAK_Y, iters, chain);
-	t1 = perfkit_now_ns();
-	c1 = cpu_ns();
-	*ghz = t1 > t0 ? (double)iters * chain / (double)(t1 - t0) : 0.0;
-	return (double)(c1 - c0) >= 0.95 * (double)(t1 - t0);
-}
-
-/* Inner iterations for a run of ~SAMPLE_NS, found by timing (an emulator
+/* Inner iterations for ~PART_NS, found by timing (an emulator
  * runs the vector work far slower than the chain), then WARM_NS of the
  * loop to bring the licence on. */
 static uint64_t warm_up(const struct pk_peak_isa *isa, double *acc, unsigned chain)
@@ -73,35 +50,34 @@ static uint64_t warm_up(const struct pk_peak_isa *isa, double *acc, unsigned cha
 		t0 = perfkit_now_ns();
 		isa->clock(acc, PK_PEAK_X, PK_PEAK_Y, iters, chain);
 		ns = perfkit_now_ns() - t0;
-		if (ns >= SAMPLE_NS / 2 || iters >= (1ull << 40))
+		if (ns >= PART_NS / 2 || iters >= (1ull << 40))
 			break;
 		iters *= 2;
 	}
-	iters = ns ? (uint64_t)((double)iters * SAMPLE_NS / (double)ns) + 1 : iters;
-	isa->clock(acc, PK_PEAK_X, PK_PEAK_Y, (uint64_t)(WARM_NS / SAMPLE_NS) * iters, chain);
+	iters = ns ? (uint64_t)((double)iters * PART_NS / (double)ns) + 1 : iters;
+	isa->clock(acc, PK_PEAK_X, PK_PEAK_Y, (uint64_t)(WARM_NS / PART_NS) * iters, chain);
 	return iters;
 }
 
+/*
+ * Adds per ns over one run of TIMED_PARTS x ~PART_NS: the clock the loop
+ * got on average, as the kernel's own rate is an average over its run.
+ * On a shared host single runs vary by several percent (frequency changes,
+ * time the hypervisor gives to other guests, which the guest's CPU time
+ * does not show); their median or maximum would set the kernel against a
+ * clock it never had on average, and flatter or wrong it.
+ */
 static int loaded_ghz(const struct pk_peak_isa *isa, double *acc,
 		      double scalar, double *ghz)
 {
-	double kept[MAX_TRIES], all[MAX_TRIES], g;
 	unsigned chain = chain_length(isa);
-	uint64_t iters = warm_up(isa, acc, chain);
-	unsigned nkept = 0, tried = 0;
+	uint64_t iters = warm_up(isa, acc, chain), t0, ns;
+	double g;
 
-	/* Keep samples during which the thread was not descheduled; on a
-	 * busy machine give up after MAX_TRIES and use them all. */
-	while (nkept < SAMPLES && tried < MAX_TRIES) {
-		if (sample(isa, acc, iters, chain, &all[tried]))
-			kept[nkept++] = all[tried];
-		tried++;
-	}
-	if (nkept < SAMPLES) {
-		memcpy(kept, all, sizeof(double) * tried);
-		nkept = tried;
-	}
-	g = pk_median_sort(kept, nkept);
+	t0 = perfkit_now_ns();
+	isa->clock(acc, PK_PEAK_X, PK_PEAK_Y, TIMED_PARTS * iters, chain);
+	ns = perfkit_now_ns() - t0;
+	g = ns ? (double)TIMED_PARTS * (double)iters * chain / (double)ns : 0.0;
 	if (!isfinite(g) || g <= 0)
 		return pk_error(-ERANGE, "clock under the '%s' peak loop is not positive",
 				isa->name);
@@ -124,8 +100,8 @@ int pk_peak_clock(const struct pk_peak_isa *isa, double *ghz, double *scalar_ghz
 	double scalar, *acc;
 	int rc;
 
-	/* First the idle clock: it sizes the samples, and the licence of any
-	 * earlier wide code has lapsed by the end of its ~15 ms. */
+	/* First the idle clock: the licence of any earlier wide code has
+	 * lapsed by the end of its ~15 ms. */
 	if ((rc = pk_measure_ghz(SCALAR_RUNS, &scalar, NULL, NULL)) < 0)
 		return rc;
 	acc = pk_kernel_alloc(count * sizeof(double));
