@@ -373,8 +373,9 @@ const char *perfkit_kernel_peak_isa(void);
  * when the table has no entry). The chain sets the pace while the vector
  * units stay busy about 6 cycles in 7, so the adds per ns are the clock
  * *during* that load: after 2 ms to bring the licence on, @p ghz is the
- * adds per ns over one ~15 ms run, the clock the loop got on average, as
- * a kernel's rate is an average over its run.
+ * adds per ns of the thread's CPU time over one ~15 ms run, the clock the
+ * loop got on average while it ran, as a kernel's rate is an average over
+ * its run.
  *
  * It takes about 35 ms, runs on the calling thread's CPU (bind the thread
  * first to measure a given core) and keeps no state: thread-safe. Both
