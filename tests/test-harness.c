@@ -19,7 +19,7 @@
 #ifndef RUNNING_ON_VALGRIND
 #define RUNNING_ON_VALGRIND 0
 #endif
-#include "pk-check.h"
+#include "pk-results-check.h"
 #include "perfkit/perfkit.h"
 
 /* Small, quick options: 2 workers of a tiny dgemm, twice. */
@@ -34,27 +34,11 @@ static struct perfkit_harness_options small(const char *kernel, int64_t n)
 	return o;
 }
 
-static const struct perfkit_record *at(const struct perfkit_results *res, size_t i)
-{
-	const struct perfkit_record *r = NULL;
-
-	ck_assert_int_eq(perfkit_results_get(res, i, &r), 0);
-	return r;
-}
-
 static const char *param(const struct perfkit_record *r, const char *key)
 {
 	const char *v = NULL;
 
 	ck_assert_msg(perfkit_record_get_param(r, key, &v) == 0, "no param %s", key);
-	return v;
-}
-
-static const char *meta(const struct perfkit_results *res, const char *key)
-{
-	const char *v = NULL;
-
-	ck_assert_msg(perfkit_results_meta_get(res, key, &v) == 0, "no meta %s", key);
 	return v;
 }
 

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pk-check.h"
+#include "pk-results-check.h"
 #include "perfkit/perfkit.h"
 #include "perfkit/mpi.h"
 
@@ -47,22 +47,6 @@ static struct perfkit_harness_options small(void)
 	o.workers = 2;
 	o.placement = PERFKIT_HARNESS_PLACE_NONE; /* 3 ranks share 2 cores */
 	return o;
-}
-
-static const struct perfkit_record *at(const struct perfkit_results *res, size_t i)
-{
-	const struct perfkit_record *r = NULL;
-
-	ck_assert_int_eq(perfkit_results_get(res, i, &r), 0);
-	return r;
-}
-
-static const char *meta(const struct perfkit_results *res, const char *key)
-{
-	const char *v = NULL;
-
-	ck_assert_msg(perfkit_results_meta_get(res, key, &v) == 0, "no meta %s", key);
-	return v;
 }
 
 static double meta_rank(const struct perfkit_results *res, int r, const char *what)

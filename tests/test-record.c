@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "pk-check.h"
+#include "pk-results-check.h"
 #include "perfkit/perfkit.h"
 #include "results-format.h"
 
@@ -36,15 +36,6 @@ static void add(struct perfkit_results *res, const char *name, int worker)
 	struct perfkit_record r = make(name, worker);
 
 	ck_assert_int_eq(perfkit_results_append(res, &r), 0);
-}
-
-static const struct perfkit_record *at(const struct perfkit_results *res,
-				       size_t i)
-{
-	const struct perfkit_record *r = NULL;
-
-	ck_assert_int_eq(perfkit_results_get(res, i, &r), 0);
-	return r;
 }
 
 static const char *value(const struct perfkit_results *res, size_t i,
