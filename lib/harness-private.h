@@ -105,15 +105,15 @@ int pk_harness_write_meta(struct perfkit_results *res,
 int pk_harness_peak_clock(const struct pk_harness_plan *plan, double *ghz,
 			  double *scalar, unsigned *cores);
 
-/* Measure the `peak` kernel on the plan's workers for
- * opt.peak_reference seconds; store "harness.peak_kernel_gflops_per_worker"
- * in @res (left out if that fails). */
-void pk_harness_peak_reference(const struct pk_harness_plan *plan,
-			       struct perfkit_results *res);
+/* Optional extra metadata for pk_harness_new_set(), written after the
+ * common keys; 0 or -errno. */
+typedef int (*pk_harness_meta_fn)(struct perfkit_results *res, void *ctx);
 
-/* Set the set's epoch to now, just before the first run into it (after
- * the machine probe and the peak reference). */
-void pk_harness_epoch_now(struct perfkit_results *res);
+/* A new set ready for the first run: the common metadata, @more's keys
+ * (may be NULL), the `peak` reference (with opt.peak_reference > 0) and
+ * the epoch set to now. On failure *out is NULL. */
+int pk_harness_new_set(const struct pk_harness_plan *plan, pk_harness_meta_fn more,
+		       void *ctx, struct perfkit_results **out);
 
 /* Is the kernel single precision (its peak reference is `peak-sp`)? */
 int pk_harness_kernel_is_sp(const struct perfkit_kernel *k);

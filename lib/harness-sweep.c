@@ -140,29 +140,31 @@ static void apply_point(struct pk_harness_plan *p, enum sweep_kind kind,
 		p->opt.problem_size = (int64_t)v;
 }
 
-/* The set with the first point's metadata, then the sweep's own keys. */
+struct sweep_keys {
+	enum sweep_kind kind;
+	const uint64_t *v;
+	size_t n;
+};
+
+static int write_sweep_keys(struct perfkit_results *res, void *ctx)
+{
+	const struct sweep_keys *k = ctx;
+	int rc = perfkit_results_meta_set(res, "harness.sweep",
+					  k->kind == SWEEP_WORKERS ? "workers" : "sizes");
+
+	return rc ? rc : meta_list(res, k->kind == SWEEP_WORKERS ? "harness.workers"
+								 : "harness.size", k->v, k->n);
+}
+
+/* The set with the metadata of the largest worker count (or the first
+ * size), then the sweep's own keys; the peak reference is taken once. */
 static int sweep_set(struct pk_harness_plan *plan, enum sweep_kind kind,
 		     const uint64_t *v, size_t n, struct perfkit_results **out)
 {
-	int rc = perfkit_results_new(out);
+	struct sweep_keys keys = { kind, v, n };
 
-	if (rc)
-		return rc;
 	apply_point(plan, kind, kind == SWEEP_WORKERS ? v[n - 1] : v[0]);
-	if ((rc = pk_harness_write_meta(*out, plan)) ||
-	    (rc = perfkit_results_meta_set(*out, "harness.sweep",
-					   kind == SWEEP_WORKERS ? "workers" : "sizes")) ||
-	    (rc = meta_list(*out, kind == SWEEP_WORKERS ? "harness.workers" : "harness.size",
-			    v, n))) {
-		perfkit_results_destroy(*out);
-		*out = NULL;
-		return rc;
-	}
-	/* The peak reference is taken once, with the most workers. */
-	if (plan->opt.peak_reference > 0)
-		pk_harness_peak_reference(plan, *out);
-	pk_harness_epoch_now(*out);
-	return 0;
+	return pk_harness_new_set(plan, write_sweep_keys, &keys, out);
 }
 
 /* Run every point into one set; keep going past failed workers. */

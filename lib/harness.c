@@ -177,8 +177,8 @@ out:
 /* Measure the `peak` kernel on the same workers and placement, and store
  * the rate per worker. A failure leaves the key out: the main run does
  * not depend on it. */
-void pk_harness_peak_reference(const struct pk_harness_plan *plan,
-			       struct perfkit_results *res)
+static void peak_reference(const struct pk_harness_plan *plan,
+			   struct perfkit_results *res)
 {
 	struct pk_harness_plan p = *plan;
 	struct perfkit_harness_summary sum;
@@ -207,7 +207,9 @@ void pk_harness_peak_reference(const struct pk_harness_plan *plan,
 	perfkit_results_destroy(tmp);
 }
 
-void pk_harness_epoch_now(struct perfkit_results *res)
+/* The set's epoch is now, just before its first run (after the machine
+ * probe, the clocks and the peak reference). */
+static void epoch_now(struct perfkit_results *res)
 {
 	struct timespec rt;
 
@@ -215,20 +217,21 @@ void pk_harness_epoch_now(struct perfkit_results *res)
 	perfkit_results_set_epoch_ns(res, (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec);
 }
 
-static int new_set(const struct pk_harness_plan *plan, struct perfkit_results **out)
+int pk_harness_new_set(const struct pk_harness_plan *plan, pk_harness_meta_fn more,
+		       void *ctx, struct perfkit_results **out)
 {
 	int rc = perfkit_results_new(out);
 
 	if (rc)
 		return rc;
-	if ((rc = pk_harness_write_meta(*out, plan))) {
+	if ((rc = pk_harness_write_meta(*out, plan)) || (more && (rc = more(*out, ctx)))) {
 		perfkit_results_destroy(*out);
 		*out = NULL;
 		return rc;
 	}
 	if (plan->opt.peak_reference > 0)
-		pk_harness_peak_reference(plan, *out);
-	pk_harness_epoch_now(*out);
+		peak_reference(plan, *out);
+	epoch_now(*out);
 	return 0;
 }
 
@@ -244,7 +247,7 @@ PERFKIT_EXPORT int perfkit_harness_run(const struct perfkit_harness_options *opt
 	*out = NULL;
 	if ((rc = pk_harness_plan_init(&plan, opt)))
 		goto out;
-	if ((rc = new_set(&plan, &res)))
+	if ((rc = pk_harness_new_set(&plan, NULL, NULL, &res)))
 		goto out;
 	rc = pk_harness_run_into(&plan, res, &failed);
 	if (failed) {
