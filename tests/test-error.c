@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "pk-check.h"
-#include "private.h"
+#include "common.h"
 
 static const int library_codes[] = {
 	EINVAL, ENOMEM, EIO, ENOENT, EEXIST, ENOTSUP, EBADMSG,

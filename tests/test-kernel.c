@@ -18,8 +18,8 @@
 
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
-#include "kernels/kernels.h"
-#include "kernels/peak.h"
+#include "kernels.h"
+#include "peak.h"
 
 static const char *const builtin_names[] = {
 	"dgemm", "sgemm", "peak", "peak-sp", "copy", "scale",

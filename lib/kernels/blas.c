@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "private.h"
+#include "common.h"
 #include "kernels.h"
 
 struct gemm_state {

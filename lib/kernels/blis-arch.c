@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "private.h"
+#include "perfkit/machine.h"
+#include "common.h"
 #include "kernels.h"
 
 static pthread_once_t choose_once = PTHREAD_ONCE_INIT;

@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "private.h"
+#include "common.h"
 #include "kernels.h"
 
 struct cf_state {

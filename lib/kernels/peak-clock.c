@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "perfkit/timer.h"
 #include "machine-private.h"
 #include "kernels.h"
 #include "peak.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "private.h"
+#include "common.h"
 #include "kernels.h"
 #include "peak.h"
 

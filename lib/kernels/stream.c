@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "private.h"
+#include "common.h"
 #include "kernels.h"
 
 enum stream_kind { COPY, SCALE, ADD, TRIAD, DOT, AXPY };

@@ -9,8 +9,7 @@
 #include "perfkit/perfkit.h"
 #include "perfkit/mpi.h"
 
-/* Marks a definition as part of libperfkit-mpi's ABI. */
-#define PERFKIT_EXPORT __attribute__((visibility("default")))
+#include "export.h" /* PERFKIT_EXPORT: libperfkit-mpi's ABI */
 
 /* Message tags on our duplicate of the caller's communicator. */
 enum { PK_MPI_TAG_CLOCK = 1, PK_MPI_TAG_RECORDS = 2 };
@@ -20,7 +19,7 @@ enum { PK_MPI_TAG_CLOCK = 1, PK_MPI_TAG_RECORDS = 2 };
 
 /* Prefix the current message: "<fmt...>: <previous message>". */
 int pk_mpi_wrap_error(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	PK_PRINTF(2, 3);
 
 /* What can be checked without communicating: @comm usable at all. */
 int pk_mpi_comm_usable(MPI_Comm comm, const char *who);

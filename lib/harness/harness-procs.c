@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Process mode: one forked child per worker, each with its own pipe.
+ *
+ * The child binds, sets up and runs the kernel, and writes its result as
+ * one fixed-size message (at most PIPE_BUF bytes, so the write is atomic).
+ * With a barrier start it first writes a READY message and blocks reading
+ * a shared "go" pipe whose only write end the parent holds: closing it
+ * releases every child at once.
+ *
+ * The parent never waits on a timer and never hangs on a dead child: a
+ * child that dies closes its pipe, the parent reads end of file without a
+ * result, and records the worker as failed (-ECHILD, with how it died).
+ * Every child is reaped with waitpid().
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "perfkit/timer.h"
+#include "harness-private.h"
+
+enum { MSG_READY = 1, MSG_DONE = 2 };
+
+struct msg {
+	uint32_t kind;
+	uint32_t index;
+	struct pk_worker_out out;
+};
+
+_Static_assert(sizeof(struct msg) <= PIPE_BUF,
+	       "a worker's message must be written atomically");
+
+struct child {
+	pid_t pid;   /* 0 if never started */
+	int fd;      /* read end of its pipe; -1 once closed */
+	int ready;   /* reported READY (or finished) */
+	int reaped;
+};
+
+struct prun {
+	const struct pk_harness_plan *plan;
+	struct pk_worker_slot *slots;
+	struct child *kids;
+	pk_collect_fn collect;
+	void *ctx;
+	int go[2];
+};
+
+/* ---- child side ---- */
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t k = write(fd, p, len);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
+
+struct child_sync {
+	int fd, go;
+	unsigned index;
+	int sent;
+};
+
+static void child_ready(void *ctx, int setup_rc)
+{
+	struct child_sync *s = ctx;
+	struct msg m;
+	char c;
+
+	if (setup_rc)
+		return; /* the DONE message follows at once */
+	memset(&m, 0, sizeof(m));
+	m.kind = MSG_READY;
+	m.index = s->index;
+	if (write_all(s->fd, &m, sizeof(m)) != 0)
+		return;
+	/* Blocks until the parent closes its end of the go pipe. */
+	while (read(s->go, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+/* The result is final: send it (teardown and exit follow). */
+static void child_done(void *ctx, const struct pk_worker_out *out)
+{
+	struct child_sync *s = ctx;
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = MSG_DONE;
+	m.index = s->index;
+	m.out = *out;
+	s->sent = write_all(s->fd, &m, sizeof(m)) == 0;
+}
+
+static void child_main(const struct pk_harness_plan *plan, unsigned index,
+		       int fd, int go_r, int go_w)
+{
+	struct child_sync s = { fd, go_r, index, 0 };
+	struct pk_worker_sync sync = { go_r >= 0 ? child_ready : NULL, child_done, &s };
+	struct pk_worker_out out;
+
+	if (go_w >= 0)
+		close(go_w);
+	pk_harness_worker(plan, index, &sync, &out);
+	_exit(s.sent ? 0 : 1);
+}
+
+/* ---- parent side ---- */
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void reap(struct prun *r, unsigned i, int *wstatus)
+{
+	struct child *k = &r->kids[i];
+
+	*wstatus = 0;
+	if (k->pid <= 0 || k->reaped)
+		return;
+	while (waitpid(k->pid, wstatus, 0) < 0 && errno == EINTR)
+		;
+	k->reaped = 1;
+}
+
+/* Worker i is finished (result, failure or death): collect it. */
+static void finished(struct prun *r, unsigned i)
+{
+	close_fd(&r->kids[i].fd);
+	r->kids[i].ready = 1;
+	r->slots[i].t_collected = perfkit_now_ns();
+	r->collect(r->ctx, i);
+}
+
+static void set_failed(struct pk_worker_out *o, int status, const char *fmt,
+		       const char *what)
+{
+	memset(o, 0, sizeof(*o));
+	o->status = status;
+	o->cpu = -1;
+	snprintf(o->error, sizeof(o->error), fmt, what);
+}
+
+/* End of file without a result: the child died. Say how. */
+static void died(struct prun *r, unsigned i)
+{
+	struct pk_worker_out *o = &r->slots[i].out;
+	char how[96];
+	int ws;
+
+	close_fd(&r->kids[i].fd);
+	reap(r, i, &ws);
+	if (WIFSIGNALED(ws))
+		snprintf(how, sizeof(how), "killed by signal %d (%s)",
+			 WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+	else if (WIFEXITED(ws))
+		snprintf(how, sizeof(how), "exited with status %d",
+			 WEXITSTATUS(ws));
+	else
+		snprintf(how, sizeof(how), "vanished");
+	set_failed(o, -ECHILD, "worker process %s before sending its result", how);
+	finished(r, i);
+}
+
+static int read_msg(int fd, struct msg *m)
+{
+	size_t got = 0;
+
+	while (got < sizeof(*m)) {
+		ssize_t k = read(fd, (char *)m + got, sizeof(*m) - got);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		got += (size_t)k;
+	}
+	return 0;
+}
+
+/* One readable pipe: a READY, a DONE, or the end. */
+static void handle(struct prun *r, unsigned i)
+{
+	struct msg m;
+
+	if (read_msg(r->kids[i].fd, &m) != 0 ||
+	    (m.kind != MSG_READY && m.kind != MSG_DONE) || m.index != i) {
+		died(r, i);
+		return;
+	}
+	if (m.kind == MSG_READY) {
+		r->kids[i].ready = 1;
+		return;
+	}
+	r->slots[i].out = m.out;
+	r->slots[i].out.error[sizeof(m.out.error) - 1] = '\0';
+	finished(r, i);
+}
+
+/* Poll the open pipes (all, or only children not yet READY) once. */
+static int poll_once(struct prun *r, struct pollfd *pfd, unsigned *who,
+		     int only_unready)
+{
+	unsigned n = 0;
+	int k;
+
+	for (unsigned i = 0; i < r->plan->workers; i++) {
+		if (r->kids[i].fd < 0 || (only_unready && r->kids[i].ready))
+			continue;
+		pfd[n].fd = r->kids[i].fd;
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		who[n++] = i;
+	}
+	if (n == 0)
+		return 0;
+	k = poll(pfd, n, -1);
+	if (k < 0)
+		return errno == EINTR ? 1 : pk_error(-EIO, "harness: poll: %s",
+						     strerror(errno));
+	for (unsigned j = 0; j < n; j++)
+		if (pfd[j].revents)
+			handle(r, who[j]);
+	return 1;
+}
+
+/* Loop until no pipe (or no un-READY pipe) is left open. */
+static int pump(struct prun *r, int only_unready)
+{
+	struct pollfd *pfd = calloc(r->plan->workers, sizeof(*pfd));
+	unsigned *who = calloc(r->plan->workers, sizeof(*who));
+	int rc = pfd && who ? 1 : pk_error(-ENOMEM, "harness: out of memory polling workers");
+
+	while (rc == 1)
+		rc = poll_once(r, pfd, who, only_unready);
+	free(pfd);
+	free(who);
+	return rc;
+}
+
+static void start_one(struct prun *r, unsigned i)
+{
+	int p[2];
+	pid_t pid;
+
+	r->kids[i].fd = -1;
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		set_failed(&r->slots[i].out, -errno, "submit: pipe: %s", strerror(errno));
+		r->slots[i].t_submit = perfkit_now_ns();
+		finished(r, i);
+		return;
+	}
+	r->slots[i].t_submit = perfkit_now_ns();
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		child_main(r->plan, i, p[1], r->go[0], r->go[1]);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		set_failed(&r->slots[i].out, -errno, "submit: fork: %s", strerror(errno));
+		close(p[0]);
+		finished(r, i);
+		return;
+	}
+	r->kids[i].pid = pid;
+	r->kids[i].fd = p[0];
+}
+
+static int run(struct prun *r)
+{
+	int barrier = r->plan->opt.start == PERFKIT_HARNESS_START_BARRIER;
+	int rc = 0;
+
+	if (barrier && pipe2(r->go, O_CLOEXEC) != 0)
+		return pk_error(-EIO, "harness: pipe: %s", strerror(errno));
+	for (unsigned i = 0; i < r->plan->workers; i++) {
+		if (i > 0 && r->plan->opt.stagger > 0)
+			pk_harness_sleep(r->plan->opt.stagger);
+		start_one(r, i);
+	}
+	if (barrier) {
+		rc = pump(r, 1);
+		close_fd(&r->go[1]); /* go: every waiting child reads EOF */
+		close_fd(&r->go[0]);
+	}
+	if (rc == 0)
+		rc = pump(r, 0);
+	return rc;
+}
+
+int pk_harness_run_processes(const struct pk_harness_plan *plan,
+			     struct pk_worker_slot *slots,
+			     pk_collect_fn collect, void *ctx)
+{
+	struct prun r = { .plan = plan, .slots = slots, .collect = collect,
+			  .ctx = ctx, .go = { -1, -1 } };
+	int rc, ws;
+
+	r.kids = calloc(plan->workers, sizeof(*r.kids));
+	if (!r.kids)
+		return pk_error(-ENOMEM, "harness: out of memory for %u workers",
+				plan->workers);
+	for (unsigned i = 0; i < plan->workers; i++)
+		r.kids[i].fd = -1;
+	rc = run(&r);
+	/* Only on a poll failure can pipes still be open: close them so the
+	 * children finish (or die of SIGPIPE) and can be reaped. */
+	close_fd(&r.go[1]);
+	close_fd(&r.go[0]);
+	for (unsigned i = 0; i < plan->workers; i++) {
+		close_fd(&r.kids[i].fd);
+		reap(&r, i, &ws);
+	}
+	free(r.kids);
+	return rc;
+}

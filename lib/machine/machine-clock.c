@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+/* The nominal clock the system states, the clock a dependent add chain
+ * measures, and the frequency-scaling state (governor, turbo). */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "perfkit/timer.h"
+#include "add-chain.h"
+#include "machine-private.h"
+
+int pk_read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f;
+	size_t n;
+
+	if (!path || !buf || len == 0)
+		return pk_error(-EINVAL, "pk_read_line: bad argument");
+	buf[0] = '\0';
+	f = fopen(path, "r");
+	if (!f)
+		return pk_error(-ENOENT, "cannot open %s", path);
+	if (!fgets(buf, (int)len, f)) {
+		fclose(f);
+		buf[0] = '\0';
+		return pk_error(-EBADMSG, "%s is empty", path);
+	}
+	fclose(f);
+	n = strlen(buf);
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	if (n == 0)
+		return pk_error(-EBADMSG, "%s is empty", path);
+	return 0;
+}
+
+/* A number followed by nothing but blanks. */
+static int parse_number(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno)
+		return -EBADMSG;
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end)
+		return -EBADMSG;
+	*out = v;
+	return 0;
+}
+
+int pk_read_khz_file(const char *path, double *ghz)
+{
+	char line[64];
+	double khz;
+	int rc;
+
+	if (!ghz)
+		return pk_error(-EINVAL, "pk_read_khz_file: ghz is NULL");
+	rc = pk_read_line(path, line, sizeof(line));
+	if (rc < 0)
+		return rc;
+	if (parse_number(line, &khz) < 0)
+		return pk_error(-EBADMSG, "%s: not a number: '%s'", path, line);
+	if (!isfinite(khz) || khz <= 0)
+		return pk_error(-ERANGE, "%s: frequency %g kHz is not positive", path, khz);
+	*ghz = khz / 1e6;
+	return 0;
+}
+
+int pk_cpuinfo_mhz(const char *path, double *ghz)
+{
+	char line[512];
+	FILE *f;
+	double mhz;
+	int lineno = 0;
+
+	if (!path || !ghz)
+		return pk_error(-EINVAL, "pk_cpuinfo_mhz: NULL argument");
+	f = fopen(path, "r");
+	if (!f)
+		return pk_error(-ENOENT, "cannot open %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		char *colon;
+
+		lineno++;
+		if (strncmp(line, "cpu MHz", 7) != 0)
+			continue;
+		fclose(f);
+		colon = strchr(line, ':');
+		if (!colon || parse_number(colon + 1, &mhz) < 0)
+			return pk_error(-EBADMSG, "%s:%d: malformed cpu MHz line",
+					path, lineno);
+		if (!isfinite(mhz) || mhz <= 0)
+			return pk_error(-ERANGE, "%s:%d: cpu MHz %g is not positive",
+					path, lineno, mhz);
+		*ghz = mhz / 1e3;
+		return 0;
+	}
+	fclose(f);
+	return pk_error(-ENOENT, "%s has no cpu MHz line", path);
+}
+
+/* ---- the dependent add chain ---- */
+
+#define ADD_CHAIN_PER_ITER 128 /* PK_ADD64 PK_ADD64 */
+#define MAX_ATTEMPTS 31
+
+#ifdef PK_ADD1
+/* ADD_CHAIN_PER_ITER adds per iteration, each waiting for the one before:
+ * one cycle each on every core we know, and the loop's own counter and
+ * branch run beside them on other ports. */
+static void __attribute__((noinline)) add_chain(unsigned long iters)
+{
+	unsigned long x = 0, one = 1;
+
+	for (unsigned long i = 0; i < iters; i++)
+		__asm__ __volatile__(PK_ADD64 PK_ADD64 : "+r"(x) : "r"(one));
+	__asm__ __volatile__("" : : "r"(x));
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	uint64_t ns = 0;
+
+	perfkit_clock_read(PERFKIT_CLOCK_THREAD_CPU, &ns);
+	return ns;
+}
+
+/* Wall time of one chain; *ran says whether the thread kept the CPU
+ * (thread CPU time >= 95% of wall time), i.e. was not descheduled. */
+static uint64_t time_chain(unsigned long iters, int *ran)
+{
+	uint64_t c0 = thread_cpu_ns(), t0 = perfkit_now_ns(), t1, c1;
+
+	add_chain(iters);
+	t1 = perfkit_now_ns();
+	c1 = thread_cpu_ns();
+	*ran = (double)(c1 - c0) >= 0.95 * (double)(t1 - t0);
+	return t1 - t0;
+}
+
+int pk_measure_ghz(unsigned runs, double *median, double *min, double *max)
+{
+	double ghz[MAX_ATTEMPTS], all[MAX_ATTEMPTS];
+	unsigned long iters = 256;
+	unsigned kept = 0, tried = 0;
+	uint64_t ns;
+	int ran;
+
+	if (runs == 0 || runs > MAX_ATTEMPTS / 2 || !median)
+		return pk_error(-EINVAL, "pk_measure_ghz: runs must be 1-%d",
+				MAX_ATTEMPTS / 2);
+	/* Grow the chain until one run takes ~1 ms (this also wakes the
+	 * core up from any idle state). */
+	while ((ns = time_chain(iters, &ran)) < 1000000u && iters < (1ul << 40))
+		iters *= 2;
+	/* Keep runs during which the thread was not descheduled; on a busy
+	 * machine give up after MAX_ATTEMPTS and use them all. */
+	while (kept < runs && tried < MAX_ATTEMPTS) {
+		ns = time_chain(iters, &ran);
+		all[tried++] = ns ? (double)iters * ADD_CHAIN_PER_ITER / (double)ns : 0.0;
+		if (ran)
+			ghz[kept++] = all[tried - 1];
+	}
+	if (kept < runs) {
+		memcpy(ghz, all, sizeof(double) * tried);
+		kept = tried;
+	}
+	*median = pk_median_sort(ghz, kept);
+	if (min)
+		*min = ghz[0];
+	if (max)
+		*max = ghz[kept - 1];
+	if (!isfinite(*median) || *median <= 0)
+		return pk_error(-ERANGE, "measured clock is not positive");
+	return (int)kept;
+}
+#else
+int pk_measure_ghz(unsigned runs, double *median, double *min, double *max)
+{
+	(void)runs, (void)median, (void)min, (void)max;
+	return pk_error(-ENOTSUP, "no add-chain kernel for this architecture");
+}
+#endif
+
+/* ---- probing ---- */
+
+enum { MEASURE_RUNS = 11 };
+
+static unsigned first_allowed_cpu(const struct perfkit_machine *m)
+{
+	int c = hwloc_bitmap_first(m->allowed);
+
+	return c < 0 ? 0 : (unsigned)c;
+}
+
+static void probe_nominal(struct perfkit_machine *m, unsigned cpu)
+{
+	static const char *const files[] = { "base_frequency", "cpuinfo_max_freq" };
+	char path[128];
+
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%u/cpufreq/%s", cpu, files[i]);
+		if (pk_read_khz_file(path, &m->nominal_ghz) == 0) {
+			snprintf(m->nominal_source, sizeof(m->nominal_source),
+				 "sysfs cpufreq %s (cpu %u)%s", files[i], cpu,
+				 i == 1 ? ", may include boost" : "");
+			m->nominal_rc = 0;
+			return;
+		}
+	}
+	if (pk_cpuinfo_mhz("/proc/cpuinfo", &m->nominal_ghz) == 0) {
+		snprintf(m->nominal_source, sizeof(m->nominal_source),
+			 "/proc/cpuinfo cpu MHz (the current clock, or in a VM the TSC rate)");
+		m->nominal_rc = 0;
+		return;
+	}
+	m->nominal_rc = -ENOTSUP;
+	snprintf(m->nominal_source, sizeof(m->nominal_source),
+		 "not available: no cpufreq in sysfs and no cpu MHz in /proc/cpuinfo");
+}
+
+static void probe_measured(struct perfkit_machine *m)
+{
+	m->measured_rc = pk_measure_ghz(MEASURE_RUNS, &m->measured_ghz,
+					&m->measured_min_ghz, &m->measured_max_ghz);
+	if (m->measured_rc < 0) {
+		snprintf(m->measured_source, sizeof(m->measured_source),
+			 "not available: %s", perfkit_last_error());
+		return;
+	}
+	m->measured_runs = (unsigned)m->measured_rc;
+	m->measured_rc = 0;
+	snprintf(m->measured_source, sizeof(m->measured_source),
+		 "dependent integer add chain (1 cycle/add) timed with the "
+		 "monotonic clock, median of %u runs of ~1 ms%s", m->measured_runs,
+		 m->measured_runs > MEASURE_RUNS ? " (busy CPU: runs were preempted)" :
+		 ", none preempted");
+}
+
+/* The governor of every allowed CPU; one warning if any is not
+ * "performance". */
+static void probe_governor(struct perfkit_machine *m)
+{
+	char path[128], gov[64], odd[64] = "";
+	unsigned odd_cpu = 0, seen = 0;
+	int cpu;
+
+	hwloc_bitmap_foreach_begin(cpu, m->allowed)
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", cpu);
+		if (pk_read_line(path, gov, sizeof(gov)) < 0)
+			continue;
+		if (!seen++)
+			snprintf(m->governor, sizeof(m->governor), "%s", gov);
+		else if (strcmp(m->governor, gov) != 0)
+			snprintf(m->governor, sizeof(m->governor), "mixed");
+		if (!odd[0] && strcmp(gov, "performance") != 0) {
+			snprintf(odd, sizeof(odd), "%s", gov);
+			odd_cpu = (unsigned)cpu;
+		}
+	hwloc_bitmap_foreach_end();
+	if (!seen) {
+		snprintf(m->governor, sizeof(m->governor), "not available");
+		pk_machine_warn(m, PERFKIT_MACHINE_WARN_NO_CPUFREQ,
+				"no cpufreq in sysfs (usual in a VM): governor and "
+				"turbo state are unknown");
+		return;
+	}
+	if (odd[0])
+		pk_machine_warn(m, PERFKIT_MACHINE_WARN_GOVERNOR,
+				"cpufreq governor of cpu %u is '%s', not 'performance': "
+				"the clock may change during a run", odd_cpu, odd);
+}
+
+static void probe_turbo(struct perfkit_machine *m, unsigned cpu)
+{
+	char path[128], v[16];
+	int on = -1;
+
+	if (pk_read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", v, sizeof(v)) == 0)
+		on = strcmp(v, "0") == 0;
+	else if (pk_read_line("/sys/devices/system/cpu/cpufreq/boost", v, sizeof(v)) == 0)
+		on = strcmp(v, "1") == 0;
+	else {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpufreq/policy%u/boost", cpu);
+		if (pk_read_line(path, v, sizeof(v)) == 0)
+			on = strcmp(v, "1") == 0;
+	}
+	snprintf(m->turbo, sizeof(m->turbo), "%s",
+		 on < 0 ? "not available" : on ? "on" : "off");
+	if (on == 1)
+		pk_machine_warn(m, PERFKIT_MACHINE_WARN_TURBO,
+				"turbo/boost is on: the clock depends on load and "
+				"temperature");
+}
+
+void pk_machine_probe_clock(struct perfkit_machine *m)
+{
+	unsigned cpu = first_allowed_cpu(m);
+	double hz;
+
+	probe_nominal(m, cpu);
+	probe_measured(m);
+	m->ticks_ghz = perfkit_ticks_rate(&hz) == 0 ? hz / 1e9 : 0.0;
+	probe_governor(m);
+	probe_turbo(m, cpu);
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The metadata lines of a CSV result set: "# key=value" before the header
+ * row, key and value percent-encoded; lines without '=' are comments. The
+ * reserved keys (schema, schema_version, epoch_ns) are checked, the others
+ * become the set's metadata.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common.h"
+#include "results-csv-read.h"
+#include "results-private.h"
+
+static int hex(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decode [p, e) to @d (room for e - p + 1 bytes), NUL-terminated. */
+static int pct_decode(const char *p, const char *e, char *d, size_t line)
+{
+	char buf[48];
+
+	for (; p < e; p++) {
+		if (*p != '%') {
+			*d++ = *p;
+			continue;
+		}
+		if (e - p < 3 || hex(p[1]) < 0 || hex(p[2]) < 0 ||
+		    (hex(p[1]) | hex(p[2])) == 0) {
+			size_t n = (size_t)(e - p) < 3 ? (size_t)(e - p) : 3;
+
+			return pk_csv_bad(line, 1, "bad percent escape '%s' in "
+					  "metadata (%%25 %%3D %%0D %%0A and "
+					  "other %%XX but %%00)",
+					  pk_csv_excerpt(p, n, buf));
+		}
+		*d++ = (char)(hex(p[1]) << 4 | hex(p[2]));
+		p += 2;
+	}
+	*d = '\0';
+	return 0;
+}
+
+/* Reserved keys are special the first time they appear only: the writer
+ * puts them first, and a set's own "schema" key then follows. */
+struct reserved {
+	int schema, version, epoch;
+};
+
+static int parse_nonneg(const char *s, int64_t *v)
+{
+	int64_t x = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || x > (INT64_MAX - (*s - '0')) / 10)
+			return -1;
+		x = x * 10 + (*s - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+static int reserved_key(struct perfkit_results *res, struct reserved *seen,
+			const char *key, const char *value, size_t line)
+{
+	char buf[48];
+	int64_t v;
+
+	if (strcmp(key, "schema") == 0 && !seen->schema++) {
+		if (strcmp(value, PERFKIT_RESULTS_SCHEMA) != 0)
+			return pk_csv_bad(line, 1, "schema '%s' is not '%s'",
+					  pk_csv_excerpt(value, strlen(value),
+							 buf),
+					  PERFKIT_RESULTS_SCHEMA);
+		return 1;
+	}
+	if (strcmp(key, "schema_version") == 0 && !seen->version++) {
+		if (parse_nonneg(value, &v) < 0 || v == 0)
+			return pk_csv_bad(line, 1, "schema_version '%s' is not "
+					  "a positive integer",
+					  pk_csv_excerpt(value, strlen(value),
+							 buf));
+		if (v > PERFKIT_RESULTS_SCHEMA_VERSION)
+			return pk_csv_bad(line, 1, "schema_version %" PRId64
+					  " is newer than this reader's %d", v,
+					  PERFKIT_RESULTS_SCHEMA_VERSION);
+		return 1;
+	}
+	if (strcmp(key, "epoch_ns") == 0 && !seen->epoch++) {
+		if (parse_nonneg(value, &v) < 0)
+			return pk_csv_bad(line, 1, "epoch_ns '%s' is not a "
+					  "non-negative integer",
+					  pk_csv_excerpt(value, strlen(value),
+							 buf));
+		perfkit_results_set_epoch_ns(res, v);
+		return 1;
+	}
+	return 0;
+}
+
+static int read_meta_line(struct pk_csv_reader *r,
+			  struct perfkit_results *res, struct reserved *seen)
+{
+	const char *p = r->p + 1, *eol, *e, *eq;
+	size_t line = r->line;
+	char *key, *value;
+	int rc;
+
+	eol = memchr(p, '\n', (size_t)(r->end - p));
+	if (!eol)
+		eol = r->end;
+	if (r->nul && r->nul < eol)
+		return pk_csv_bad(line, 1, "NUL byte in the input");
+	r->p = eol < r->end ? eol + 1 : eol;
+	r->line++;
+	e = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
+	if (p < e && *p == ' ')
+		p++;
+	eq = memchr(p, '=', (size_t)(e - p));
+	if (!eq)
+		return 0; /* a comment */
+	if (eq == p)
+		return pk_csv_bad(line, 1, "empty metadata key");
+	if (pk_csv_grow((void **)&r->tmp, &r->tcap, (size_t)(e - p) + 2, 1) < 0)
+		return -ENOMEM;
+	key = r->tmp;
+	value = r->tmp + (eq - p) + 1;
+	if (pct_decode(p, eq, key, line) < 0 ||
+	    pct_decode(eq + 1, e, value, line) < 0)
+		return -EBADMSG;
+	rc = reserved_key(res, seen, key, value, line);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	rc = perfkit_results_meta_set(res, key, value);
+	if (rc == -EINVAL)
+		return pk_csv_bad(line, 1, "metadata key not accepted");
+	return rc;
+}
+
+int pk_csv_read_metadata(struct pk_csv_reader *r, struct perfkit_results *res)
+{
+	struct reserved seen = { 0 };
+	int rc;
+
+	while (pk_csv_skip_empty_lines(r)) {
+		if (*r->p != '#')
+			return 1;
+		rc = read_meta_line(r, res, &seen);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: MIT */
+/* Files of result sets: the format a name implies, atomic writes (a
+ * temporary file beside the destination, fsync, rename, fsync of the
+ * folder) and whole-file reads handed to the serialisers. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "results-format.h"
+#include "results-jsonl-fast.h"
+
+PERFKIT_EXPORT int perfkit_format_from_path(const char *path,
+					    enum perfkit_format *format)
+{
+	static const struct {
+		const char *ext;
+		enum perfkit_format format;
+	} exts[] = {
+		{ ".csv", PERFKIT_FORMAT_CSV },
+		{ ".json", PERFKIT_FORMAT_JSON },
+		{ ".jsonl", PERFKIT_FORMAT_JSONL },
+		{ ".ndjson", PERFKIT_FORMAT_JSONL },
+	};
+	const char *base, *dot;
+
+	if (!path || !format)
+		return pk_error(-EINVAL, "format_from_path: %s is NULL",
+				!path ? "path" : "format");
+	base = strrchr(path, '/');
+	dot = strrchr(base ? base : path, '.');
+	for (size_t i = 0; dot && i < sizeof(exts) / sizeof(exts[0]); i++) {
+		if (strcasecmp(dot, exts[i].ext) == 0) {
+			*format = exts[i].format;
+			return 0;
+		}
+	}
+	return pk_error(-ENOTSUP, "%s: unknown extension (want .csv, .json, "
+			".jsonl or .ndjson)", path);
+}
+
+/* @format made concrete: AUTO resolved from @path (if given). */
+static int resolve(enum perfkit_format *format, const char *path)
+{
+	switch (*format) {
+	case PERFKIT_FORMAT_CSV:
+	case PERFKIT_FORMAT_JSON:
+	case PERFKIT_FORMAT_JSONL:
+		return 0;
+	case PERFKIT_FORMAT_AUTO:
+		if (path)
+			return perfkit_format_from_path(path, format);
+		break;
+	}
+	return pk_error(-EINVAL, "unknown or not concrete format %d",
+			(int)*format);
+}
+
+PERFKIT_EXPORT int perfkit_results_format(const struct perfkit_results *res,
+					  enum perfkit_format format,
+					  char **data, size_t *len)
+{
+	size_t n;
+	int rc;
+
+	if (!res || !data)
+		return pk_error(-EINVAL, "results_format: %s is NULL",
+				!res ? "res" : "data");
+	rc = resolve(&format, NULL);
+	if (rc < 0)
+		return rc;
+	switch (format) {
+	case PERFKIT_FORMAT_CSV:
+		rc = pk_results_format_csv(res, data, &n);
+		break;
+	case PERFKIT_FORMAT_JSON:
+		rc = pk_results_format_json(res, data, &n);
+		break;
+	default:
+		rc = pk_results_format_jsonl(res, data, &n);
+		break;
+	}
+	if (rc == 0 && len)
+		*len = n;
+	return rc;
+}
+
+PERFKIT_EXPORT int perfkit_results_parse(const char *data, size_t len,
+					 enum perfkit_format format,
+					 struct perfkit_results **out)
+{
+	int rc;
+
+	if (!data || !out)
+		return pk_error(-EINVAL, "results_parse: %s is NULL",
+				!data ? "data" : "out");
+	rc = resolve(&format, NULL);
+	if (rc < 0)
+		return rc;
+	switch (format) {
+	case PERFKIT_FORMAT_CSV:
+		return pk_results_parse_csv(data, len, out);
+	case PERFKIT_FORMAT_JSON:
+		return pk_results_parse_json(data, len, out);
+	default:
+		return pk_results_parse_jsonl(data, len, out);
+	}
+}
+
+/* -EIO naming @path and errno's text. */
+static int io_error(const char *what, const char *path)
+{
+	return pk_error(-EIO, "%s %s: %s", what, path, strerror(errno));
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The mode a new file gets from open(0666): mkstemp() makes 0600. The
+ * umask is read from /proc because umask() would change it, racing other
+ * threads; an existing destination keeps its mode. */
+static mode_t new_mode(const char *path)
+{
+	struct stat st;
+	unsigned mask = 077;
+	char line[128];
+	FILE *f;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return st.st_mode & 07777;
+	f = fopen("/proc/self/status", "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Umask: %o", &mask) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return 0666 & ~(mode_t)mask;
+}
+
+/* fsync the folder holding @path so the rename itself is durable. */
+static int sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path) + 1) :
+			    strdup(".");
+	int fd, rc = 0;
+
+	if (!dir)
+		return pk_error(-ENOMEM, "results_write: out of memory");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Some file systems cannot fsync a folder (EINVAL): nothing lost. */
+	if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP))
+		rc = io_error("cannot sync the folder", dir);
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
+/* Write @data to a temporary file beside @path, then rename it over. */
+static int replace_file(const char *path, const char *data, size_t len)
+{
+	char *tmp = malloc(strlen(path) + sizeof(".tmp.XXXXXX"));
+	int fd, rc = 0;
+
+	if (!tmp)
+		return pk_error(-ENOMEM, "results_write: out of memory");
+	sprintf(tmp, "%s.tmp.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = io_error("cannot create a temporary file for", path);
+		free(tmp);
+		return rc;
+	}
+	if (fchmod(fd, new_mode(path)) != 0 || write_all(fd, data, len) != 0 ||
+	    fsync(fd) != 0)
+		rc = io_error("cannot write", tmp);
+	if (close(fd) != 0 && rc == 0)
+		rc = io_error("cannot close", tmp);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = io_error("cannot rename the temporary file to", path);
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	return rc < 0 ? rc : sync_dir(path);
+}
+
+PERFKIT_EXPORT int perfkit_results_write(const struct perfkit_results *res,
+					 const char *path,
+					 enum perfkit_format format)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	if (!res || !path)
+		return pk_error(-EINVAL, "results_write: %s is NULL",
+				!res ? "res" : "path");
+	rc = resolve(&format, path);
+	if (rc == 0)
+		rc = perfkit_results_format(res, format, &data, &len);
+	if (rc < 0)
+		return rc;
+	rc = replace_file(path, data, len);
+	free(data);
+	return rc;
+}
+
+/* The whole of @fd in memory (NUL-terminated, not counted in @len). */
+static int slurp(int fd, const char *path, char **data, size_t *len)
+{
+	struct stat st;
+	size_t cap, n = 0;
+	char *buf;
+
+	if (fstat(fd, &st) != 0)
+		return io_error("cannot stat", path);
+	if (S_ISDIR(st.st_mode))
+		return pk_error(-EIO, "cannot read %s: it is a folder", path);
+	/* One spare byte: the read that meets end of file needs no growth. */
+	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 2 :
+						      4096;
+	buf = malloc(cap);
+	for (;;) {
+		ssize_t r;
+
+		if (buf && n + 1 == cap) {
+			char *p = cap <= SIZE_MAX / 2 ? realloc(buf, 2 * cap) :
+							NULL;
+			if (!p)
+				free(buf);
+			buf = p;
+			cap *= 2;
+		}
+		if (!buf)
+			return pk_error(-ENOMEM, "cannot read %s: out of memory",
+					path);
+		r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return io_error("cannot read", path);
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+/* JSON Lines through the simdjson reader straight from the file (no copy
+ * of it in memory); -EAGAIN, the file back at its start, when that reader
+ * is not built or not sure: the whole file then goes to the reference. */
+static int read_fast(int fd, const char *path, enum perfkit_format format,
+		     struct perfkit_results **out)
+{
+	int rc;
+
+	if (format != PERFKIT_FORMAT_JSONL)
+		return -EAGAIN;
+	rc = pk_results_read_jsonl_fast(fd, PK_JSONL_WINDOW, out);
+	if (rc == 0)
+		return 0;
+	/* Not moved (or not a file: a folder, a pipe) is left as it is. */
+	if (lseek(fd, 0, SEEK_CUR) > 0 && lseek(fd, 0, SEEK_SET) != 0)
+		return io_error("cannot read", path);
+	return -EAGAIN;
+}
+
+PERFKIT_EXPORT int perfkit_results_read(const char *path,
+					enum perfkit_format format,
+					struct perfkit_results **out)
+{
+	char *data = NULL, msg[400];
+	size_t len = 0;
+	int fd, rc;
+
+	if (!path || !out)
+		return pk_error(-EINVAL, "results_read: %s is NULL",
+				!path ? "path" : "out");
+	rc = resolve(&format, path);
+	if (rc < 0)
+		return rc;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ?
+			       pk_error(-ENOENT, "cannot open %s: %s", path,
+					strerror(errno)) :
+			       io_error("cannot open", path);
+	rc = read_fast(fd, path, format, out);
+	if (rc != -EAGAIN) {
+		close(fd);
+		return rc;
+	}
+	rc = slurp(fd, path, &data, &len);
+	close(fd);
+	if (rc < 0)
+		return rc;
+	rc = perfkit_results_parse(data, len, format, out);
+	free(data);
+	if (rc < 0) {
+		/* The parser names line and column; add the file. */
+		snprintf(msg, sizeof(msg), "%s", perfkit_last_error());
+		pk_error(rc, "%s: %s", path, msg);
+	}
+	return rc;
+}
