@@ -329,7 +329,7 @@ static void check_peak_clock_meta(const struct perfkit_results *res, unsigned co
 		return;
 	core_peak = atof(v);
 	/* Under valgrind perfkit_kernel_peak_clock() may refuse the clock
-	 * (test-kernel checks why): then all five keys are left out. */
+	 * (test-kernels checks why): then all five keys are left out. */
 	if (RUNNING_ON_VALGRIND &&
 	    perfkit_results_meta_get(res, "harness.peak_clock_ghz", &v) != 0) {
 		ck_assert_int_ne(perfkit_results_meta_get(res, "harness.peak_clock_scalar_ghz", &v), 0);

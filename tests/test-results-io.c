@@ -368,7 +368,7 @@ START_TEST(test_read_failures)
 	ck_assert_fails(perfkit_results_read(in_dir("folder.csv"),
 					     PERFKIT_FORMAT_AUTO, &out),
 			-EIO, "is a folder");
-	/* JSON Lines are read from the file first (lib/results-io.c). */
+	/* JSON Lines are read from the file first (lib/results/results-io.c). */
 	ck_assert_int_eq(mkdir(in_dir("folder.jsonl"), 0755), 0);
 	ck_assert_fails(perfkit_results_read(in_dir("folder.jsonl"),
 					     PERFKIT_FORMAT_AUTO, &out),

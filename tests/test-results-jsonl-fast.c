@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simdjson JSON Lines reader (lib/results-jsonl-fast.cc) against the
+ * The simdjson JSON Lines reader (lib/results/json/results-jsonl-fast.cc) against the
  * jansson reader, its reference: whatever the fast path accepts must read
  * to the same set bit for bit, and whatever it refuses must reach the
  * jansson reader's result or error through pk_results_parse_jsonl().

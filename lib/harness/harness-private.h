@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The harness's internals, shared by lib/harness*.c. Not installed. */
+/* The harness's internals, shared by lib/harness/. Not installed. */
 #ifndef PERFKIT_HARNESS_PRIVATE_H
 #define PERFKIT_HARNESS_PRIVATE_H
 
@@ -95,13 +95,9 @@ void pk_harness_sleep(double seconds);
 int pk_harness_run_into(const struct pk_harness_plan *plan,
 			struct perfkit_results *res, int *harness_failed);
 
-/* Metadata common to single runs and sweeps. */
-int pk_harness_write_meta(struct perfkit_results *res,
-			  const struct pk_harness_plan *plan);
-
 /* perfkit_kernel_peak_clock() on each core the run keeps busy (@cores of
  * them, each thread bound to one in placement order), all at once; the
- * medians. 0 or the first failure (lib/harness-clock.c). */
+ * medians. 0 or the first failure (harness-clock.c). */
 int pk_harness_peak_clock(const struct pk_harness_plan *plan, double *ghz,
 			  double *scalar, unsigned *cores);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The run's metadata, and sweeps over worker counts and problem sizes:
- * one set holding every point's records. */
+/* Sweeps over worker counts and problem sizes: one set holding every
+ * point's records. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,107 +9,6 @@
 #include "perfkit/machine.h"
 #include "perfkit/kernel.h"
 #include "harness-private.h"
-
-static int meta_u64(struct perfkit_results *res, const char *key, uint64_t v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	return perfkit_results_meta_set(res, key, buf);
-}
-
-static int meta_real(struct perfkit_results *res, const char *key, double v)
-{
-	char buf[40];
-
-	snprintf(buf, sizeof(buf), "%.17g", v);
-	return perfkit_results_meta_set(res, key, buf);
-}
-
-/* Theoretical peak of one core for the kernel's precision, and the cores. */
-/* The BLIS kernel set the BLAS kernels run with, and who chose it. */
-static int meta_blas(struct perfkit_results *res)
-{
-	const char *name, *by;
-	int rc;
-
-	perfkit_kernel_blas_config(&name, &by);
-	if ((rc = perfkit_results_meta_set(res, "harness.blas.config", name)))
-		return rc;
-	return perfkit_results_meta_set(res, "harness.blas.chosen_by", by);
-}
-
-/* The clock under the `peak` loop's load (a wide-FMA frequency licence
- * lowers it) on the cores the run keeps busy, the scalar clock measured
- * beside it, and one core's peak at the loaded clock. A failed
- * measurement leaves the keys out. */
-static int meta_peak_clock(struct perfkit_results *res,
-			   const struct pk_harness_plan *plan, double core_peak)
-{
-	double ghz, scalar, measured;
-	unsigned cores;
-	int rc;
-
-	if (perfkit_machine_clock_measured(plan->machine, &measured, NULL) != 0 ||
-	    pk_harness_peak_clock(plan, &ghz, &scalar, &cores) != 0)
-		return 0;
-	if ((rc = perfkit_results_meta_set(res, "harness.peak_clock_isa",
-					   perfkit_kernel_peak_isa())) ||
-	    (rc = meta_u64(res, "harness.peak_clock_cores", cores)) ||
-	    (rc = meta_real(res, "harness.peak_clock_ghz", ghz)) ||
-	    (rc = meta_real(res, "harness.peak_clock_scalar_ghz", scalar)))
-		return rc;
-	return meta_real(res, "harness.core_peak_gflops_at_peak_clock",
-			 core_peak / measured * ghz);
-}
-
-static int meta_peak(struct perfkit_results *res, const struct pk_harness_plan *plan)
-{
-	const struct perfkit_machine *m = plan->machine;
-	unsigned cores = perfkit_machine_allowed_cores(m);
-	double dp, sp, core_peak;
-	int rc;
-
-	if (!m || cores == 0)
-		return 0;
-	if ((rc = meta_u64(res, "harness.cores", cores)))
-		return rc;
-	if (perfkit_machine_peak_gflops(m, &dp, &sp) != 0)
-		return 0;
-	core_peak = (pk_harness_kernel_is_sp(plan->kernel) ? sp : dp) / cores;
-	if ((rc = meta_real(res, "harness.core_peak_gflops", core_peak)))
-		return rc;
-	return meta_peak_clock(res, plan, core_peak);
-}
-
-int pk_harness_write_meta(struct perfkit_results *res,
-			  const struct pk_harness_plan *plan)
-{
-	const struct perfkit_harness_options *o = &plan->opt;
-	int rc = 0;
-
-	if (plan->machine)
-		rc = perfkit_results_set_machine(res, plan->machine);
-	if (rc || (rc = perfkit_results_meta_set(res, "harness.kernel",
-						 perfkit_kernel_name(plan->kernel))) ||
-	    (rc = meta_u64(res, "harness.size", (uint64_t)o->problem_size)) ||
-	    (rc = meta_u64(res, "harness.loopcount", o->loopcount)) ||
-	    (rc = meta_real(res, "harness.min_time", o->min_time)) ||
-	    (rc = meta_u64(res, "harness.workers", plan->workers)) ||
-	    (rc = perfkit_results_meta_set(res, "harness.mode",
-					   perfkit_harness_mode_name(o->mode))) ||
-	    (rc = perfkit_results_meta_set(res, "harness.placement",
-					   perfkit_harness_placement_name(o->placement))) ||
-	    (rc = meta_u64(res, "harness.threads", plan->threads)) ||
-	    (rc = meta_u64(res, "harness.warmup", o->warmup)) ||
-	    (rc = perfkit_results_meta_set(res, "harness.start",
-					   perfkit_harness_start_name(o->start))) ||
-	    (rc = meta_real(res, "harness.stagger", o->stagger)) ||
-	    (rc = meta_u64(res, "harness.verify", o->verify != 0)) ||
-	    (rc = meta_blas(res)))
-		return rc;
-	return meta_peak(res, plan);
-}
 
 /* "1,2,4" from a list of values. */
 static int meta_list(struct perfkit_results *res, const char *key,

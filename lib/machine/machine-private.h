@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The machine description's internals, shared by lib/machine-*.c and reached
+/* The machine description's internals, shared by lib/machine/ and reached
  * by tests/test-machine.c through the static library. Not installed. */
 #ifndef PERFKIT_MACHINE_PRIVATE_H
 #define PERFKIT_MACHINE_PRIVATE_H
@@ -107,10 +107,12 @@ int pk_flops_lookup(const char *vendor, unsigned family, unsigned model,
 int pk_peak_gflops(unsigned cores, double ghz, double flops_per_cycle,
 		   double *gflops);
 
-/* machine-clock.c: nominal and measured clock, governor and turbo. */
+/* machine-files.c: small files of /sys and /proc. */
 int pk_read_khz_file(const char *path, double *ghz);
 int pk_cpuinfo_mhz(const char *path, double *ghz);
 int pk_read_line(const char *path, char *buf, size_t len);
+
+/* machine-clock.c: nominal and measured clock, governor and turbo. */
 /* Returns the number of runs the median is taken from (> 0), or -errno. */
 int pk_measure_ghz(unsigned runs, double *median, double *min, double *max);
 void pk_machine_probe_clock(struct perfkit_machine *m);
@@ -124,9 +126,10 @@ void pk_machine_warn(struct perfkit_machine *m, enum perfkit_machine_warning cod
 /* machine-kv.c: the key/value list and JSON. */
 void pk_kv_add(struct perfkit_machine *m, enum pk_kv_type type, const char *key,
 	       const char *fmt, ...) PK_PRINTF(4, 5);
-void pk_machine_build_kv(struct perfkit_machine *m);
-void pk_machine_host_kv(struct perfkit_machine *m);
 void pk_machine_free_kv(struct perfkit_machine *m);
 
+/* machine-describe.c and machine-host.c: the pairs of the description. */
+void pk_machine_build_kv(struct perfkit_machine *m);
+void pk_machine_host_kv(struct perfkit_machine *m);
 
 #endif /* PERFKIT_MACHINE_PRIVATE_H */

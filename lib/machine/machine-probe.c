@@ -278,3 +278,18 @@ void pk_machine_probe_cpu_id(struct perfkit_machine *m)
 	cpu_id_from_cpuid(m);
 #endif
 }
+
+PERFKIT_EXPORT const char *perfkit_machine_cpu_vendor(const struct perfkit_machine *m)
+{
+	return m && m->vendor[0] ? m->vendor : "unknown";
+}
+
+PERFKIT_EXPORT const char *perfkit_machine_cpu_model(const struct perfkit_machine *m)
+{
+	return m && m->model[0] ? m->model : "unknown";
+}
+
+PERFKIT_EXPORT const char *perfkit_machine_cpu_uarch(const struct perfkit_machine *m)
+{
+	return m && m->uarch ? m->uarch : "unknown";
+}

@@ -190,21 +190,6 @@ PERFKIT_EXPORT int perfkit_machine_cache(const struct perfkit_machine *m,
 			kind == PERFKIT_CACHE_DATA ? "data" : "instruction");
 }
 
-PERFKIT_EXPORT const char *perfkit_machine_cpu_vendor(const struct perfkit_machine *m)
-{
-	return m && m->vendor[0] ? m->vendor : "unknown";
-}
-
-PERFKIT_EXPORT const char *perfkit_machine_cpu_model(const struct perfkit_machine *m)
-{
-	return m && m->model[0] ? m->model : "unknown";
-}
-
-PERFKIT_EXPORT const char *perfkit_machine_cpu_uarch(const struct perfkit_machine *m)
-{
-	return m && m->uarch ? m->uarch : "unknown";
-}
-
 PERFKIT_EXPORT int perfkit_machine_cpu_id(const struct perfkit_machine *m,
 					  unsigned *family, unsigned *model)
 {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private contract between the result set (lib/results.c), the file layer
- * (lib/results-io.c) and the serialisers (lib/results-csv.c,
- * lib/results-json.c). Serialisers use only the public API of the set plus
+ * Private contract between the result set (lib/results/results.c), the file layer
+ * (lib/results/results-io.c) and the serialisers (lib/results/csv/results-csv.c,
+ * lib/results/json/results-json.c). Serialisers use only the public API of the set plus
  * the field table below, so every format names and converts fields alike.
  */
 #ifndef PK_RESULTS_FORMAT_H
@@ -65,7 +65,7 @@ int pk_double_to_text(double v, char *buf, size_t len);
  */
 int pk_text_to_double(const char *text, size_t len, double *v);
 
-/* Serialisers: memory in, memory out (files are lib/results-io.c's job). */
+/* Serialisers: memory in, memory out (files are lib/results/results-io.c's job). */
 int pk_results_format_csv(const struct perfkit_results *res, char **data,
 			  size_t *len);
 int pk_results_parse_csv(const char *data, size_t len,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The result set's layout, shared by lib/results*.c (not the serialisers,
+/* The result set's layout, shared by lib/results/ (not the serialisers,
  * which use the public API only). */
 #ifndef PK_RESULTS_PRIVATE_H
 #define PK_RESULTS_PRIVATE_H
@@ -56,7 +56,7 @@ int pk_results_copy_meta(struct perfkit_results *dst,
 int pk_results_reserve(struct perfkit_results *res, size_t n);
 
 /*
- * For readers that fill records in place (lib/results-jsonl-fast.cc). The
+ * For readers that fill records in place (lib/results/json/results-jsonl-fast.cc). The
  * set grows only through pk_results_commit(): on any failure before it,
  * the set is as it was.
  */

@@ -2,7 +2,7 @@
 /*
  * CSV writer of result sets: `# key=value` metadata lines, a header row (the
  * record fields, then `param.<key>` columns, then extra columns), one row
- * per record. The reader is lib/results-csv-read.c (its tokenizer
+ * per record. The reader is lib/results/csv/results-csv-read.c (its tokenizer
  * results-csv-cells.c, its metadata lines results-csv-meta.c);
  * docs/records.md states the format.
  */

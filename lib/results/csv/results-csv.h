@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Private helpers of the CSV writer and reader (lib/results-csv*.c). */
+/* Private helpers of the CSV writer and reader (lib/results/csv/). */
 #ifndef PK_RESULTS_CSV_H
 #define PK_RESULTS_CSV_H
 

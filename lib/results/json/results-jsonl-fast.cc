@@ -5,7 +5,7 @@
  * shape is read here: an object per line whose keys are record fields or
  * "params", each once, with values of the types the writer uses. Anything
  * else (an extra key, a duplicate, an odd value, any parse error) answers
- * -EAGAIN and the jansson reader (lib/results-jsonl.c) reads the whole input
+ * -EAGAIN and the jansson reader (results-jsonl.c) reads the whole input
  * again: it keeps every rule and names the line and column of an error.
  */
 #include <cerrno>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simdjson fast path of the JSON Lines reader (lib/results-jsonl-fast.cc,
+ * The simdjson fast path of the JSON Lines reader (lib/results/json/results-jsonl-fast.cc,
  * built only where simdjson is found). It reads the common shape of record
  * lines exactly as the jansson reader would, and says -EAGAIN ("not sure")
  * for anything else, so that the jansson reader, the reference, decides.
@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "perfkit/perfkit.h"
+#include "perfkit/record.h"
 
 #ifdef __cplusplus
 extern "C" {
