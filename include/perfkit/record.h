@@ -112,7 +112,7 @@ struct perfkit_record {
 	double t_end;
 	/** Seconds from the epoch: the caller collected the result. */
 	double t_collected;
-	/** Times the work was repeated (the seed's loopcount). */
+	/** Times the work was repeated (the pywren notebook's `loopcount`). */
 	uint64_t repetitions;
 	/** Problem size in the kernel's own unit (matrix order, elements);
 	 *  0 if none. */
