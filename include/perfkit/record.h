@@ -24,7 +24,7 @@ extern "C" {
  * Every time is in seconds, every timestamp in seconds from the result
  * set's epoch (perfkit_results_epoch_ns(), a Unix time), so that records of
  * one run share one time axis. Work counts are totals over all repetitions.
- * See @ref records "the records guide" for each file format.
+ * See @ref results "the results guide" for each file format.
  *
  * @code
  * struct perfkit_results *res;
