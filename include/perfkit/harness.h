@@ -3,8 +3,8 @@
  * @file perfkit/harness.h
  * @brief The FLOPS harness: run a kernel on W pinned workers (threads or
  *        processes), one result record per worker, and the aggregates of
- *        seed 000: summed and effective rates, stragglers, timelines and a
- *        histogram.
+ *        the pywren GFLOPS notebook: summed and effective rates,
+ *        stragglers, timelines and a histogram.
  */
 #ifndef PERFKIT_HARNESS_H
 #define PERFKIT_HARNESS_H
@@ -35,8 +35,9 @@ extern "C" {
  * one read back from a file: perfkit_harness_summarize() (summed "peak" and
  * effective GFLOPS, per-worker spread, straggler ratio, fractions of the
  * theoretical and measured peak), perfkit_harness_peak_timeline() and
- * perfkit_harness_effective_timeline() (seed 000's two curves), and
- * perfkit_harness_histogram(). See @ref harness "the harness guide".
+ * perfkit_harness_effective_timeline() (the two curves of the pywren
+ * GFLOPS notebook), and perfkit_harness_histogram(). See
+ * @ref harness "the harness guide".
  *
  * @code
  * struct perfkit_harness_options opt = PERFKIT_HARNESS_OPTIONS_INIT;
@@ -74,8 +75,9 @@ extern "C" {
 enum perfkit_harness_mode {
 	/** One thread per worker in the calling process. */
 	PERFKIT_HARNESS_THREADS = 0,
-	/** One forked child process per worker (the isolation of seed 000's
-	 *  lambdas: a worker that crashes cannot take the others along). */
+	/** One forked child process per worker (the isolation of the pywren
+	 *  notebook's lambdas: a worker that crashes cannot take the others
+	 *  along). */
 	PERFKIT_HARNESS_PROCESSES = 1,
 };
 
@@ -99,7 +101,7 @@ enum perfkit_harness_start {
 	PERFKIT_HARNESS_START_BARRIER = 0,
 	/** Workers are submitted one after the other, @c stagger seconds
 	 *  apart, and each starts its timed work as soon as its setup is
-	 *  done, like an invoker submitting jobs (seed 000). */
+	 *  done, like the pywren notebook's invoker submitting jobs. */
 	PERFKIT_HARNESS_START_STAGGERED = 1,
 };
 
@@ -136,7 +138,8 @@ struct perfkit_harness_options {
 	/** Problem size N in the kernel's unit (matrix order for `dgemm`),
 	 *  > 0. Default 1024. */
 	int64_t problem_size;
-	/** Timed repetitions per worker (the seed's loopcount). Default 10.
+	/** Timed repetitions per worker (the pywren notebook's `loopcount`).
+	 *  Default 10.
 	 *  0 means "use @c min_time". */
 	uint64_t loopcount;
 	/** With @c loopcount = 0: each worker repeats the kernel until its
@@ -158,7 +161,8 @@ struct perfkit_harness_options {
 	 *  Default 1. */
 	unsigned threads;
 	/** Untimed repetitions each worker runs after its setup and before
-	 *  the timed work (counted as setup). Default 0, as in the seed. */
+	 *  the timed work (counted as setup). Default 0, as in the pywren
+	 *  notebook. */
 	uint64_t warmup;
 	/** Barrier or staggered start. Default
 	 *  #PERFKIT_HARNESS_START_BARRIER. */
@@ -438,8 +442,8 @@ int perfkit_harness_summarize_point(const struct perfkit_results *res,
 				    struct perfkit_harness_summary *out);
 
 /**
- * @brief Seed 000's "peak GFLOPS" curve: the summed rate of the workers
- *        computing in each time bin.
+ * @brief The pywren notebook's "peak GFLOPS" curve: the summed rate of
+ *        the workers computing in each time bin.
  * @param res the set
  * @param bin_width bin width, seconds, > 0 and finite
  * @param[out] gflops receives up to @p capacity bin values; may be NULL
@@ -466,7 +470,7 @@ int perfkit_harness_peak_timeline(const struct perfkit_results *res,
 				  size_t capacity, size_t *nbins);
 
 /**
- * @brief Seed 000's "effective GFLOPS" curve: at each worker's
+ * @brief The pywren notebook's "effective GFLOPS" curve: at each worker's
  *        collection, the flops collected so far over the time since the
  *        first submission.
  * @param res the set

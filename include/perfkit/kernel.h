@@ -23,9 +23,9 @@ extern "C" {
  * under a unique name. Built-in kernels are registered before the first
  * registry call returns: `dgemm`, `sgemm` (BLIS), `peak`, `peak-sp`
  * (register-resident FMA chains), the STREAM-like `copy`, `scale`, `add`,
- * `triad`, plus `dot`, `axpy`, and `compute_flops` (the seed's
- * sum(A·B) benchmark). See @ref kernels "the kernel guide" for what each
- * computes and counts.
+ * `triad`, plus `dot`, `axpy`, and `compute_flops` (the sum(A·B)
+ * benchmark of the pywren GFLOPS notebook). See
+ * @ref kernels "the kernel guide" for what each computes and counts.
  *
  * Run one built-in kernel:
  * @code

@@ -24,7 +24,7 @@ extern "C" {
  * Every time is in seconds, every timestamp in seconds from the result
  * set's epoch (perfkit_results_epoch_ns(), a Unix time), so that records of
  * one run share one time axis. Work counts are totals over all repetitions.
- * See @ref records "the records guide" for each file format.
+ * See @ref results "the results guide" for each file format.
  *
  * @code
  * struct perfkit_results *res;
@@ -112,7 +112,7 @@ struct perfkit_record {
 	double t_end;
 	/** Seconds from the epoch: the caller collected the result. */
 	double t_collected;
-	/** Times the work was repeated (the seed's loopcount). */
+	/** Times the work was repeated (the pywren notebook's `loopcount`). */
 	uint64_t repetitions;
 	/** Problem size in the kernel's own unit (matrix order, elements);
 	 *  0 if none. */

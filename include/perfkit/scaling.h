@@ -209,7 +209,8 @@ int perfkit_scaling_strong(const double *workers, const double *time,
 			   size_t n, struct perfkit_scaling_strong_row *rows,
 			   size_t *nrows);
 
-/** @brief One row of a weak-scaling table (seed 001's summary table). */
+/** @brief One row of a weak-scaling table (the summary table of the
+ *         CosmoFlow weak-scaling notebook). */
 struct perfkit_scaling_weak_row {
 	/** Rank (worker) count. */
 	double ranks;
@@ -243,9 +244,10 @@ struct perfkit_scaling_weak_row {
  *         ≤ 0, or repeats at one rank count disagree on samples
  * @retval -ERANGE a ratio of extreme inputs overflows double
  *
- * Throughput is samples / mean time, as seed 001 computes it. When one rank
- * was measured the ideal is ranks × throughput at one rank; otherwise it is
- * the per-rank throughput at the smallest count p0 times ranks.
+ * Throughput is samples / mean time, as the CosmoFlow notebook computes it.
+ * When one rank was measured the ideal is ranks × throughput at one rank;
+ * otherwise it is the per-rank throughput at the smallest count p0 times
+ * ranks.
  */
 int perfkit_scaling_weak(const double *ranks, const double *samples,
 			 const double *time, size_t n,
@@ -256,8 +258,9 @@ int perfkit_scaling_weak(const double *ranks, const double *samples,
  * @param epoch epoch number of each entry (Keras numbers from 0)
  * @param time time of each epoch, finite and > 0
  * @param n number of entries
- * @param warmup epochs numbered below @p warmup are dropped (1, as seed
- *        001 does, drops epoch 0; 0 keeps all), finite and ≥ 0
+ * @param warmup epochs numbered below @p warmup are dropped (1, as the
+ *        CosmoFlow notebook does, drops epoch 0; 0 keeps all), finite
+ *        and ≥ 0
  * @param[out] mean the mean time of the kept epochs
  * @param[out] used number of epochs kept; may be NULL
  * @return 0 on success
@@ -271,7 +274,8 @@ int perfkit_scaling_epoch_mean(const double *epoch, const double *time,
 			       size_t *used);
 
 /**
- * @brief Samples per epoch of a run, with seed 001's shard rule.
+ * @brief Samples per epoch of a run, with the CosmoFlow notebook's shard
+ *        rule.
  * @param n_train training samples
  * @param n_valid validation samples
  * @param shard non-zero when the data set is split across ranks (the total
@@ -489,7 +493,8 @@ enum perfkit_scaling_measure {
 	 *  time without launch and collection overhead. */
 	PERFKIT_SCALING_ELAPSED_MAX = 1,
 	/** Sum of @c flops over the group / makespan: the whole job's
-	 *  effective rate (seed 000), flop/s. For weak scaling. */
+	 *  effective rate (as in the pywren GFLOPS notebook), flop/s. For weak
+	 *  scaling. */
 	PERFKIT_SCALING_THROUGHPUT_FLOPS = 2,
 	/** Sum of @c items / makespan, items per second. */
 	PERFKIT_SCALING_THROUGHPUT_ITEMS = 3,
@@ -500,7 +505,7 @@ enum perfkit_scaling_measure {
 /** @brief Which timestamps a makespan was taken from. */
 enum perfkit_scaling_span {
 	/** max @c t_collected − min @c t_submit: from handing out the work
-	 *  to collecting the last result (seed 000's job time). */
+	 *  to collecting the last result (the pywren notebook's job time). */
 	PERFKIT_SCALING_SPAN_SUBMIT_COLLECTED = 0,
 	/** max @c t_end − min @c t_start: from the first worker's start to
 	 *  the last one's end. */
