@@ -3,7 +3,7 @@
 
 Every ratio of issue 4's performance goals, from one run of this script:
 
-  dgemm     perfkit-flops (1 worker, and W = cores) against seed 000's own
+  dgemm     perfkit-flops (1 worker, and W = cores) against the pywren GFLOPS notebook's own
             numpy compute_flops at the same N and thread count
             (OPENBLAS_NUM_THREADS = W), N = 1024 and 2048; goal >= 1.00
   peak      the `peak` kernel on W workers against likwid-bench
@@ -49,7 +49,7 @@ except ImportError:
                                capture_output=True).returncode == 0:
         os.execv('/usr/bin/python3', ['/usr/bin/python3'] + sys.argv)
 
-# Seed 000's function, verbatim but for the print.
+# The pywren notebook's function, verbatim but for the print.
 COMPUTE_FLOPS = '''
 import numpy as np, sys, time
 def compute_flops(loopcount, MAT_N):
@@ -173,7 +173,7 @@ def blas_name():
 
 
 def dgemm_vs_numpy(b, cores):
-    print('\n== dgemm: harness against seed 000\'s numpy compute_flops (loopcount 10) ==')
+    print('\n== dgemm: harness against the pywren notebook\'s numpy compute_flops (loopcount 10) ==')
     print(f'numpy {numpy.__version__ if HAVE_NUMPY else "?"}, libblas.so.3 -> {blas_name()}')
     print(f'{"N":>5} {"W":>3} {"numpy":>9} {"dgemm sum":>10} {"effective":>10} '
           f'{"c_flops sum":>11} {"dgemm/numpy":>12} {"c_flops/numpy":>14}')

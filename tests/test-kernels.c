@@ -630,7 +630,7 @@ START_TEST(test_gemm_counts)
 	ck_assert_double_eq(v, 2.0 * 300 * 300 * 300 / (24.0 * 300 * 300));
 	ck_assert_int_eq(perfkit_kernel_intensity(find("sgemm"), 300, &v), 0);
 	ck_assert_double_eq(v, 50.0);
-	/* the seed: 2 N^3 per repetition, loopcount repetitions */
+	/* the notebook: 2 N^3 per repetition, loopcount repetitions */
 	ck_assert_double_eq(flops_of("compute_flops", 1024, 10), 2.0 * 1024 * 1024 * 1024 * 10);
 	ck_assert_double_eq(bytes_of("compute_flops", 10, 1), 3200);
 }

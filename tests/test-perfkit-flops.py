@@ -116,8 +116,8 @@ def test_formats(tmp):
         check_file(path, parser, 2)
 
 
-def test_seed_options(tmp):
-    # seed 000's command line, with --opt=value and a process per worker
+def test_notebook_options(tmp):
+    # the pywren notebook's command line, with --opt=value and a process per worker
     path = os.path.join(tmp, 'seed.json')
     rc, out, err = run(['--workers=3', '--loopcount=2', '--matn=48',
                         f'--outfile={path}', '--mode=processes',
@@ -238,7 +238,7 @@ def test_no_arguments():
 
 with tempfile.TemporaryDirectory() as tmp:
     test_formats(tmp)
-    test_seed_options(tmp)
+    test_notebook_options(tmp)
     test_sweeps(tmp)
     test_plot(tmp)
     test_failure_exit(tmp)

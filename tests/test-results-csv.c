@@ -318,7 +318,7 @@ START_TEST(test_round_trip_empty_set)
 }
 END_TEST
 
-/* The exact text: what docs/records.md describes. */
+/* The exact text: what docs/results.md describes. */
 START_TEST(test_format_exact_text)
 {
 	static const char want[] =

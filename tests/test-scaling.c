@@ -318,7 +318,7 @@ START_TEST(test_strong_table_bad_input)
 }
 END_TEST
 
-START_TEST(test_weak_table_seed001)
+START_TEST(test_weak_table_cosmoflow)
 {
 	/* samples = 80 per rank (not sharded); epoch times 200, 210, 250 s. */
 	double r[] = { 4, 1, 2 }, smp[] = { 320, 80, 160 }, t[] = { 250, 200, 210 };
@@ -464,7 +464,7 @@ END_TEST
 
 START_TEST(test_cost)
 {
-	/* Seed 004: $0.10 per CPU-hour; 4 workers for 30 minutes = 2 h. */
+	/* The MPI-on-EC2 talk: $0.10 per CPU-hour; 4 workers for 30 minutes = 2 h. */
 	double w[] = { 4, 1 }, t[] = { 1800, 7200 }, work[] = { 1000, 500 };
 	struct perfkit_scaling_cost c[2];
 
@@ -599,7 +599,7 @@ static Suite *scaling_suite(void)
 	tcase_add_test(tables, test_strong_table_repeats_unsorted);
 	tcase_add_test(tables, test_strong_table_base_not_one);
 	tcase_add_test(tables, test_strong_table_bad_input);
-	tcase_add_test(tables, test_weak_table_seed001);
+	tcase_add_test(tables, test_weak_table_cosmoflow);
 	tcase_add_test(tables, test_weak_table_no_single_rank_and_repeats);
 	tcase_add_test(tables, test_weak_table_bad_input);
 	tcase_add_test(tables, test_epoch_mean);

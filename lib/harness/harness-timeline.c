@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Seed 000's two curves (summed rate per time bin, effective rate at each
+/* The pywren GFLOPS notebook's two curves (summed rate per time bin, effective rate at each
  * collection) and the histogram of per-worker GFLOPS. */
 #include <math.h>
 #include <stdlib.h>

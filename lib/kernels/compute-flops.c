@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The seed's benchmark as written (seeds/000, numpy):
+ * The pywren GFLOPS notebook's benchmark as written (numpy):
  *     A = np.arange(N*N, dtype=np.float64).reshape(N, N); B the same
  *     for each repetition: c = np.sum(np.dot(A, B))
  *     FLOPS = 2 * N**3 * loopcount
@@ -18,7 +18,7 @@ struct cf_state {
 	uint64_t n;
 	rntm_t rntm;
 	double *a, *b, *c;
-	double sum; /* the seed's c */
+	double sum; /* the notebook's c */
 };
 
 static void cf_teardown(void *state)
@@ -150,7 +150,7 @@ static double cf_flops(int64_t size, void *userdata)
 	double n = (double)size;
 
 	(void)userdata;
-	return 2.0 * n * n * n; /* as the seed counts: the sum is not */
+	return 2.0 * n * n * n; /* as the notebook counts: the sum is not */
 }
 
 static double cf_bytes(int64_t size, void *userdata)
@@ -165,8 +165,9 @@ static double cf_bytes(int64_t size, void *userdata)
 const struct perfkit_kernel_ops pk_kernel_compute_flops_ops = {
 	.size = sizeof(struct perfkit_kernel_ops),
 	.name = "compute_flops",
-	.description = "seed 000: c = sum(A.B), A = B = arange(N*N) as N x N, "
-		       "BLIS dgemm; 2N^3 flops (as the seed counts), 32N^2 bytes",
+	.description = "the pywren GFLOPS notebook: c = sum(A.B), "
+		       "A = B = arange(N*N) as N x N, BLIS dgemm; "
+		       "2N^3 flops (as the notebook counts), 32N^2 bytes",
 	.setup = cf_setup,
 	.run = cf_run,
 	.teardown = cf_teardown,

@@ -4,7 +4,7 @@
  * record fields, then `param.<key>` columns, then extra columns), one row
  * per record. The reader is lib/results/csv/results-csv-read.c (its tokenizer
  * results-csv-cells.c, its metadata lines results-csv-meta.c);
- * docs/records.md states the format.
+ * docs/results.md states the format.
  */
 #include <inttypes.h>
 #include <math.h>
