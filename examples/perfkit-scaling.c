@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * perfkit-scaling: seed 001's weak-scaling analysis of run folders, or the
+ * perfkit-scaling: the CosmoFlow weak-scaling notebook's analysis of run
+ * folders, or the
  * scaling of a perfkit result file, with Amdahl, Karp-Flatt and USL fits,
  * the optimal worker count and cost.
  *
@@ -10,12 +11,13 @@
  *   perfkit-scaling --results sweep.json [--group-by workers]
  *           [--measure throughput|makespan|elapsed] [--work flops|items|bytes]
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
+#include "plot.h"
 #include "scaling-report.h"
 #include "scaling-resultfile.h"
 #include "scaling-runs.h"
@@ -47,64 +49,41 @@ static void usage(FILE *out)
 		"  --json FILE           write the table and USL fit as JSON\n"
 		"  --plot FILE.png|.svg  draw throughput and efficiency (needs gnuplot)\n"
 		"  --title TEXT          title of the plot\n"
-		"  -h, --help            this text\n");
+		"  -h, --help            this text\n"
+		"      --version         the program's and libperfkit's version\n");
 }
 
-static int parse_double(const char *opt, const char *s, double lo, double *v)
+/*
+ * Bad usage exits 1 here, not 2 as in the other programs:
+ * tests/test-perfkit-scaling.py pins status 1 for its bad options.
+ */
+#define SCALING_EXIT_USAGE CLI_EXIT_FAILED
+
+/* Rank counts a --ranks list may hold (powers of two: far beyond any
+ * machine). */
+#define RANKS_MAX 256
+
+/* "1,2,4" into an increasing list of rank counts. */
+static int parse_ranks(const char *s, double *out, size_t *n)
 {
-	char *end;
+	int64_t r[RANKS_MAX];
 
-	*v = strtod(s, &end);
-	if (end == s || *end || !isfinite(*v) || *v < lo) {
-		fprintf(stderr, "perfkit-scaling: %s '%s': need a number >= %g\n",
-			opt, s, lo);
+	if (cli_parse_list_i64("--ranks", s, 1, 1000000000, r, RANKS_MAX, n) != 0)
 		return -1;
-	}
-	return 0;
-}
-
-/* "1,2,4" into an increasing list of positive integers. */
-static int parse_ranks(const char *s, double **out, size_t *n)
-{
-	size_t cap = 1;
-	double *r;
-
-	for (const char *p = s; *p; p++)
-		cap += *p == ',';
-	r = calloc(cap, sizeof(double));
-	*n = 0;
-	if (!r)
-		return -1;
-	*out = r;
-	while (*s) {
-		char *end;
-		long v = strtol(s, &end, 10);
-
-		if (end == s || (*end && *end != ',') || v <= 0 || v > 1000000000L) {
-			fprintf(stderr, "perfkit-scaling: --ranks '%s': expected positive integers separated by commas\n",
-				s);
-			return -1;
-		}
-		if (*n > 0 && v <= r[*n - 1]) {
-			fprintf(stderr, "perfkit-scaling: --ranks: %ld after %g: rank counts must increase\n",
-				v, r[*n - 1]);
-			return -1;
-		}
-		r[(*n)++] = (double)v;
-		s = *end ? end + 1 : end;
-	}
-	if (*n == 0) {
-		fprintf(stderr, "perfkit-scaling: --ranks is empty\n");
-		return -1;
+	for (size_t i = 0; i < *n; i++) {
+		if (i > 0 && r[i] <= r[i - 1])
+			return cli_error("--ranks: %lld after %lld: rank counts must increase",
+					 (long long)r[i], (long long)r[i - 1]);
+		out[i] = (double)r[i];
 	}
 	return 0;
 }
 
 struct args {
-	double *ranks;
+	double ranks[RANKS_MAX];
 	size_t nranks;
 	const char *compare, *suffix, *csv, *json, *plot;
-	int warmup_set, results_opts;
+	int warmup_set, results_opts, help, version;
 	struct result_input in;
 	struct report_options o;
 };
@@ -131,31 +110,31 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 		{ "measure", required_argument, NULL, OPT_MEASURE },
 		{ "work", required_argument, NULL, OPT_WORK },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_OPTIONS_STANDARD,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc = 0;
 
-	while (rc == 0 && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while (rc == 0 && (c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case OPT_RANKS:
-			free(a->ranks);
-			rc = parse_ranks(optarg, &a->ranks, &a->nranks);
+			rc = parse_ranks(optarg, a->ranks, &a->nranks);
 			break;
 		case OPT_COMPARE: a->compare = optarg; break;
 		case OPT_SUFFIX: a->suffix = optarg; break;
 		case OPT_WARMUP:
 			a->warmup_set = 1;
-			rc = parse_double("--warmup-epochs", optarg, 0, &a->o.warmup);
+			rc = cli_parse_double("--warmup-epochs", optarg, 0, INFINITY,
+					      &a->o.warmup);
 			break;
 		case OPT_THRESHOLD:
-			rc = parse_double("--threshold", optarg, 1e-9, &a->o.threshold);
+			rc = cli_parse_positive("--threshold", optarg, &a->o.threshold);
 			break;
 		case OPT_PRICE:
-			rc = parse_double("--price", optarg, 1e-12, &a->o.price);
+			rc = cli_parse_positive("--price", optarg, &a->o.price);
 			break;
 		case OPT_MAXTIME:
-			rc = parse_double("--max-time", optarg, 1e-12, &a->o.max_time);
+			rc = cli_parse_positive("--max-time", optarg, &a->o.max_time);
 			break;
 		case OPT_CSV: a->csv = optarg; break;
 		case OPT_JSON: a->json = optarg; break;
@@ -174,12 +153,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->results_opts = 1;
 			rc = result_work_parse(optarg, &a->in.work);
 			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_SUCCESS);
+		case 'h': a->help = 1; break;
+		case CLI_OPT_VERSION: a->version = 1; break;
 		default:
-			usage(stderr);
-			return -1;
+			return -1; /* cli_getopt said why */
 		}
 	}
 	return rc;
@@ -191,20 +168,13 @@ static int check_results_mode(int argc, char **argv, const struct args *a)
 	const char *bad = a->nranks ? "--ranks" : a->compare ? "--compare" :
 			  a->warmup_set ? "--warmup-epochs" : NULL;
 
-	if (bad) {
-		fprintf(stderr, "perfkit-scaling: %s applies to run folders, not to --results\n",
-			bad);
-		return -1;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "perfkit-scaling: --results FILE takes no run folders (got '%s')\n",
-			argv[optind]);
-		return -1;
-	}
-	if (!*a->in.group_by) {
-		fprintf(stderr, "perfkit-scaling: --group-by needs a key\n");
-		return -1;
-	}
+	if (bad)
+		return cli_error("%s applies to run folders, not to --results", bad);
+	if (optind < argc)
+		return cli_error("--results FILE takes no run folders (got '%s')",
+				 argv[optind]);
+	if (!*a->in.group_by)
+		return cli_error("--group-by needs a key");
 	return 0;
 }
 
@@ -216,29 +186,20 @@ static int check_mode(int argc, char **argv, const struct args *a)
 
 	if (a->in.path)
 		return check_results_mode(argc, argv, a);
-	if (a->results_opts) {
-		fprintf(stderr, "perfkit-scaling: --group-by, --measure and --work need --results FILE\n");
+	if (a->results_opts)
+		return cli_error("--group-by, --measure and --work need --results FILE");
+	if (optind >= argc)
+		return cli_error("no run folders given (see --help)");
+	if (pattern_mode && argc - optind != 1)
+		return cli_error("with --ranks, give one PATTERN (got %d arguments)",
+				 argc - optind);
+	if (!pattern_mode && a->compare)
+		return cli_error("--compare needs PATTERN and --ranks");
+	if (!pattern_mode && strchr(argv[optind], '%'))
+		return cli_error("'%s' looks like a pattern: give --ranks", argv[optind]);
+	/* fail before reading anything, not after the report */
+	if (a->plot && plot_check_path(a->plot) != 0)
 		return -1;
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "perfkit-scaling: no run folders given\n");
-		usage(stderr);
-		return -1;
-	}
-	if (pattern_mode && argc - optind != 1) {
-		fprintf(stderr, "perfkit-scaling: with --ranks, give one PATTERN (got %d arguments)\n",
-			argc - optind);
-		return -1;
-	}
-	if (!pattern_mode && a->compare) {
-		fprintf(stderr, "perfkit-scaling: --compare needs PATTERN and --ranks\n");
-		return -1;
-	}
-	if (!pattern_mode && strchr(argv[optind], '%')) {
-		fprintf(stderr, "perfkit-scaling: '%s' looks like a pattern: give --ranks\n",
-			argv[optind]);
-		return -1;
-	}
 	return 0;
 }
 
@@ -266,25 +227,38 @@ static int load(int argc, char **argv, struct args *a, struct series *s,
 	return 0;
 }
 
+/* --csv, --json and --plot of the table (and the --compare series). */
+static int outputs(const struct args *a, const struct series *s,
+		   const struct series *cmp)
+{
+	int rc = 0;
+
+	if (a->csv && write_csv(a->csv, s, cmp) < 0)
+		rc = -1;
+	if (a->json && write_json(a->json, s, cmp, &a->o) < 0)
+		rc = -1;
+	if (a->plot && write_plot(a->plot, s, cmp, &a->o) < 0)
+		rc = -1;
+	return rc;
+}
+
 static int run(int argc, char **argv, struct args *a)
 {
 	struct series s = { .label = "" }, cmp = { .label = a->suffix };
-	int rc = EXIT_FAILURE;
+	const struct series *other = a->compare ? &cmp : NULL;
+	int rc = CLI_EXIT_FAILED;
 
+	/* mean epoch time per run folder (or a result file's points) */
 	if (load(argc, argv, a, &s, &cmp) < 0)
 		goto out;
-	report_table(stdout, &s, a->compare ? &cmp : NULL);
+	/* the notebook's table: throughput, ideal, efficiency per rank count */
+	report_table(stdout, &s, other);
+	/* serial fraction, Amdahl and USL fits, best count, cost */
 	report_analysis(stdout, &s, &a->o);
-	if (a->compare)
-		report_analysis(stdout, &cmp, &a->o);
+	if (other)
+		report_analysis(stdout, other, &a->o);
 	fflush(stdout);
-	rc = EXIT_SUCCESS;
-	if (a->csv && write_csv(a->csv, &s, a->compare ? &cmp : NULL) < 0)
-		rc = EXIT_FAILURE;
-	if (a->json && write_json(a->json, &s, a->compare ? &cmp : NULL, &a->o) < 0)
-		rc = EXIT_FAILURE;
-	if (a->plot && write_plot(a->plot, &s, a->compare ? &cmp : NULL, &a->o) < 0)
-		rc = EXIT_FAILURE;
+	rc = outputs(a, &s, other) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 out:
 	series_free(&s);
 	series_free(&cmp);
@@ -300,10 +274,18 @@ int main(int argc, char **argv)
 		.o = { .warmup = 1, .threshold = 0.8, .price = 0,
 		       .max_time = INFINITY, .title = "Scaling" },
 	};
-	int rc = EXIT_FAILURE;
 
-	if (parse_args(argc, argv, &a) == 0 && check_mode(argc, argv, &a) == 0)
-		rc = run(argc, argv, &a);
-	free(a.ranks);
-	return rc;
+	cli_set_program("perfkit-scaling");
+	if (parse_args(argc, argv, &a) != 0)
+		return SCALING_EXIT_USAGE;
+	if (a.help || a.version) {
+		if (a.help)
+			usage(stdout);
+		else
+			cli_print_version(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (check_mode(argc, argv, &a) != 0)
+		return SCALING_EXIT_USAGE;
+	return run(argc, argv, &a);
 }

@@ -12,8 +12,9 @@
 
 #include <jansson.h>
 
+#include "cli.h"
+#include "plot.h"
 #include "scaling-report.h"
-#include "gnuplot-check.h"
 
 /* The row of b with the same count as a's row (an inner merge on ranks,
  * as pandas does in the seed), or SIZE_MAX. */
@@ -377,17 +378,13 @@ static void xtics(FILE *g, const struct series *a, int labels)
 	fprintf(g, ")\n");
 }
 
-static void plot_script(FILE *g, const char *path, int png,
-			const struct series *a, const struct series *b,
+static void plot_script(FILE *g, const struct series *a, const struct series *b,
 			const struct report_options *o)
 {
 	double emin = 1;
 
 	for (size_t i = 0; i < a->n; i++)
 		emin = fmin(emin, a->eff[i]);
-	fprintf(g, "set terminal %s size 800,800 font ',12'\n",
-		png ? "pngcairo" : "svg");
-	fprintf(g, "set output '%s'\n", path);
 	data_block(g, "real", a);
 	if (b)
 		data_block(g, "cmp", b);
@@ -418,38 +415,14 @@ static void plot_script(FILE *g, const char *path, int png,
 int write_plot(const char *path, const struct series *a, const struct series *b,
 	       const struct report_options *o)
 {
-	size_t len = strlen(path);
-	int png = len > 4 && strcmp(path + len - 4, ".png") == 0;
-	int svg = len > 4 && strcmp(path + len - 4, ".svg") == 0;
-	char tmp[4200];
-	FILE *g;
-	int status;
+	struct plot p;
 
-	if (!png && !svg) {
-		fprintf(stderr, "--plot %s: the file name must end in .png or .svg\n", path);
+	if (plot_check_text("title", o->title) != 0 ||
+	    plot_check_text("series name", a->w.legend) != 0 ||
+	    (b && plot_check_text("series name", b->w.legend) != 0))
 		return -1;
-	}
-	if (strpbrk(path, "'\n") || strpbrk(o->title, "'\n") ||
-	    strpbrk(a->w.legend, "'\n") || (b && strpbrk(b->w.legend, "'\n"))) {
-		fprintf(stderr, "--plot: file name, title and series names must not contain ' or a newline\n");
+	if (plot_begin(&p, path, "--csv", 800, 800) != 0)
 		return -1;
-	}
-	if (!gnuplot_available("perfkit-scaling: ", "--csv"))
-		return -1;
-	/* gnuplot writes to a temporary name that we rename when it succeeds. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp%ld%s", path, (long)getpid(),
-		 png ? ".png" : ".svg");
-	g = popen("gnuplot", "w");
-	if (!g) {
-		fprintf(stderr, "--plot: cannot run gnuplot: %s\n", strerror(errno));
-		return -1;
-	}
-	plot_script(g, tmp, png, a, b, o);
-	status = pclose(g);
-	if (status != 0 || rename(tmp, path) != 0) {
-		fprintf(stderr, "--plot %s: gnuplot failed (status %d)\n", path, status);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	plot_script(p.g, a, b, o);
+	return plot_end(&p);
 }
