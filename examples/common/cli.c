@@ -64,8 +64,12 @@ int cli_getopt(int argc, char *const *argv, const char *shortopts,
 	const char *last;
 	int c;
 
-	/* a leading ':' makes getopt return ':' for a missing value */
-	snprintf(spec, sizeof(spec), ":%s", shortopts);
+	/* a leading ':' (after the ordering flag '+' or '-', if any) makes
+	 * getopt return ':' for a missing value */
+	if (*shortopts == '+' || *shortopts == '-')
+		snprintf(spec, sizeof(spec), "%c:%s", *shortopts, shortopts + 1);
+	else
+		snprintf(spec, sizeof(spec), ":%s", shortopts);
 	opterr = 0;
 	c = getopt_long(argc, argv, spec, longopts, NULL);
 	if (c != '?' && c != ':')

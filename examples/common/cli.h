@@ -56,7 +56,8 @@ int cli_bad_value(const char *opt, const char *arg, const char *want);
 /*
  * getopt_long with our messages instead of getopt's: an unknown option or
  * a missing value is reported in one line and returned as '?'. Takes
- * @shortopts without a leading ':'.
+ * @shortopts without the ':' flag; a leading '+' stops at the first
+ * argument that is not an option (so that "1000 -1" is two numbers).
  */
 int cli_getopt(int argc, char *const *argv, const char *shortopts,
 	       const struct option *longopts);
