@@ -128,13 +128,15 @@ static int parse_args(int argc, char **argv, struct args *a)
 					      &a->o.warmup);
 			break;
 		case OPT_THRESHOLD:
-			rc = cli_parse_positive("--threshold", optarg, &a->o.threshold);
+			rc = cli_parse_positive("--threshold", optarg, INFINITY,
+						&a->o.threshold);
 			break;
 		case OPT_PRICE:
-			rc = cli_parse_positive("--price", optarg, &a->o.price);
+			rc = cli_parse_positive("--price", optarg, INFINITY, &a->o.price);
 			break;
 		case OPT_MAXTIME:
-			rc = cli_parse_positive("--max-time", optarg, &a->o.max_time);
+			rc = cli_parse_positive("--max-time", optarg, INFINITY,
+						&a->o.max_time);
 			break;
 		case OPT_CSV: a->csv = optarg; break;
 		case OPT_JSON: a->json = optarg; break;

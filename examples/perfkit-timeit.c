@@ -23,6 +23,9 @@
 #include "cli.h"
 #include "timeit.h"
 
+/* A day per implementation: beyond it a typo, not a wish. */
+#define MAX_TIME_MAX 86400
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -32,11 +35,12 @@ static void usage(FILE *out)
 		"and prints medians, 95%% confidence intervals, spread and ratios.\n"
 		"\n"
 		"  --precision REL     stop a measurement once the 95%% CI half-width\n"
-		"                      is at most REL x median (default 0.01)\n"
-		"  --max-time SECONDS  time budget per implementation (default 2;\n"
-		"                      four implementations are timed)\n"
+		"                      is at most REL x median (0 to 1, default 0.01)\n"
+		"  --max-time SECONDS  time budget per implementation (default 2, at\n"
+		"                      most %d; four implementations are timed)\n"
 		"  -h, --help          show this help\n"
-		"      --version       the program's and libperfkit's version\n");
+		"      --version       the program's and libperfkit's version\n",
+		MAX_TIME_MAX);
 }
 
 /* -1: go on; else the exit status (help, version, bad usage). */
@@ -54,10 +58,11 @@ static int parse_args(int argc, char **argv, struct timeit_options *o)
 	while (rc == 0 && (c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case OPT_PRECISION:
-			rc = cli_parse_positive("--precision", optarg, &o->precision);
+			rc = cli_parse_positive("--precision", optarg, 1, &o->precision);
 			break;
 		case OPT_MAX_TIME:
-			rc = cli_parse_positive("--max-time", optarg, &o->max_time);
+			rc = cli_parse_positive("--max-time", optarg, MAX_TIME_MAX,
+						&o->max_time);
 			break;
 		case 'h': usage(stdout); return CLI_EXIT_OK;
 		case CLI_OPT_VERSION: cli_print_version(stdout); return CLI_EXIT_OK;

@@ -217,9 +217,15 @@ int cli_parse_double(const char *opt, const char *s, double lo, double hi,
 	return parse_real(opt, s, lo, hi, 0, want, v);
 }
 
-int cli_parse_positive(const char *opt, const char *s, double *v)
+int cli_parse_positive(const char *opt, const char *s, double hi, double *v)
 {
-	return parse_real(opt, s, 0, INFINITY, 1, "need a number > 0", v);
+	char want[96];
+
+	if (isinf(hi))
+		snprintf(want, sizeof(want), "need a number > 0");
+	else
+		snprintf(want, sizeof(want), "need a number > 0 and <= %g", hi);
+	return parse_real(opt, s, 0, hi, 1, want, v);
 }
 
 int cli_parse_seconds(const char *opt, const char *s, double *v)

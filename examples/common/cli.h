@@ -73,8 +73,8 @@ int cli_parse_int(const char *opt, const char *s, int lo, int hi, int *v);
 /* A finite number from lo to hi (hi may be INFINITY). */
 int cli_parse_double(const char *opt, const char *s, double lo, double hi,
 		     double *v);
-/* A finite number > 0. */
-int cli_parse_positive(const char *opt, const char *s, double *v);
+/* A finite number > 0 and at most hi (hi may be INFINITY). */
+int cli_parse_positive(const char *opt, const char *s, double hi, double *v);
 /* A finite number of seconds >= 0. */
 int cli_parse_seconds(const char *opt, const char *s, double *v);
 
