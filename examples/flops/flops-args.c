@@ -13,8 +13,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: %s [options]\n"
 		"Run a kernel on W workers at once and report per-worker, summed and\n"
-		"effective GFLOPS, as the pywren GFLOPS notebook does. Without options: dgemm, N = 1024, 10 times\n"
-		"on every core.\n"
+		"effective GFLOPS, as the pywren GFLOPS notebook does. Without options:\n"
+		"dgemm, N = 1024, 10 times on every core.\n"
 		"  -k, --kernel NAME        kernel (default dgemm; --list-kernels shows all)\n"
 		"  -n, --matn N, --size N   problem size: matrix order, elements, ... (default 1024)\n"
 		"  -l, --loopcount L        timed repetitions per worker (default 10)\n"
@@ -55,8 +55,7 @@ static int parse_one(int c, struct flops_args *a)
 	case 'k': o->kernel = optarg; break;
 	case 'n': rc = cli_parse_i64("--matn", optarg, 1, INT64_MAX, &o->problem_size); break;
 	case 'l':
-		rc = cli_parse_i64("--loopcount", optarg, 1, INT64_MAX, &v);
-		o->loopcount = (uint64_t)v;
+		rc = cli_parse_u64("--loopcount", optarg, 1, UINT64_MAX, &o->loopcount);
 		o->min_time = 0;
 		break;
 	case 't':
@@ -84,8 +83,7 @@ static int parse_one(int c, struct flops_args *a)
 		o->threads = (unsigned)v;
 		break;
 	case OPT_WARMUP:
-		rc = cli_parse_i64("--warmup", optarg, 0, INT64_MAX, &v);
-		o->warmup = (uint64_t)v;
+		rc = cli_parse_u64("--warmup", optarg, 0, UINT64_MAX, &o->warmup);
 		break;
 	case OPT_STAGGER:
 		rc = cli_parse_seconds("--stagger", optarg, &o->stagger);
