@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * perfkit-flops-mpi: seed 000's GFLOPS benchmark on many nodes, with MPI
+ * perfkit-flops-mpi: the pywren GFLOPS notebook on many nodes, with MPI
  * as the distributed engine.
  *
  *   mpirun -np 4 perfkit-flops-mpi --workers 8 --matn 1024 --outfile big.json
@@ -17,46 +17,36 @@
 
 #include <perfkit/mpi.h>
 
+#include "cli.h"
 #include "flops-args.h"
 #include "flops-ranks.h"
 
 /* Options perfkit-flops has and this program does not. */
 static int refuse(const struct flops_args *a)
 {
-	if (a->sweep_workers || a->sweep_sizes) {
-		fprintf(stderr, "%s: --sweep-workers and --sweep-sizes are not supported "
-			"across ranks: run once per point\n", flops_prog);
-		return -1;
-	}
+	if (a->sweep_workers || a->sweep_sizes)
+		return cli_error("--sweep-workers and --sweep-sizes are not supported "
+				 "across ranks: run once per point");
 	return 0;
 }
 
-/* Parse and check on every rank alike (same command line); rank 0 says
- * what is wrong. Returns -1 to stop with status 2, 1 to stop with 0. */
+/* Parse and check on every rank alike (same command line); only rank 0
+ * prints. Returns -1 to go on, else the exit status. */
 static int setup(int argc, char **argv, int rank, struct flops_args *a)
 {
 	FILE *saved = stderr;
-	int rc = 0;
+	int rc;
 
 	if (rank != 0)
 		stderr = fopen("/dev/null", "w"); /* one copy of each message */
 	if (!stderr)
 		stderr = saved;
-	if (flops_parse_args(argc, argv, a) != 0)
-		rc = -1;
-	else if (a->help || a->list)
-		rc = 1;
-	else if (refuse(a) != 0 || flops_check_args(a) != 0)
-		rc = -1;
+	rc = flops_command_line(argc, argv, a, rank != 0);
+	if (rc < 0 && (refuse(a) != 0 || flops_check_args(a) != 0))
+		rc = CLI_EXIT_USAGE;
 	if (stderr != saved) {
 		fclose(stderr);
 		stderr = saved;
-	}
-	if (rc == 1 && rank == 0) {
-		if (a->help)
-			flops_usage(stdout);
-		else
-			flops_list_kernels();
 	}
 	return rc;
 }
@@ -77,24 +67,25 @@ int main(int argc, char **argv)
 {
 	struct flops_args a;
 	struct perfkit_results *res = NULL;
-	int provided, rank, rc, status = EXIT_SUCCESS;
+	int provided, rank, rc, status = CLI_EXIT_OK;
 
 	MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-	flops_prog = "perfkit-flops-mpi";
-	memset(&a, 0, sizeof(a));
-	if ((rc = setup(argc, argv, rank, &a)) != 0) {
+	cli_set_program("perfkit-flops-mpi");
+	if ((rc = setup(argc, argv, rank, &a)) >= 0) {
 		MPI_Finalize();
-		return rc < 0 ? 2 : EXIT_SUCCESS;
+		return rc;
 	}
+	/* every rank runs its workers; rank 0 gathers them on its clock */
 	rc = perfkit_mpi_harness_run(MPI_COMM_WORLD, &a.o, &res);
 	if (rc != 0) {
 		if (rank == 0)
-			fprintf(stderr, "%s: %s\n", flops_prog, perfkit_last_error());
-		status = EXIT_FAILURE;
+			cli_error("%s", perfkit_last_error());
+		status = CLI_EXIT_FAILED;
 	}
+	/* rank 0 reports the whole job, per worker and per rank */
 	if (res && report(&a, argc, argv, res) != 0)
-		status = EXIT_FAILURE;
+		status = CLI_EXIT_FAILED;
 	perfkit_results_destroy(res);
 	/* rank 0's output failures count for the whole job */
 	MPI_Allreduce(MPI_IN_PLACE, &status, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * perfkit-flops: seed 000's GFLOPS benchmark on the cores of this machine.
+ * perfkit-flops: the pywren GFLOPS notebook on the cores of this machine.
  *
  *   perfkit-flops --workers 10 --loopcount 10 --matn 1024 --outfile small.json
  *   perfkit-flops --kernel triad --matn 20000000 --sweep-workers
@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "flops-args.h"
 
 /* A progress bar on stderr, only when it is a terminal. */
@@ -33,7 +34,7 @@ static void progress(const struct perfkit_harness_progress *p, void *userdata)
 	fflush(stderr);
 }
 
-static int run(struct flops_args *a, struct perfkit_results **res)
+static int measure(struct flops_args *a, struct perfkit_results **res)
 {
 	if (a->sweep_workers)
 		return perfkit_harness_sweep_workers(&a->o, a->ncounts ? a->counts : NULL,
@@ -56,55 +57,60 @@ static struct perfkit_results *last_point(const struct perfkit_results *res,
 	return sub;
 }
 
+/* One line per point of a sweep, then its last point in detail. Returns
+ * that point (NULL if none), which the plot shows. */
+static struct perfkit_results *report_sweep_points(const struct flops_args *a,
+						   const struct perfkit_results *res)
+{
+	const char *key = a->sweep_workers ? "workers" : "problem_size";
+	struct perfkit_results *sub;
+	char value[64];
+
+	report_sweep(stdout, res, key);
+	sub = last_point(res, key, value, sizeof(value));
+	if (sub) {
+		printf("\nLast point (%s = %s) in detail:\n", key, value);
+		report_run(stdout, sub);
+	}
+	return sub;
+}
+
 int main(int argc, char **argv)
 {
 	struct flops_args a;
 	struct perfkit_results *res = NULL, *sub = NULL;
-	const char *key = NULL;
-	char value[64];
-	int rc, status = EXIT_SUCCESS;
+	int rc, status = CLI_EXIT_OK;
 
-	memset(&a, 0, sizeof(a));
-	if (flops_parse_args(argc, argv, &a) != 0)
-		return 2;
-	if (a.help) {
-		flops_usage(stdout);
-		return EXIT_SUCCESS;
-	}
-	if (a.list) {
-		flops_list_kernels();
-		return EXIT_SUCCESS;
-	}
+	cli_set_program("perfkit-flops");
+	if ((rc = flops_command_line(argc, argv, &a, 0)) >= 0)
+		return rc;
 	if (flops_check_args(&a) != 0)
-		return 2;
+		return CLI_EXIT_USAGE;
 	if (isatty(STDERR_FILENO))
 		a.o.progress = progress;
-	rc = run(&a, &res);
-	if (!res) {
-		fprintf(stderr, "%s: %s\n", flops_prog, perfkit_last_error());
-		return EXIT_FAILURE;
-	}
-	if (rc != 0) {
-		fprintf(stderr, "%s: %s\n", flops_prog, perfkit_last_error());
-		status = EXIT_FAILURE;
-	}
+
+	/* W workers run the kernel at once (or once per point of a sweep) */
+	rc = measure(&a, &res);
+	if (rc != 0)
+		cli_error("%s", perfkit_last_error());
+	if (!res)
+		return CLI_EXIT_FAILED;
+	if (rc != 0)
+		status = CLI_EXIT_FAILED;
 	perfkit_results_set_command(res, argc, (const char *const *)argv);
+
+	/* the machine and its peak; per worker, summed against effective */
 	flops_headline(&a, res);
 	report_machine(stdout, res);
-	if (a.sweep_workers || a.sweep_sizes) {
-		key = a.sweep_workers ? "workers" : "problem_size";
-		report_sweep(stdout, res, key);
-		sub = last_point(res, key, value, sizeof(value));
-		if (sub) {
-			printf("\nLast point (%s = %s) in detail:\n", key, value);
-			report_run(stdout, sub);
-		}
-	} else {
+	if (a.sweep_workers || a.sweep_sizes)
+		sub = report_sweep_points(&a, res);
+	else
 		report_run(stdout, res);
-	}
 	fflush(stdout);
-	if (flops_outputs(&a, res, key ? sub : res) != 0)
-		status = EXIT_FAILURE;
+
+	/* the records to --outfile, the histogram and timeline to --plot */
+	if (flops_outputs(&a, res, a.sweep_workers || a.sweep_sizes ? sub : res) != 0)
+		status = CLI_EXIT_FAILED;
 	perfkit_results_destroy(sub);
 	perfkit_results_destroy(res);
 	return status;

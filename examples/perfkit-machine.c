@@ -11,6 +11,11 @@
 
 #include <perfkit/perfkit.h>
 
+#include "cli.h"
+
+/* Also the options' getopt values, above any character. */
+enum output { OUTPUT_SUMMARY, OUTPUT_JSON = 256, OUTPUT_KV };
+
 static void print_topology(const struct perfkit_machine *m)
 {
 	unsigned fam, mod;
@@ -95,46 +100,96 @@ static void print_warnings(const struct perfkit_machine *m)
 	}
 }
 
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: perfkit-machine [--json | --kv]\n"
+		"Print what libperfkit knows about this machine: CPU, topology, caches,\n"
+		"SIMD, nominal and measured clock, peak GFLOPS, and warnings.\n"
+		"      --json     the description as JSON\n"
+		"      --kv       every key=value pair\n"
+		"  -h, --help     this text\n"
+		"      --version  the program's and libperfkit's version\n");
+}
+
+/* -1: go on; else the exit status (help, version, bad usage). */
+static int parse(int argc, char **argv, enum output *how)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, OUTPUT_JSON },
+		{ "kv", no_argument, NULL, OUTPUT_KV },
+		CLI_OPTIONS_STANDARD,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*how = OUTPUT_SUMMARY;
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case OUTPUT_JSON:
+		case OUTPUT_KV:
+			if (*how != OUTPUT_SUMMARY && *how != (enum output)c) {
+				cli_error("--json and --kv: choose one");
+				return CLI_EXIT_USAGE;
+			}
+			*how = (enum output)c;
+			break;
+		case 'h': usage(stdout); return CLI_EXIT_OK;
+		case CLI_OPT_VERSION: cli_print_version(stdout); return CLI_EXIT_OK;
+		default: return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("unexpected argument '%s'", argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int print_json(const struct perfkit_machine *m)
+{
+	char *json;
+
+	if (perfkit_machine_to_json(m, &json) < 0)
+		return cli_error("JSON export failed: %s", perfkit_last_error());
+	printf("%s\n", json);
+	free(json);
+	return 0;
+}
+
+static void print_kv(const struct perfkit_machine *m)
+{
+	for (size_t i = 0; i < perfkit_machine_kv_count(m); i++) {
+		const char *k, *v;
+
+		perfkit_machine_kv_get(m, i, &k, &v);
+		printf("%s=%s\n", k, v);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct perfkit_machine *m;
+	enum output how;
 	int rc;
 
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json") != 0 &&
-			 strcmp(argv[1], "--kv") != 0)) {
-		fprintf(stderr, "usage: %s [--json | --kv]\n", argv[0]);
-		return 2;
-	}
+	cli_set_program("perfkit-machine");
+	if ((rc = parse(argc, argv, &how)) >= 0)
+		return rc;
 	rc = perfkit_machine_probe(&m);
 	if (rc < 0) {
-		fprintf(stderr, "probe failed: %s (%s)\n", perfkit_strerror(rc),
-			perfkit_last_error());
-		return 1;
+		cli_error("probe failed: %s (%s)", perfkit_strerror(rc), perfkit_last_error());
+		return CLI_EXIT_FAILED;
 	}
-	if (argc == 2 && strcmp(argv[1], "--json") == 0) {
-		char *json;
-
-		rc = perfkit_machine_to_json(m, &json);
-		if (rc < 0) {
-			fprintf(stderr, "JSON export failed: %s\n", perfkit_last_error());
-			return 1;
-		}
-		printf("%s\n", json);
-		free(json);
-		return 0;
-	}
-	if (argc == 2) {
-		for (size_t i = 0; i < perfkit_machine_kv_count(m); i++) {
-			const char *k, *v;
-
-			perfkit_machine_kv_get(m, i, &k, &v);
-			printf("%s=%s\n", k, v);
-		}
-		return 0;
+	if (how == OUTPUT_JSON)
+		return print_json(m) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+	if (how == OUTPUT_KV) {
+		print_kv(m);
+		return CLI_EXIT_OK;
 	}
 	print_topology(m);
 	print_caches(m);
 	print_simd_and_clock(m);
 	print_warnings(m);
-	return 0;
+	return CLI_EXIT_OK;
 }

@@ -9,7 +9,7 @@
 
 /* Read the folders pattern % ranks[i] (pattern has one %i or %d) or, with
  * pattern NULL, the folders dirs[i] whose config.json names the ranks,
- * into a weak-scaling series (seed 001's table). Prints a message naming
+ * into a weak-scaling series (the CosmoFlow notebook's table). Prints a message naming
  * the file (and line) and returns -1 on error. */
 int series_load(struct series *s, const char *pattern, const double *ranks,
 		char *const *dirs, size_t n, double warmup);

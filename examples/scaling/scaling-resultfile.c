@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "scaling-resultfile.h"
 
 static const char *const measure_names[] = { "throughput", "makespan", "elapsed" };
@@ -19,25 +20,22 @@ static const char *const work_units[] = { "flop", "item", "byte" };
 
 int result_measure_parse(const char *s, enum result_measure *m)
 {
-	for (int i = 0; i < 3; i++)
-		if (strcmp(s, measure_names[i]) == 0) {
-			*m = (enum result_measure)i;
-			return 0;
-		}
-	fprintf(stderr, "perfkit-scaling: --measure '%s': expected throughput, makespan or elapsed\n",
-		s);
-	return -1;
+	int v;
+
+	if (cli_parse_enum("--measure", s, measure_names, 3, &v) != 0)
+		return -1;
+	*m = (enum result_measure)v;
+	return 0;
 }
 
 int result_work_parse(const char *s, enum result_work *w)
 {
-	for (int i = 0; i < 3; i++)
-		if (strcmp(s, work_names[i]) == 0) {
-			*w = (enum result_work)i;
-			return 0;
-		}
-	fprintf(stderr, "perfkit-scaling: --work '%s': expected flops, items or bytes\n", s);
-	return -1;
+	int v;
+
+	if (cli_parse_enum("--work", s, work_names, 3, &v) != 0)
+		return -1;
+	*w = (enum result_work)v;
+	return 0;
 }
 
 static const char *span_text(enum perfkit_scaling_span span)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* perfkit-flops: the printed report and the gnuplot figure. */
+/* perfkit-flops: the printed report (flops-report.c, flops-charts.c) and
+ * the gnuplot figure (flops-plot.c). */
 #ifndef FLOPS_REPORT_H
 #define FLOPS_REPORT_H
 
@@ -19,6 +20,14 @@ void report_run(FILE *out, const struct perfkit_results *res);
 
 /* A sweep: one line per point. @key is "workers" or "problem_size". */
 void report_sweep(FILE *out, const struct perfkit_results *res, const char *key);
+
+/* A number from the set's metadata, NaN when it is missing or not one. */
+double report_meta_num(const struct perfkit_results *res, const char *key);
+
+/* The text charts of one run (flops-charts.c): a histogram of per-worker
+ * GFLOPS, and the timeline of summed and effective GFLOPS over @span s. */
+void report_histogram(FILE *out, const struct perfkit_results *res);
+void report_timeline(FILE *out, const struct perfkit_results *res, double span);
 
 /* Histogram edges for the succeeded workers' GFLOPS: @nbins equal bins
  * from the slowest to the fastest worker (widened when they are equal).

@@ -2,6 +2,7 @@
 /* perfkit-scaling: the weak or strong table of a series and what the
  * report derives from it. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,14 @@ void series_free(struct series *s)
 	memset(s, 0, sizeof(*s));
 }
 
+size_t series_match(const struct series *b, double ranks)
+{
+	for (size_t j = 0; b && j < b->n; j++)
+		if (b->ranks[j] == ranks)
+			return j;
+	return SIZE_MAX;
+}
+
 double series_cell(const struct series *s, size_t i, int c)
 {
 	return s->cells[i * SERIES_COLS + (size_t)c];
@@ -60,7 +69,7 @@ static int repeated(const struct series *s)
 	return -2;
 }
 
-/* Seed 001's table: samples, times, throughputs, ideal, eff. */
+/* The CosmoFlow notebook's table: samples, times, throughputs, ideal, eff. */
 static int compute_weak(struct series *s, struct perfkit_scaling_weak_row *r)
 {
 	size_t nrows;

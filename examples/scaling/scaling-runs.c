@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * perfkit-scaling: reading seed-001 run folders. Each folder holds
+ * perfkit-scaling: reading the CosmoFlow benchmark's run folders. Each folder holds
  * history.csv (at least the columns epoch and time, as Keras' CSVLogger
  * writes them) and config.json:
  *   {"data": {"n_train": 64, "n_valid": 16, "shard": false}, "ranks": 4}
@@ -291,7 +291,7 @@ out:
 	return rc;
 }
 
-/* Seed 001's words and columns. */
+/* The CosmoFlow notebook's words and columns. */
 static const struct series_words folder_words = {
 	.count = "ranks", .count_one = "rank", .run = "epoch",
 	.work = "sample",

@@ -1,23 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* perfkit-flops and perfkit-flops-mpi: the command line, parsed and
  * checked before any work starts. */
-#include <errno.h>
-#include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "flops-args.h"
+#include "plot.h"
 
-const char *flops_prog = "perfkit-flops";
-
-void flops_usage(FILE *out)
+static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: %s [options]\n"
 		"Run a kernel on W workers at once and report per-worker, summed and\n"
-		"effective GFLOPS (seed 000). Without options: dgemm, N = 1024, 10 times\n"
-		"on every core.\n"
+		"effective GFLOPS, as the pywren GFLOPS notebook does. Without options:\n"
+		"dgemm, N = 1024, 10 times on every core.\n"
 		"  -k, --kernel NAME        kernel (default dgemm; --list-kernels shows all)\n"
 		"  -n, --matn N, --size N   problem size: matrix order, elements, ... (default 1024)\n"
 		"  -l, --loopcount L        timed repetitions per worker (default 10)\n"
@@ -36,79 +33,9 @@ void flops_usage(FILE *out)
 		"  -o, --outfile FILE       write the records: .json, .csv, .jsonl or .ndjson\n"
 		"      --plot FILE          draw histogram and timeline, .png or .svg (gnuplot)\n"
 		"      --list-kernels       list the kernels and exit\n"
-		"  -h, --help               this text\n", flops_prog);
-}
-
-static int bad(const char *opt, const char *arg, const char *want)
-{
-	fprintf(stderr, "%s: %s '%s': %s\n", flops_prog, opt, arg, want);
-	return -1;
-}
-
-static int parse_i64(const char *opt, const char *s, int64_t lo, int64_t hi, int64_t *v)
-{
-	char *end;
-	long long x;
-
-	errno = 0;
-	x = strtoll(s, &end, 10);
-	if (end == s || *end || errno || x < lo || x > hi) {
-		char want[96];
-
-		snprintf(want, sizeof(want), "need a whole number from %lld to %lld",
-			 (long long)lo, (long long)hi);
-		return bad(opt, s, want);
-	}
-	*v = x;
-	return 0;
-}
-
-static int parse_seconds(const char *opt, const char *s, double *v)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	if (end == s || *end || !isfinite(*v) || *v < 0)
-		return bad(opt, s, "need seconds >= 0");
-	return 0;
-}
-
-/* "1,2,4" into whole numbers from lo to hi. */
-static int parse_list(const char *opt, const char *s, int64_t lo, int64_t hi,
-		      int64_t *v, size_t *n)
-{
-	const char *all = s;
-	char buf[32];
-
-	*n = 0;
-	while (*s) {
-		size_t len = strcspn(s, ",");
-
-		if (len == 0 || len >= sizeof(buf) || *n >= LIST_MAX)
-			return bad(opt, all, "need up to 256 numbers separated by commas");
-		memcpy(buf, s, len);
-		buf[len] = '\0';
-		if (parse_i64(opt, buf, lo, hi, &v[(*n)++]) != 0)
-			return -1;
-		s += len + (s[len] == ',');
-	}
-	return *n ? 0 : bad(opt, all, "the list is empty");
-}
-
-static int parse_enum(const char *opt, const char *s, const char *const *names,
-		      int count, int *v)
-{
-	char want[128] = "use";
-
-	for (int i = 0; i < count; i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*v = i;
-			return 0;
-		}
-		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s %s",
-			 i ? (i == count - 1 ? " or" : ",") : "", names[i]);
-	}
-	return bad(opt, s, want);
+		"  -h, --help               this text\n"
+		"      --version            the program's and libperfkit's version\n",
+		cli_program());
 }
 
 enum { OPT_PLACEMENT = 256, OPT_MODE, OPT_THREADS, OPT_WARMUP, OPT_START,
@@ -126,70 +53,70 @@ static int parse_one(int c, struct flops_args *a)
 
 	switch (c) {
 	case 'k': o->kernel = optarg; break;
-	case 'n': rc = parse_i64("--matn", optarg, 1, INT64_MAX, &o->problem_size); break;
+	case 'n': rc = cli_parse_i64("--matn", optarg, 1, INT64_MAX, &o->problem_size); break;
 	case 'l':
-		rc = parse_i64("--loopcount", optarg, 1, INT64_MAX, &v);
-		o->loopcount = (uint64_t)v;
+		rc = cli_parse_u64("--loopcount", optarg, 1, UINT64_MAX, &o->loopcount);
 		o->min_time = 0;
 		break;
 	case 't':
-		rc = parse_seconds("--min-time", optarg, &o->min_time);
+		rc = cli_parse_seconds("--min-time", optarg, &o->min_time);
 		o->loopcount = 0;
 		break;
 	case 'w':
-		rc = parse_i64("--workers", optarg, 1, PERFKIT_HARNESS_WORKERS_MAX, &v);
+		rc = cli_parse_i64("--workers", optarg, 1, PERFKIT_HARNESS_WORKERS_MAX, &v);
 		o->workers = (unsigned)v;
 		break;
 	case OPT_PLACEMENT:
-		rc = parse_enum("--placement", optarg, places, 3, &e);
+		rc = cli_parse_enum("--placement", optarg, places, 3, &e);
 		o->placement = (enum perfkit_harness_placement)e;
 		break;
 	case OPT_MODE:
-		rc = parse_enum("--mode", optarg, modes, 2, &e);
+		rc = cli_parse_enum("--mode", optarg, modes, 2, &e);
 		o->mode = (enum perfkit_harness_mode)e;
 		break;
 	case OPT_START:
-		rc = parse_enum("--start", optarg, starts, 2, &e);
+		rc = cli_parse_enum("--start", optarg, starts, 2, &e);
 		o->start = (enum perfkit_harness_start)e;
 		break;
 	case OPT_THREADS:
-		rc = parse_i64("--threads", optarg, 1, PERFKIT_KERNEL_THREADS_MAX, &v);
+		rc = cli_parse_i64("--threads", optarg, 1, PERFKIT_KERNEL_THREADS_MAX, &v);
 		o->threads = (unsigned)v;
 		break;
 	case OPT_WARMUP:
-		rc = parse_i64("--warmup", optarg, 0, INT64_MAX, &v);
-		o->warmup = (uint64_t)v;
+		rc = cli_parse_u64("--warmup", optarg, 0, UINT64_MAX, &o->warmup);
 		break;
 	case OPT_STAGGER:
-		rc = parse_seconds("--stagger", optarg, &o->stagger);
+		rc = cli_parse_seconds("--stagger", optarg, &o->stagger);
 		o->start = PERFKIT_HARNESS_START_STAGGERED;
 		break;
 	case OPT_NOVERIFY: o->verify = 0; break;
-	case OPT_PEAK: rc = parse_seconds("--peak-time", optarg, &o->peak_reference); break;
+	case OPT_PEAK: rc = cli_parse_seconds("--peak-time", optarg, &o->peak_reference); break;
 	case OPT_SWEEP_W:
 		a->sweep_workers = 1;
 		a->ncounts = 0;
-		if (optarg && (rc = parse_list("--sweep-workers", optarg, 1,
-					       PERFKIT_HARNESS_WORKERS_MAX, list, &a->ncounts)) == 0)
+		if (optarg && (rc = cli_parse_list_i64("--sweep-workers", optarg, 1,
+						       PERFKIT_HARNESS_WORKERS_MAX, list,
+						       LIST_MAX, &a->ncounts)) == 0)
 			for (size_t i = 0; i < a->ncounts; i++)
 				a->counts[i] = (unsigned)list[i];
 		break;
 	case OPT_SWEEP_N:
 		a->sweep_sizes = 1;
-		rc = parse_list("--sweep-sizes", optarg, 1, INT64_MAX, a->sizes, &a->nsizes);
+		rc = cli_parse_list_i64("--sweep-sizes", optarg, 1, INT64_MAX, a->sizes,
+					LIST_MAX, &a->nsizes);
 		break;
 	case 'o': a->outfile = optarg; break;
 	case OPT_PLOT: a->plot = optarg; break;
 	case OPT_LIST: a->list = 1; break;
 	case 'h': a->help = 1; break;
+	case CLI_OPT_VERSION: a->version = 1; break;
 	default:
-		fprintf(stderr, "Try '%s --help'.\n", flops_prog);
-		return -1;
+		return -1; /* cli_getopt said why */
 	}
 	return rc;
 }
 
-int flops_parse_args(int argc, char **argv, struct flops_args *a)
+static int parse_args(int argc, char **argv, struct flops_args *a)
 {
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
@@ -211,55 +138,22 @@ int flops_parse_args(int argc, char **argv, struct flops_args *a)
 		{ "outfile", required_argument, NULL, 'o' },
 		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "list-kernels", no_argument, NULL, OPT_LIST },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_OPTIONS_STANDARD,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	perfkit_harness_options_init(&a->o);
 	a->o.peak_reference = 0.2;
-	while ((c = getopt_long(argc, argv, "k:n:l:t:w:o:h", opts, NULL)) != -1)
+	while ((c = cli_getopt(argc, argv, "k:n:l:t:w:o:h", opts)) != -1)
 		if (parse_one(c, a) != 0)
 			return -1;
-	if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument '%s'\nTry '%s --help'.\n",
-			flops_prog, argv[optind], flops_prog);
-		return -1;
-	}
+	if (optind < argc)
+		return cli_error("unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
-/* Everything that can be refused before any work starts. */
-int flops_check_args(const struct flops_args *a)
-{
-	enum perfkit_format f;
-
-	if (a->sweep_workers && a->sweep_sizes) {
-		fprintf(stderr, "%s: --sweep-workers and --sweep-sizes: choose one\n", flops_prog);
-		return -1;
-	}
-	if (perfkit_harness_options_check(&a->o) != 0) {
-		fprintf(stderr, "%s: %s\n", flops_prog, perfkit_last_error());
-		return -1;
-	}
-	if (a->outfile && perfkit_format_from_path(a->outfile, &f) != 0) {
-		fprintf(stderr, "%s: --outfile %s: the name must end in .json, .csv, "
-			".jsonl or .ndjson\n", flops_prog, a->outfile);
-		return -1;
-	}
-	if (a->plot) {
-		size_t len = strlen(a->plot);
-
-		if (len < 5 || (strcmp(a->plot + len - 4, ".png") && strcmp(a->plot + len - 4, ".svg"))) {
-			fprintf(stderr, "%s: --plot %s: the name must end in .png or .svg\n",
-				flops_prog, a->plot);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-void flops_list_kernels(void)
+static void list_kernels(void)
 {
 	const struct perfkit_kernel *k[128];
 	size_t n = 0;
@@ -267,4 +161,41 @@ void flops_list_kernels(void)
 	perfkit_kernel_list(k, 128, &n);
 	for (size_t i = 0; i < n && i < 128; i++)
 		printf("%-15s %s\n", perfkit_kernel_name(k[i]), perfkit_kernel_description(k[i]));
+}
+
+int flops_command_line(int argc, char **argv, struct flops_args *a, int quiet)
+{
+	memset(a, 0, sizeof(*a));
+	if (parse_args(argc, argv, a) != 0)
+		return CLI_EXIT_USAGE;
+	if (!(a->help || a->version || a->list))
+		return -1;
+	if (quiet)
+		return CLI_EXIT_OK;
+	if (a->help)
+		usage(stdout);
+	else if (a->version)
+		cli_print_version(stdout);
+	else
+		list_kernels();
+	return CLI_EXIT_OK;
+}
+
+/* Everything that can be refused before any work starts. */
+int flops_check_args(const struct flops_args *a)
+{
+	enum perfkit_format f;
+
+	if (a->sweep_workers && a->sweep_sizes)
+		return cli_error("--sweep-workers and --sweep-sizes: choose one");
+	if (perfkit_harness_options_check(&a->o) != 0)
+		return cli_error("%s", perfkit_last_error());
+	if (a->outfile && perfkit_format_from_path(a->outfile, &f) != 0)
+		return cli_error("--outfile %s: the name must end in .json, .csv, "
+				 ".jsonl or .ndjson", a->outfile);
+	/* gnuplot itself is looked for after the run, which prints its
+	 * report even without it */
+	if (a->plot && plot_check_path(a->plot) != 0)
+		return -1;
+	return 0;
 }

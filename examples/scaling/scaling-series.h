@@ -13,8 +13,8 @@
 #define SERIES_COLS 5
 #define SERIES_INFO 6
 
-/* Weak: the work grows with the count, throughput is the measure (seed
- * 001). Strong: fixed work, time is the measure. */
+/* Weak: the work grows with the count, throughput is the measure (the
+ * CosmoFlow notebook). Strong: fixed work, time is the measure. */
 enum series_kind { SERIES_WEAK, SERIES_STRONG };
 
 /* How a loader names things; the report uses these words. */
@@ -56,6 +56,10 @@ void series_free(struct series *s);
 /* Fill the table and the derived arrays from ranks, samples and times;
  * -1 with a message naming the problem. */
 int series_compute(struct series *s);
+
+/* The row of @b with the count @ranks (an inner merge on the count, as
+ * pandas does in the notebook), or SIZE_MAX; also SIZE_MAX when @b is NULL. */
+size_t series_match(const struct series *b, double ranks);
 
 /* Table cell i, column c (NaN where undefined: Karp-Flatt at p0). */
 double series_cell(const struct series *s, size_t i, int c);

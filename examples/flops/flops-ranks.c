@@ -2,11 +2,13 @@
 /* perfkit-flops-mpi: the per-rank part of the report, read from the
  * gathered set only (records and mpi.* metadata), so it works on a file
  * too. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flops-ranks.h"
+#include "flops-report.h"
 
 /* Ranks above which the per-rank table becomes a summary. */
 #define RANK_TABLE_MAX 16
@@ -14,10 +16,9 @@
 static double meta_rank(const struct perfkit_results *res, int r, const char *what)
 {
 	char key[64];
-	const char *v;
 
 	snprintf(key, sizeof(key), "mpi.rank.%d.%s", r, what);
-	return perfkit_results_meta_get(res, key, &v) == 0 ? atof(v) : NAN;
+	return report_meta_num(res, key);
 }
 
 static const char *rank_host(const struct perfkit_results *res, int r)
@@ -83,8 +84,9 @@ static void rank_spread(FILE *out, const struct perfkit_results *res, int nranks
 
 void report_ranks(FILE *out, const struct perfkit_results *res)
 {
+	double ranks = report_meta_num(res, "mpi.ranks");
+	int nranks = ranks >= 1 && ranks <= INT_MAX ? (int)ranks : 0;
 	const char *v;
-	int nranks = perfkit_results_meta_get(res, "mpi.ranks", &v) == 0 ? atoi(v) : 0;
 
 	if (nranks <= 0)
 		return;

@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* perfkit-flops --plot: seed 000's histogram of per-worker GFLOPS and its
- * peak/effective timeline, drawn by gnuplot (Debian gnuplot-nox). */
-#include <errno.h>
-#include <math.h>
+/* perfkit-flops --plot: the pywren GFLOPS notebook's histogram of
+ * per-worker GFLOPS and its peak/effective timeline, drawn by gnuplot. */
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
+#include "cli.h"
 #include "flops-report.h"
-#include "gnuplot-check.h"
+#include "plot.h"
 
 #define PLOT_BINS 20
 #define TIMELINE_BINS 100
@@ -47,11 +44,9 @@ static void timeline_blocks(FILE *g, const struct perfkit_results *res, double s
 	free(r);
 }
 
-static void script(FILE *g, const char *out, int png, const struct perfkit_results *res,
-		   double span, const char *title)
+static void script(FILE *g, const struct perfkit_results *res, double span,
+		   const char *title)
 {
-	fprintf(g, "set terminal %s size 900,900 font ',12'\nset output '%s'\n",
-		png ? "pngcairo" : "svg", out);
 	histogram_block(g, res);
 	timeline_blocks(g, res, span);
 	fprintf(g, "set multiplot layout 2,1 title '%s'\nset grid\n"
@@ -67,42 +62,15 @@ static void script(FILE *g, const char *out, int png, const struct perfkit_resul
 
 int plot_run(const char *path, const struct perfkit_results *res, const char *title)
 {
-	size_t len = strlen(path);
-	int png = len > 4 && strcmp(path + len - 4, ".png") == 0;
-	int svg = len > 4 && strcmp(path + len - 4, ".svg") == 0;
 	struct perfkit_harness_summary s;
-	char tmp[4200];
-	FILE *g;
-	int status;
+	struct plot p;
 
-	if (!png && !svg) {
-		fprintf(stderr, "perfkit-flops: --plot %s: the file name must end in .png or .svg\n",
-			path);
+	if (plot_check_text("title", title) != 0)
 		return -1;
-	}
-	if (strpbrk(path, "'\n") || strpbrk(title, "'\n")) {
-		fprintf(stderr, "perfkit-flops: --plot: the file name must not contain ' or a newline\n");
+	if (perfkit_harness_summarize(res, &s) != 0 || !(s.span > 0))
+		return cli_error("--plot: no worker succeeded, nothing to draw");
+	if (plot_begin(&p, path, "--outfile", 900, 900) != 0)
 		return -1;
-	}
-	if (!gnuplot_available("perfkit-flops: ", "--outfile"))
-		return -1;
-	if (perfkit_harness_summarize(res, &s) != 0 || !(s.span > 0)) {
-		fprintf(stderr, "perfkit-flops: --plot: no worker succeeded, nothing to draw\n");
-		return -1;
-	}
-	/* gnuplot writes a temporary name, renamed only when it succeeds. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp%ld%s", path, (long)getpid(), png ? ".png" : ".svg");
-	g = popen("gnuplot", "w");
-	if (!g) {
-		fprintf(stderr, "perfkit-flops: --plot: cannot run gnuplot: %s\n", strerror(errno));
-		return -1;
-	}
-	script(g, tmp, png, res, s.span, title);
-	status = pclose(g);
-	if (status != 0 || rename(tmp, path) != 0) {
-		fprintf(stderr, "perfkit-flops: --plot %s: gnuplot failed (status %d)\n", path, status);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	script(p.g, res, s.span, title);
+	return plot_end(&p);
 }

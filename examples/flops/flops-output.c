@@ -3,6 +3,7 @@
  * written to --outfile and drawn to --plot. */
 #include <stdio.h>
 
+#include "cli.h"
 #include "flops-args.h"
 
 void flops_headline(const struct flops_args *a, const struct perfkit_results *res)
@@ -11,7 +12,7 @@ void flops_headline(const struct flops_args *a, const struct perfkit_results *re
 
 	perfkit_results_meta_get(res, "harness.workers", &workers);
 	perfkit_results_meta_get(res, "harness.size", &size);
-	printf("%s: %s, N = %s, ", flops_prog, a->o.kernel, size);
+	printf("%s: %s, N = %s, ", cli_program(), a->o.kernel, size);
 	if (a->o.loopcount)
 		printf("loopcount %llu", (unsigned long long)a->o.loopcount);
 	else
@@ -30,8 +31,7 @@ int flops_outputs(const struct flops_args *a, struct perfkit_results *res,
 
 	if (a->outfile) {
 		if (perfkit_results_write(res, a->outfile, PERFKIT_FORMAT_AUTO) != 0) {
-			fprintf(stderr, "%s: %s\n", flops_prog, perfkit_last_error());
-			rc = -1;
+			rc = cli_error("%s", perfkit_last_error());
 		} else {
 			printf("\nWrote %zu records to %s\n", perfkit_results_count(res), a->outfile);
 		}

@@ -10,9 +10,6 @@
 /* Longest --sweep-workers / --sweep-sizes list. */
 #define LIST_MAX 256
 
-/* The program's name in messages (set by main). */
-extern const char *flops_prog;
-
 struct flops_args {
 	struct perfkit_harness_options o;
 	const char *outfile, *plot;
@@ -20,20 +17,16 @@ struct flops_args {
 	unsigned counts[LIST_MAX];
 	int64_t sizes[LIST_MAX];
 	size_t ncounts, nsizes;
-	int list, help;
+	int list, help, version;
 };
 
-void flops_usage(FILE *out);
-
-/* Parse the command line into @a (zeroed by the caller). Prints what is
- * wrong and returns -1 on a bad option; --help and --list-kernels only
- * set a->help and a->list. */
-int flops_parse_args(int argc, char **argv, struct flops_args *a);
+/* Parse the command line into @a. Returns -1 when there is work to do,
+ * else the exit status: 2 after a bad option (said on stderr), 0 after
+ * --help, --version or --list-kernels (printed unless @quiet). */
+int flops_command_line(int argc, char **argv, struct flops_args *a, int quiet);
 
 /* Everything that can be refused before any work starts (prints why). */
 int flops_check_args(const struct flops_args *a);
-
-void flops_list_kernels(void);
 
 /* "<prog>: dgemm, N = 1024, loopcount 10, 4 workers (...)". */
 void flops_headline(const struct flops_args *a, const struct perfkit_results *res);

@@ -7,11 +7,6 @@
 
 #include "flops-report.h"
 
-#define PLOT_WIDTH 60
-#define PLOT_HEIGHT 8
-#define HIST_BINS 10
-#define BAR_WIDTH 40
-
 static const char *meta(const struct perfkit_results *res, const char *key)
 {
 	const char *v;
@@ -19,7 +14,7 @@ static const char *meta(const struct perfkit_results *res, const char *key)
 	return perfkit_results_meta_get(res, key, &v) == 0 ? v : "unknown";
 }
 
-static double meta_num(const struct perfkit_results *res, const char *key)
+double report_meta_num(const struct perfkit_results *res, const char *key)
 {
 	char *end;
 	const char *v = meta(res, key);
@@ -41,16 +36,16 @@ static void report_loaded_share(FILE *out, double share)
 
 void report_machine(FILE *out, const struct perfkit_results *res)
 {
-	double core_peak = meta_num(res, "harness.core_peak_gflops");
-	double cores = meta_num(res, "harness.cores");
-	double ghz = meta_num(res, "machine.peak.ghz");
-	double per_worker = meta_num(res, "harness.peak_kernel_gflops_per_worker");
-	double loaded = meta_num(res, "harness.core_peak_gflops_at_peak_clock");
-	double loaded_ghz = meta_num(res, "harness.peak_clock_ghz");
+	double core_peak = report_meta_num(res, "harness.core_peak_gflops");
+	double cores = report_meta_num(res, "harness.cores");
+	double ghz = report_meta_num(res, "machine.peak.ghz");
+	double per_worker = report_meta_num(res, "harness.peak_kernel_gflops_per_worker");
+	double loaded = report_meta_num(res, "harness.core_peak_gflops_at_peak_clock");
+	double loaded_ghz = report_meta_num(res, "harness.peak_clock_ghz");
 	const char *list = strrchr(meta(res, "harness.workers"), ',');
 	/* a worker sweep lists its counts; the peak was measured with the last */
-	double workers = list ? atof(list + 1) : meta_num(res, "harness.workers");
-	double threads = meta_num(res, "harness.threads");
+	double workers = list ? atof(list + 1) : report_meta_num(res, "harness.workers");
+	double threads = report_meta_num(res, "harness.threads");
 	double used = fmin(workers * (threads >= 1 ? threads : 1), cores);
 
 	fprintf(out, "Machine   %s (%s), %s of %s cores allowed\n",
@@ -58,8 +53,8 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 		meta(res, "machine.topology.allowed_cores"),
 		meta(res, "machine.topology.cores"));
 	fprintf(out, "Clock     %.2f GHz measured (dependent add chain), %.2f GHz nominal\n",
-		meta_num(res, "machine.clock.measured_ghz"),
-		meta_num(res, "machine.clock.nominal_ghz"));
+		report_meta_num(res, "machine.clock.measured_ghz"),
+		report_meta_num(res, "machine.clock.nominal_ghz"));
 	fprintf(out, "BLAS      BLIS %s, '%s' kernels (chosen by %s)\n",
 		meta(res, "machine.blis.version"), meta(res, "harness.blas.config"),
 		meta(res, "harness.blas.chosen_by"));
@@ -74,7 +69,7 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 			"          under the `peak` kernel's %s FMA load (%.2f GHz, on %g cores at once)\n",
 			core_peak * cores, loaded * cores,
 			meta(res, "harness.peak_clock_isa"), loaded_ghz,
-			meta_num(res, "harness.peak_clock_cores"));
+			report_meta_num(res, "harness.peak_clock_cores"));
 	if (!isfinite(per_worker) || !isfinite(workers))
 		return;
 	fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g workers",
@@ -181,112 +176,6 @@ static void summary_lines(FILE *out, const struct perfkit_harness_summary *s)
 		s->spawn_us_median, s->setup_median * 1e3, s->collect_us_median);
 }
 
-int report_histogram_edges(const struct perfkit_results *res, size_t nbins,
-			   double *edges)
-{
-	struct perfkit_harness_summary s;
-	double lo, hi;
-
-	if (perfkit_harness_summarize(res, &s) != 0)
-		return -1;
-	lo = s.worker_gflops_min;
-	hi = s.worker_gflops_max;
-	if (hi - lo < 1e-3 * hi) { /* all alike: a window of +-2.5 % */
-		lo *= 0.975;
-		hi *= 1.025;
-	}
-	for (size_t i = 0; i <= nbins; i++)
-		edges[i] = lo + (hi - lo) * (double)i / (double)nbins;
-	edges[nbins] = hi;
-	return 0;
-}
-
-static void histogram(FILE *out, const struct perfkit_results *res)
-{
-	double e[HIST_BINS + 1];
-	size_t c[HIST_BINS], cmax = 1;
-
-	if (report_histogram_edges(res, HIST_BINS, e) != 0 ||
-	    perfkit_harness_histogram(res, e, HIST_BINS + 1, c, NULL, NULL) != 0)
-		return;
-	for (int i = 0; i < HIST_BINS; i++)
-		cmax = c[i] > cmax ? c[i] : cmax;
-	fprintf(out, "\nPer-worker GFLOPS (histogram, %d bins)\n", HIST_BINS);
-	for (int i = 0; i < HIST_BINS; i++) {
-		int len = (int)((double)c[i] * BAR_WIDTH / (double)cmax + 0.5);
-
-		fprintf(out, "  [%8.2f, %8.2f%c %-*.*s %zu\n", e[i], e[i + 1],
-			i == HIST_BINS - 1 ? ']' : ')', BAR_WIDTH, len,
-			"########################################", c[i]);
-	}
-}
-
-/* Row (0 = bottom) of a value on a scale of @h rows up to @ymax. */
-static int row_of(double v, double ymax, int h)
-{
-	int r = (int)(v / ymax * h);
-
-	return r < 0 ? 0 : r >= h ? h - 1 : r;
-}
-
-static void draw(FILE *out, const double *peak, const int *eff_row, double ymax,
-		 double span)
-{
-	for (int r = PLOT_HEIGHT - 1; r >= 0; r--) {
-		char line[PLOT_WIDTH + 1];
-
-		for (int x = 0; x < PLOT_WIDTH; x++) {
-			/* a cell is filled when the bin's mean reaches its middle */
-			line[x] = peak[x] >= (r + 0.5) * ymax / PLOT_HEIGHT ? '#' : ' ';
-			if (eff_row[x] == r)
-				line[x] = '*';
-		}
-		line[PLOT_WIDTH] = '\0';
-		if (r == PLOT_HEIGHT - 1)
-			fprintf(out, "  %8.1f |%s\n", ymax, line);
-		else
-			fprintf(out, "  %8s |%s\n", "", line);
-	}
-	fprintf(out, "  %8.1f +", 0.0);
-	for (int x = 0; x < PLOT_WIDTH; x++)
-		fputc('-', out);
-	fprintf(out, "\n  %10s0 s%*s%.3f s\n", "", PLOT_WIDTH - 8, "", span);
-}
-
-static void timeline(FILE *out, const struct perfkit_results *res, double span)
-{
-	double peak[PLOT_WIDTH] = { 0 }, *t, *g, ymax = 0, w = span / PLOT_WIDTH;
-	int eff_row[PLOT_WIDTH];
-	size_t nb, n = perfkit_results_count(res), m = 0;
-
-	if (!(span > 0) || perfkit_harness_peak_timeline(res, w, peak, PLOT_WIDTH, &nb) != 0)
-		return;
-	t = calloc(n ? n : 1, sizeof(double));
-	g = calloc(n ? n : 1, sizeof(double));
-	if (t && g && perfkit_harness_effective_timeline(res, t, g, n, &m) != 0)
-		m = 0;
-	for (int x = 0; x < PLOT_WIDTH; x++) {
-		ymax = fmax(ymax, peak[x]);
-		eff_row[x] = -1;
-	}
-	for (size_t k = 0; t && g && k < m; k++)
-		ymax = fmax(ymax, isfinite(g[k]) ? g[k] : 0);
-	if (ymax > 0) {
-		for (size_t k = 0; t && g && k < m; k++) {
-			int x = (int)(t[k] / w);
-
-			x = x >= PLOT_WIDTH ? PLOT_WIDTH - 1 : x;
-			if (isfinite(g[k]))
-				eff_row[x] = row_of(g[k], ymax, PLOT_HEIGHT);
-		}
-		fprintf(out, "\nTimeline: '#' summed GFLOPS of the workers computing in each "
-			"%.3g ms bin,\n          '*' effective GFLOPS at each collection "
-			"(flops collected so far / time since first submit)\n", w * 1e3);
-		draw(out, peak, eff_row, ymax, span);
-	}
-	free(t);
-	free(g);
-}
 
 void report_run(FILE *out, const struct perfkit_results *res)
 {
@@ -306,8 +195,8 @@ void report_run(FILE *out, const struct perfkit_results *res)
 	}
 	fputc('\n', out);
 	summary_lines(out, &s);
-	histogram(out, res);
-	timeline(out, res, s.span);
+	report_histogram(out, res);
+	report_timeline(out, res, s.span);
 }
 
 static const char *sweep_value(const struct perfkit_results *res, const char *key,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* perfkit-scaling: the printed report, CSV/JSON tables and the plot. */
+/* perfkit-scaling: the printed report (scaling-report.c), CSV/JSON tables
+ * (scaling-files.c) and the plot (scaling-plot.c). */
 #ifndef SCALING_REPORT_H
 #define SCALING_REPORT_H
 
@@ -15,7 +16,7 @@ struct report_options {
 	const char *title;
 };
 
-/* The series' table (seed 001's summary table for run folders), a second
+/* The series' table (the CosmoFlow notebook's summary table for run folders), a second
  * series merged beside it (NULL: none). */
 void report_table(FILE *out, const struct series *a, const struct series *b);
 /* Karp–Flatt per point, the Amdahl and USL fits, optimal count and cost. */
@@ -27,7 +28,7 @@ void report_analysis(FILE *out, const struct series *s,
 int write_csv(const char *path, const struct series *a, const struct series *b);
 int write_json(const char *path, const struct series *a, const struct series *b,
 	       const struct report_options *o);
-/* Seed 001's two-panel figure with gnuplot; 0, or -1 with a message (also
+/* The notebook's two-panel figure with gnuplot; 0, or -1 with a message (also
  * when gnuplot is missing: it says how to install it). */
 int write_plot(const char *path, const struct series *a, const struct series *b,
 	       const struct report_options *o);
