@@ -491,6 +491,242 @@ out:
 }
 END_TEST
 
+/* ---- the binary form: everything a record carries, and refusals ---- */
+
+#define MANY 40    /* records per rank */
+#define EXTRAS 12  /* extra columns on most of them */
+#define LONG 3000  /* bytes of the longest extra value */
+
+/* Text of @len bytes that writers quote: commas, quotes, a newline, UTF-8. */
+static void awkward(char *buf, size_t len, int seed)
+{
+	static const char pieces[] = ",\"\n\\\t' \xc3\xa9\xe2\x82\xac";
+
+	for (size_t k = 0; k < len; k++)
+		buf[k] = k % 7 == 3 ? pieces[(k + (size_t)seed) % (sizeof(pieces) - 1)] :
+			 (char)('a' + (k + (size_t)seed) % 26);
+	/* never end inside a UTF-8 sequence, never hold a NUL */
+	for (size_t k = 0; k < len; k++)
+		if ((unsigned char)buf[k] >= 0x80)
+			buf[k] = 'x';
+	buf[len] = '\0';
+}
+
+/* Record @i of rank @q's set, as built and as expected back. */
+static void full_record(struct perfkit_record *rec, int q, int i)
+{
+	char text[PERFKIT_RECORD_NAME_MAX + 1];
+
+	perfkit_record_init(rec);
+	awkward(text, PERFKIT_RECORD_NAME_MAX, q * 100 + i);
+	perfkit_record_set_name(rec, text);
+	awkward(text, PERFKIT_RECORD_HOST_MAX, q * 100 + i + 1);
+	perfkit_record_set_host(rec, i % 5 == 0 ? "" : text);
+	rec->worker = i % 4 == 0 ? -1 : i;
+	rec->cpu = i;
+	rec->status = i % 3 ? 0 : -ENOSPC;
+	rec->repetitions = UINT64_MAX - (uint64_t)i;
+	rec->problem_size = -(int64_t)i * 1000003;
+	rec->flops = 1.0 / 3 * (i + 1);
+	rec->bytes = 1e300 * (q + 1);
+	rec->items = -0.0;
+	rec->elapsed = 0.1 + i;
+	for (int k = 0; k < PERFKIT_RECORD_PARAMS_MAX; k++) {
+		char key[PERFKIT_RECORD_PARAM_KEY_MAX + 1];
+		char val[PERFKIT_RECORD_PARAM_VALUE_MAX + 1];
+
+		snprintf(key, sizeof(key), "p%d_%0*d", k, PERFKIT_RECORD_PARAM_KEY_MAX - 3, i);
+		awkward(val, PERFKIT_RECORD_PARAM_VALUE_MAX, i + k);
+		ck_assert_int_eq(perfkit_record_set_param(rec, key, val), 0);
+	}
+}
+
+static void full_extra(char *key, size_t klen, char *val, int q, int i, int j)
+{
+	snprintf(key, klen, "extra_%d", j);
+	awkward(val, j == 0 ? 0 : (size_t)(LONG / (j + 1) + q + i), q + i + j);
+}
+
+static struct perfkit_results *full_set(void)
+{
+	struct perfkit_results *set = NULL;
+	static char val[LONG + 1];
+	char key[32];
+	struct perfkit_record rec;
+
+	ck_assert_int_eq(perfkit_results_new(&set), 0);
+	awkward(val, LONG, rank);
+	ck_assert_int_eq(perfkit_results_meta_set(set, "long", val), 0);
+	for (int i = 0; i < MANY; i++) {
+		full_record(&rec, rank, i);
+		ck_assert_int_eq(perfkit_results_append(set, &rec), 0);
+		for (int j = 0; i % 2 == 0 && j < EXTRAS; j++) {
+			full_extra(key, sizeof(key), val, rank, i, j);
+			ck_assert_int_eq(perfkit_results_extra_set(set, (size_t)i, key, val), 0);
+		}
+	}
+	return set;
+}
+
+/* Record @idx of the gathered set is rank @q's record @i; the rank's
+ * workers follow @base workers of lower ranks. */
+/* An extra column's value of any length (value() has a small buffer). */
+static const char *extra(const struct perfkit_results *res, size_t i, const char *key)
+{
+	for (size_t j = 0; j < perfkit_results_extra_count(res, i); j++) {
+		const char *k, *v;
+
+		if (perfkit_results_extra_get(res, i, j, &k, &v) == 0 && strcmp(k, key) == 0)
+			return v;
+	}
+	ck_abort_msg("record %zu has no extra column %s", i, key);
+	return NULL;
+}
+
+static void check_full(const struct perfkit_results *res, size_t idx, int q, int i,
+		       int base)
+{
+	static char val[LONG + 1];
+	const struct perfkit_record *got = at(res, idx);
+	struct perfkit_record want;
+	char key[32];
+
+	full_record(&want, q, i);
+	ck_assert_str_eq(got->name, want.name);
+	if (want.host[0])
+		ck_assert_str_eq(got->host, want.host);
+	ck_assert_int_eq(got->rank, q);
+	ck_assert_int_eq(got->worker, want.worker < 0 ? -1 : base + want.worker);
+	ck_assert_int_eq(got->cpu, want.cpu);
+	ck_assert_int_eq(got->status, want.status);
+	ck_assert(got->repetitions == want.repetitions);
+	ck_assert(got->problem_size == want.problem_size);
+	ck_assert(memcmp(&got->flops, &want.flops, sizeof(double)) == 0);
+	ck_assert(memcmp(&got->bytes, &want.bytes, sizeof(double)) == 0);
+	ck_assert(memcmp(&got->items, &want.items, sizeof(double)) == 0); /* -0.0 */
+	ck_assert(memcmp(&got->elapsed, &want.elapsed, sizeof(double)) == 0);
+	ck_assert(isnan(got->t_start) && isnan(got->t_end));
+	ck_assert_uint_eq(got->nparams, want.nparams);
+	for (uint32_t k = 0; k < want.nparams; k++) {
+		ck_assert_str_eq(got->params[k].key, want.params[k].key);
+		ck_assert_str_eq(got->params[k].value, want.params[k].value);
+	}
+	ck_assert_uint_eq(perfkit_results_extra_count(res, idx),
+			  (i % 2 == 0 ? EXTRAS : 0) + (want.worker >= 0));
+	for (int j = 0; i % 2 == 0 && j < EXTRAS; j++) {
+		full_extra(key, sizeof(key), val, q, i, j);
+		ck_assert_str_eq(extra(res, idx, key), val);
+	}
+	if (want.worker >= 0)
+		ck_assert_int_eq(atoi(value(res, idx, "local_worker")), want.worker);
+}
+
+/* Long strings, many extras, every field's extremes: intact on the root. */
+START_TEST(test_gather_keeps_everything)
+{
+	struct perfkit_results *local = full_set(), *res = NULL;
+	static char val[LONG + 1];
+
+	ck_assert_int_eq(perfkit_mpi_results_gather(MPI_COMM_WORLD, local, 0, &res), 0);
+	if (rank == 0) {
+		ck_assert_uint_eq(perfkit_results_count(res), (size_t)nranks * MANY);
+		for (int q = 0; q < nranks; q++)
+			for (int i = 0; i < MANY; i++)
+				check_full(res, (size_t)(q * MANY + i), q, i, q * MANY);
+		awkward(val, LONG, 0);
+		ck_assert_str_eq(meta(res, "long"), val);
+		ck_assert(meta_rank(res, 1, "records") == MANY);
+		ck_assert(meta_rank(res, 2, "workers") == MANY);
+	}
+	perfkit_results_destroy(res);
+	perfkit_results_destroy(local);
+}
+END_TEST
+
+/* Empty sets, and ranks without records among ranks with them. */
+START_TEST(test_gather_empty_sets)
+{
+	struct perfkit_results *local = NULL, *res = NULL;
+
+	ck_assert_int_eq(perfkit_results_new(&local), 0);
+	if (rank == 1)
+		perfkit_results_destroy(local), local = full_set();
+	ck_assert_int_eq(perfkit_mpi_results_gather(MPI_COMM_WORLD, local, 2, &res), 0);
+	if (rank == 2) {
+		ck_assert_uint_eq(perfkit_results_count(res), MANY);
+		for (int i = 0; i < MANY; i++)
+			check_full(res, (size_t)i, 1, i, 0);
+		ck_assert(meta_rank(res, 0, "records") == 0);
+		ck_assert(meta_rank(res, 0, "workers") == 0);
+	} else {
+		ck_assert_ptr_null(res);
+	}
+	perfkit_results_destroy(res);
+	perfkit_results_destroy(local);
+}
+END_TEST
+
+#define FORGE "PERFKIT_MPI_TEST_FORGE_WIRE"
+
+/* One rank built otherwise (forged through libperfkit-mpi's test hook):
+ * every rank refuses, with a message that names the rank and both forms. */
+static void refused_form(int forged, int named, const char *how, const char *mine,
+			 const char *root)
+{
+	struct perfkit_results *local = user_set(), *res = (struct perfkit_results *)&res;
+	char text[64];
+	int rc;
+
+	if (rank == forged)
+		setenv(FORGE, how, 1);
+	rc = perfkit_mpi_results_gather(MPI_COMM_WORLD, local, 0, &res);
+	unsetenv(FORGE); /* before any assertion can leave */
+	perfkit_results_destroy(local);
+	snprintf(text, sizeof(text), "rank %d of %d: ", named, nranks);
+	ck_assert_int_eq(rc, -ENOTSUP);
+	ck_assert_ptr_null(res);
+	ck_assert_msg(strstr(perfkit_last_error(), text) && strstr(perfkit_last_error(), mine) &&
+		      strstr(perfkit_last_error(), root), "%s", perfkit_last_error());
+}
+
+START_TEST(test_gather_refuses_another_form)
+{
+	char mine[64], root[64];
+	const char *order = ((const union { uint32_t u; char c; }){ 1 }).c ?
+			    "little-endian" : "big-endian";
+
+	snprintf(root, sizeof(root), "(form 1, %zu-byte records of version %d, %s)",
+		 sizeof(struct perfkit_record), PERFKIT_RECORD_VERSION, order);
+	snprintf(mine, sizeof(mine), "(form 1, %zu-byte records",
+		 sizeof(struct perfkit_record) + 8);
+	refused_form(2, 2, "record-size", mine, root);
+	refused_form(1, 1, "version", "(form 2, ", root);
+	refused_form(1, 1, "byte-order", order[0] == 'l' ? "big-endian)" : "little-endian)",
+		     root);
+	/* the root forged: the first other rank is the one that differs */
+	refused_form(0, 1, "record-size", root, mine);
+}
+END_TEST
+
+START_TEST(test_run_refuses_another_form)
+{
+	struct perfkit_harness_options o = small();
+	struct perfkit_results *res = (struct perfkit_results *)&res;
+	int rc;
+
+	o.workers = 1;
+	if (rank == 1)
+		setenv(FORGE, "record-size", 1);
+	rc = perfkit_mpi_harness_run(MPI_COMM_WORLD, &o, &res);
+	unsetenv(FORGE);
+	ck_assert_int_eq(rc, -ENOTSUP);
+	ck_assert_ptr_null(res);
+	ck_assert_msg(strstr(perfkit_last_error(), "rank 1 of ") &&
+		      strstr(perfkit_last_error(), "are not the root's"), "%s",
+		      perfkit_last_error());
+}
+END_TEST
+
 static Suite *mpi_suite(void)
 {
 	Suite *s = suite_create("mpi");
@@ -509,6 +745,10 @@ static Suite *mpi_suite(void)
 	tcase_add_test(faults, test_one_rank_fails_setup);
 	tcase_add_test(gather, test_clock_offset);
 	tcase_add_test(gather, test_results_gather);
+	tcase_add_test(gather, test_gather_keeps_everything);
+	tcase_add_test(gather, test_gather_empty_sets);
+	tcase_add_test(gather, test_gather_refuses_another_form);
+	tcase_add_test(gather, test_run_refuses_another_form);
 	suite_add_tcase(s, runs);
 	suite_add_tcase(s, faults);
 	suite_add_tcase(s, gather);

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Gathering result sets on the root. Each rank serialises its set as JSON
- * Lines (portable across architectures), the root learns every rank's
- * size, clock and host in three MPI_Gather calls, then receives the texts
- * one rank after the other and merges them (mpi-merge.c).
+ * Gathering result sets on the root. Every rank first checks that it
+ * writes the binary form the root reads (mpi-wire.c) and packs its set
+ * in it (mpi-pack.c: the records as they lie in memory, plus their
+ * strings: no text formatting or parsing); the root learns every rank's
+ * size, clock and host in three MPI_Gather calls, then receives the
+ * blocks one rank after the other and appends their records to one set
+ * (mpi-merge.c).
  *
- * Every rank takes every step: a failure (formatting, the root's memory)
- * is agreed on before the next step that depends on it, so nobody waits
- * for a message that will never come.
+ * Every rank takes every step: a failure (another format, packing, the
+ * root's memory) is agreed on before the next step that depends on it,
+ * so nobody waits for a message that will never come.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -22,7 +25,7 @@ enum { HEAD_OFFSET, HEAD_UNCERTAINTY, HEAD_DRIFT, HEAD_REALS };
 struct gather {
 	MPI_Comm comm;
 	int rank, size, root;
-	char *text;  /* this rank's records */
+	char *bytes;  /* this rank's records, packed */
 	size_t len;
 	int64_t *ints;  /* on the root: HEAD_INTS per rank */
 	double *reals;  /* HEAD_REALS per rank */
@@ -30,13 +33,37 @@ struct gather {
 	struct pk_mpi_part *parts;
 };
 
-static int format_local(struct gather *g, const struct perfkit_results *local)
+/* Worker indices a set's records use: largest + 1. */
+static int64_t workers_in(const struct perfkit_results *set)
+{
+	int64_t n = 0;
+
+	for (size_t i = 0; i < perfkit_results_count(set); i++) {
+		const struct perfkit_record *r;
+
+		if (perfkit_results_get(set, i, &r) == 0 && r->worker >= n)
+			n = (int64_t)r->worker + 1;
+	}
+	return n;
+}
+
+/* Collective: the root's binary form against this rank's. */
+static int check_form(struct gather *g)
+{
+	struct pk_mpi_wire_format root_form;
+
+	pk_mpi_wire_format(&root_form);
+	MPI_Bcast(&root_form, sizeof(root_form), MPI_BYTE, g->root, g->comm);
+	return pk_mpi_wire_check(&root_form);
+}
+
+static int pack_local(struct gather *g, const struct perfkit_results *local)
 {
 	int rc;
 
 	if (!local)
 		return 0;
-	if ((rc = perfkit_results_format(local, PERFKIT_FORMAT_JSONL, &g->text, &g->len)))
+	if ((rc = pk_mpi_pack(local, &g->bytes, &g->len)))
 		return rc;
 	if (g->len > INT_MAX) /* an MPI count is an int */
 		return pk_mpi_error(-ERANGE, "mpi gather: %zu bytes of records on one "
@@ -62,7 +89,9 @@ static int alloc_heads(struct gather *g)
 
 static void gather_heads(struct gather *g, const struct pk_mpi_contribution *mine)
 {
-	int64_t ints[HEAD_INTS] = { (int64_t)g->len, mine->status, mine->workers };
+	int64_t workers = mine->workers >= 0 ? mine->workers :
+			  mine->local ? workers_in(mine->local) : 0;
+	int64_t ints[HEAD_INTS] = { (int64_t)g->len, mine->status, workers };
 	double reals[HEAD_REALS] = { mine->offset, mine->uncertainty, mine->drift };
 	char host[HOST_LEN];
 	int hl = 0;
@@ -77,7 +106,7 @@ static void gather_heads(struct gather *g, const struct pk_mpi_contribution *min
 		   g->comm);
 }
 
-/* On the root: each part's header, and room for its text. */
+/* On the root: each part's header, and room for its block. */
 static int alloc_parts(struct gather *g)
 {
 	if (g->rank != g->root)
@@ -98,42 +127,39 @@ static int alloc_parts(struct gather *g)
 		if (p->len <= 0)
 			continue;
 		if (r == g->root) {
-			p->text = g->text; /* the root's own, taken over */
-			g->text = NULL;
+			p->bytes = g->bytes; /* the root's own, taken over */
+			g->bytes = NULL;
 			continue;
 		}
-		p->text = malloc((size_t)p->len + 1);
-		if (!p->text)
+		p->bytes = malloc((size_t)p->len);
+		if (!p->bytes)
 			return pk_mpi_error(-ENOMEM, "mpi gather: out of memory for "
 					    "%lld bytes of rank %d's records",
 					    (long long)p->len, r);
-		p->text[p->len] = '\0';
 	}
 	return 0;
 }
 
-static void move_texts(struct gather *g)
+static void move_blocks(struct gather *g)
 {
 	if (g->rank != g->root) {
 		if (g->len > 0)
-			MPI_Send(g->text, (int)g->len, MPI_CHAR, g->root,
+			MPI_Send(g->bytes, (int)g->len, MPI_BYTE, g->root,
 				 PK_MPI_TAG_RECORDS, g->comm);
 		return;
 	}
 	for (int r = 0; r < g->size; r++)
 		if (r != g->root && g->parts[r].len > 0)
-			MPI_Recv(g->parts[r].text, (int)g->parts[r].len, MPI_CHAR, r,
+			MPI_Recv(g->parts[r].bytes, (int)g->parts[r].len, MPI_BYTE, r,
 				 PK_MPI_TAG_RECORDS, g->comm, MPI_STATUS_IGNORE);
 }
 
 static void gather_free(struct gather *g)
 {
-	for (int r = 0; g->parts && r < g->size; r++) {
-		free(g->parts[r].text);
-		perfkit_results_destroy(g->parts[r].set);
-	}
+	for (int r = 0; g->parts && r < g->size; r++)
+		free(g->parts[r].bytes);
 	free(g->parts);
-	free(g->text);
+	free(g->bytes);
 	free(g->ints);
 	free(g->reals);
 	free(g->hosts);
@@ -148,7 +174,9 @@ int pk_mpi_gather(MPI_Comm comm, const struct pk_mpi_contribution *mine,
 	*out = NULL;
 	MPI_Comm_rank(comm, &g.rank);
 	MPI_Comm_size(comm, &g.size);
-	rc = format_local(&g, mine->local);
+	rc = check_form(&g);
+	if (rc == 0)
+		rc = pack_local(&g, mine->local);
 	if (rc == 0)
 		rc = alloc_heads(&g);
 	if ((rc = pk_mpi_agree(comm, rc)))
@@ -156,7 +184,7 @@ int pk_mpi_gather(MPI_Comm comm, const struct pk_mpi_contribution *mine,
 	gather_heads(&g, mine);
 	if ((rc = pk_mpi_agree(comm, alloc_parts(&g))))
 		goto out;
-	move_texts(&g);
+	move_blocks(&g);
 	if (g.rank == g.root)
 		rc = pk_mpi_merge(g.parts, g.size, root, harness, out);
 	if ((rc = pk_mpi_agree(comm, rc))) {

@@ -7,7 +7,6 @@
  */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -154,82 +153,4 @@ done:
 	perfkit_results_destroy(local);
 	MPI_Comm_free(&run.comm);
 	return rc;
-}
-
-/* ---- job-wide harness metadata (on the root) ---- */
-
-static double meta_num(const struct perfkit_results *res, const char *key)
-{
-	const char *v;
-	char *end;
-	double x;
-
-	if (!res || perfkit_results_meta_get(res, key, &v) != 0)
-		return NAN;
-	x = strtod(v, &end);
-	return end != v && *end == '\0' ? x : NAN;
-}
-
-static const char *host_of(const struct pk_mpi_part *p)
-{
-	const char *h;
-
-	if (p->set && perfkit_results_meta_get(p->set, "machine.host.name", &h) == 0)
-		return h;
-	return p->host;
-}
-
-/* Allowed cores summed over distinct hosts (ranks sharing a host share
- * its cores). */
-static double cores_of_job(const struct pk_mpi_part *parts, int nranks)
-{
-	double cores = 0;
-
-	for (int r = 0; r < nranks; r++) {
-		double c = meta_num(parts[r].set, "harness.cores");
-		int seen = 0;
-
-		for (int q = 0; q < r && !seen; q++)
-			seen = isfinite(meta_num(parts[q].set, "harness.cores")) &&
-			       strcmp(host_of(&parts[q]), host_of(&parts[r])) == 0;
-		if (!seen && isfinite(c))
-			cores += c;
-	}
-	return cores;
-}
-
-static int meta_real(struct perfkit_results *res, const char *key, double v)
-{
-	char buf[40];
-
-	snprintf(buf, sizeof(buf), "%.17g", v);
-	return perfkit_results_meta_set(res, key, buf);
-}
-
-int pk_mpi_harness_meta(struct perfkit_results *res,
-			const struct pk_mpi_part *parts, int nranks)
-{
-	double workers = 0, peak = 0, peak_workers = 0, cores = cores_of_job(parts, nranks);
-	char buf[32];
-	int rc;
-
-	for (int r = 0; r < nranks; r++) {
-		double w = (double)parts[r].workers;
-		double p = meta_num(parts[r].set, "harness.peak_kernel_gflops_per_worker");
-
-		workers += w;
-		if (isfinite(p) && w > 0) {
-			peak += p * w;
-			peak_workers += w;
-		}
-	}
-	snprintf(buf, sizeof(buf), "%.0f", workers);
-	if ((rc = perfkit_results_meta_set(res, "harness.workers", buf)))
-		return rc;
-	if (cores > 0 && (rc = meta_real(res, "harness.cores", cores)))
-		return rc;
-	if (peak_workers > 0)
-		return meta_real(res, "harness.peak_kernel_gflops_per_worker",
-				 peak / peak_workers);
-	return 0;
 }

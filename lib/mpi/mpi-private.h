@@ -48,6 +48,74 @@ int64_t pk_mpi_realtime_ns(void);
 void pk_mpi_clock_sync(MPI_Comm comm, int root, double *offset,
 		       double *uncertainty);
 
+/* ---- the binary form of a rank's records (mpi-wire.c) ----
+ *
+ * A rank's result set travels as one block of bytes in the sender's own
+ * layout: struct pk_mpi_wire_head, then the records as this header
+ * declares struct perfkit_record (record_size bytes each), then one
+ * uint32_t per record (its number of extra columns), then NUL-terminated
+ * strings: the metadata's key/value pairs, then each record's extra
+ * key/value pairs in record order. The format leads the block and is
+ * agreed by every rank before any block is sent: a rank built with
+ * another record layout or byte order is refused, never misread. */
+#define PK_MPI_WIRE_MAGIC "PKRB"
+#define PK_MPI_WIRE_VERSION 1
+#define PK_MPI_WIRE_BYTE_ORDER 0x01020304u
+
+/* 24 bytes, always moved as bytes (MPI_BYTE) so that MPI never converts
+ * them: the byte order is what the bytes show. */
+struct pk_mpi_wire_format {
+	char magic[4];           /* PK_MPI_WIRE_MAGIC */
+	uint32_t version;        /* PK_MPI_WIRE_VERSION */
+	uint32_t byte_order;     /* PK_MPI_WIRE_BYTE_ORDER as stored here */
+	uint32_t record_version; /* PERFKIT_RECORD_VERSION */
+	uint32_t record_size;    /* sizeof(struct perfkit_record) */
+	uint32_t reserved;       /* 0 */
+};
+
+struct pk_mpi_wire_head {
+	struct pk_mpi_wire_format format;
+	int64_t epoch_ns;
+	uint64_t records; /* count */
+	uint64_t meta;    /* metadata pairs */
+	uint64_t strings; /* bytes of strings at the end */
+};
+
+/* This rank's format (the test suite can forge it: mpi-wire.c). */
+void pk_mpi_wire_format(struct pk_mpi_wire_format *f);
+
+/* 0 if this rank reads and writes @root_form, else -ENOTSUP with a
+ * message that names both forms. */
+int pk_mpi_wire_check(const struct pk_mpi_wire_format *root_form);
+
+/* Sender (mpi-pack.c): @set in the binary form, in a new block. */
+int pk_mpi_pack(const struct perfkit_results *set, char **bytes, size_t *len);
+
+/* Receiver (mpi-unpack.c): a checked view of a block, pointing into it. */
+struct pk_mpi_unpacked {
+	int64_t epoch_ns;
+	size_t records, meta;
+	const char *record;  /* the first record (not aligned: memcpy) */
+	const char *nextras; /* uint32_t per record (not aligned) */
+	const char *strings; /* the metadata pairs, then the extras */
+	const char *extras;  /* the first record's extra pairs */
+};
+
+/* -EBADMSG if @bytes are not a whole block of this rank's form. */
+int pk_mpi_unpack(const char *bytes, size_t len, struct pk_mpi_unpacked *set);
+
+/* The string after @s in a checked block. */
+const char *pk_mpi_unpacked_next(const char *s);
+
+/* A metadata value of a checked block, or NULL. */
+const char *pk_mpi_unpacked_meta(const struct pk_mpi_unpacked *set, const char *key);
+
+/* Record @i of a checked block, and its number of extra pairs. */
+void pk_mpi_unpacked_record(const struct pk_mpi_unpacked *set, size_t i,
+			    struct perfkit_record *rec, uint32_t *nextras);
+
+/* ---- gathering (mpi-gather.c), merging on the root (mpi-merge.c) ---- */
+
 /* What one rank contributes to a gather. */
 struct pk_mpi_contribution {
 	const struct perfkit_results *local; /* NULL: no records */
@@ -64,20 +132,27 @@ int pk_mpi_gather(MPI_Comm comm, const struct pk_mpi_contribution *mine,
 
 /* One rank's part as the root receives it. */
 struct pk_mpi_part {
-	char *text;          /* JSON Lines, NUL-terminated; NULL if none */
+	char *bytes;         /* the packed set; NULL if none */
 	int64_t len;
 	int64_t status, workers;
 	double offset, uncertainty, drift;
 	char host[MPI_MAX_PROCESSOR_NAME + 1];
-	struct perfkit_results *set; /* parsed; NULL if none */
+	int has_set;                /* bytes were unpacked into set */
+	struct pk_mpi_unpacked set;
 };
 
-/* On the root: parse the parts and build the gathered set. */
+/* On the root: check the parts and build the gathered set. */
 int pk_mpi_merge(struct pk_mpi_part *parts, int nranks, int root,
 		 int harness, struct perfkit_results **out);
 
+/* ---- the gathered set's metadata (mpi-meta.c, mpi-meta-harness.c) ---- */
+
+/* On the root: the mpi.* keys. */
+int pk_mpi_meta_mpi(struct perfkit_results *res, const struct pk_mpi_part *parts,
+		    int nranks, int root, int harness);
+
 /* On the root, for harness runs: the job-wide harness.* keys. */
-int pk_mpi_harness_meta(struct perfkit_results *res,
+int pk_mpi_meta_harness(struct perfkit_results *res,
 			const struct pk_mpi_part *parts, int nranks);
 
 #endif /* PERFKIT_MPI_PRIVATE_H */
