@@ -119,9 +119,15 @@ int perfkit_mpi_clock_offset(MPI_Comm comm, int root, double *offset,
  *         NULL or @p root is out of range (then every rank returns it)
  * @retval -ENOMEM out of memory on some rank
  * @retval -ERANGE one rank's records serialise to more than 2 GiB
+ * @retval -ENOTSUP some rank writes another binary form than the root
+ *         reads (another build of libperfkit: record version or size, or
+ *         byte order); the message names both forms
+ * @retval -EBADMSG a rank's block arrived malformed
  *
- * The records travel as JSON Lines text (perfkit_results_format()), so
- * ranks of different architectures can be mixed. In each gathered record
+ * The records travel in a compact, versioned binary form (the bytes of
+ * each record, then its strings and extra columns), checked on every rank
+ * before anything is sent, so all ranks must run one build of libperfkit
+ * on machines of one byte order. In each gathered record
  * @c rank is the sender's rank in @p comm; a worker record's @c worker
  * becomes global: the sender's own index plus the worker indices the
  * lower ranks hold (largest index + 1 of each), and the sender's index
