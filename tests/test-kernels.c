@@ -3,6 +3,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -928,13 +929,15 @@ START_TEST(test_instances_in_threads)
 END_TEST
 
 /* In a fresh child: BLIS has not chosen yet, so the child's environment
- * decides. Writes BLIS's name and the chooser into @name / @by. */
-static void blas_config_in_child(const char *arch_type, char *name,
-				 char *by, size_t len)
+ * decides (BLIS_ARCH_TYPE and PERFKIT_BLAS_CHOICE, NULL: unset). Writes
+ * BLIS's name and the chooser into @name / @by, and whether a dgemm run
+ * with that choice verified into *verified. */
+static void blas_config_in_child(const char *arch_type, const char *choice,
+				 char *name, char *by, size_t len, int *verified)
 {
 	int fd[2];
 	pid_t pid;
-	char buf[512] = "";
+	char buf[1024] = "";
 	ssize_t got;
 	int status;
 
@@ -943,13 +946,26 @@ static void blas_config_in_child(const char *arch_type, char *name,
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		const char *n = NULL, *b = NULL;
+		const struct perfkit_kernel *k;
+		struct perfkit_kernel_instance *inst = NULL;
+		struct perfkit_kernel_options opt = PERFKIT_KERNEL_OPTIONS_INIT;
+		int ok;
 
 		if (arch_type)
 			setenv("BLIS_ARCH_TYPE", arch_type, 1);
 		else
 			unsetenv("BLIS_ARCH_TYPE");
+		if (choice)
+			setenv("PERFKIT_BLAS_CHOICE", choice, 1);
+		else
+			unsetenv("PERFKIT_BLAS_CHOICE");
 		perfkit_kernel_blas_config(&n, &b);
-		dprintf(fd[1], "%s\n%s", n ? n : "", b ? b : "");
+		ok = perfkit_kernel_find("dgemm", &k) == 0 &&
+		     perfkit_kernel_setup(k, 96, &opt, &inst) == 0 &&
+		     perfkit_kernel_run(inst, 2) == 0 &&
+		     perfkit_kernel_verify(inst) == 0;
+		perfkit_kernel_teardown(inst);
+		dprintf(fd[1], "%d\n%s\n%s", ok, n ? n : "", b ? b : "");
 		_exit(getenv("BLIS_ARCH_TYPE") && !arch_type ? 3 : 0);
 	}
 	close(fd[1]);
@@ -960,35 +976,86 @@ static void blas_config_in_child(const char *arch_type, char *name,
 		      "child left BLIS_ARCH_TYPE set or died");
 	ck_assert_int_gt(got, 0);
 	buf[got] = '\0';
-	char *nl = strchr(buf, '\n');
-	ck_assert_ptr_nonnull(nl);
-	*nl = '\0';
-	snprintf(name, len, "%s", buf);
-	snprintf(by, len, "%s", nl + 1);
+	char *nl1 = strchr(buf, '\n'), *nl2 = nl1 ? strchr(nl1 + 1, '\n') : NULL;
+	ck_assert_ptr_nonnull(nl2);
+	*nl1 = *nl2 = '\0';
+	*verified = atoi(buf);
+	snprintf(name, len, "%s", nl1 + 1);
+	snprintf(by, len, "%s", nl2 + 1);
 }
 
 START_TEST(test_blas_config)
 {
-	char name[128], by[256], hid[16];
+	char name[512], by[512], hid[16], own[64];
 	const char *n = NULL, *b = NULL;
+	int verified = 0;
 
-	/* Whoever chose, BLIS names a kernel set and the chooser is said. */
-	blas_config_in_child(NULL, name, by, sizeof(name));
+	/* BLIS's own choice, untouched. */
+	blas_config_in_child(NULL, "blis", own, by, sizeof(own), &verified);
+	ck_assert_str_ne(own, "");
+	ck_assert_str_eq(by, "BLIS (cpuid)");
+	ck_assert(verified);
+	/* By default libperfkit either keeps BLIS's choice or says it
+	 * measured, and which sets it timed. */
+	blas_config_in_child(NULL, NULL, name, by, sizeof(name), &verified);
 	ck_assert_str_ne(name, "");
+	ck_assert(verified);
 	ck_assert(strcmp(by, "BLIS (cpuid)") == 0 ||
-		  strncmp(by, "libperfkit: ", 12) == 0);
-	if (strncmp(by, "libperfkit: ", 12) == 0)
-		ck_assert_str_eq(name, "skx");
-	/* The user's BLIS_ARCH_TYPE wins. */
-	snprintf(hid, sizeof(hid), "%d", (int)BLIS_ARCH_HASWELL);
-	blas_config_in_child(hid, name, by, sizeof(name));
-	ck_assert_str_eq(name, "haswell");
+		  strncmp(by, "libperfkit: the fastest", 23) == 0);
+	/* The user's BLIS_ARCH_TYPE wins, even over a forced measurement. */
+	snprintf(hid, sizeof(hid), "%d", (int)BLIS_ARCH_GENERIC);
+	blas_config_in_child(hid, "measure", name, by, sizeof(name), &verified);
+	ck_assert_str_eq(name, "generic");
 	ck_assert_ptr_nonnull(strstr(by, "BLIS_ARCH_TYPE"));
+	ck_assert(verified);
 	/* NULL outputs are allowed; repeated calls agree. */
 	ck_assert_int_eq(perfkit_kernel_blas_config(NULL, NULL), 0);
 	ck_assert_int_eq(perfkit_kernel_blas_config(&n, &b), 0);
 	ck_assert_ptr_nonnull(n);
 	ck_assert_ptr_nonnull(b);
+}
+END_TEST
+
+/* PERFKIT_BLAS_CHOICE=measure forces the measured path: every set this
+ * CPU executes is timed, the fastest runs and gives right results, and
+ * the chooser names each set with a positive, finite rate. */
+START_TEST(test_blas_measured)
+{
+	char name[512], by[512], own[64], key[600];
+	int verified = 0;
+
+	blas_config_in_child(NULL, "blis", own, by, sizeof(own), &verified);
+	blas_config_in_child(NULL, "measure", name, by, sizeof(name), &verified);
+	ck_assert(verified);
+	ck_assert_msg(strncmp(by, "libperfkit: the fastest", 23) == 0, "%s", by);
+	/* The chosen set and BLIS's own choice are among those timed. */
+	snprintf(key, sizeof(key), "%s ", name);
+	ck_assert_msg(strstr(by, key), "'%s' not in '%s'", name, by);
+	snprintf(key, sizeof(key), "BLIS's own choice: %s", own);
+	ck_assert_msg(strstr(by, key), "'%s' not in '%s'", key, by);
+	/* Every rate is a positive number, and the chosen one is the top. */
+	double top = 0, chosen = -1;
+	const char *p = strchr(by, '(');
+
+	ck_assert_ptr_nonnull(p);
+	for (p++; *p && *p != ')';) {
+		char set[32];
+		double rate;
+		int used;
+
+		ck_assert_int_eq(sscanf(p, "%31s %lf%n", set, &rate, &used), 2);
+		ck_assert_msg(isfinite(rate) && rate > 0, "%s", by);
+		if (rate > top)
+			top = rate;
+		if (strcmp(set, name) == 0)
+			chosen = rate;
+		p += used;
+		if (*p == ',')
+			p += 2;
+		else if (strncmp(p, " GFLOPS", 7) == 0)
+			break;
+	}
+	ck_assert(chosen == top);
 }
 END_TEST
 
@@ -1028,6 +1095,7 @@ static Suite *kernel_suite(void)
 	tcase_add_test(counts, test_peak_clock_portable);
 	tcase_add_test(counts, test_peak_clock_bad_input);
 	tcase_add_test(counts, test_blas_config);
+	tcase_add_test(counts, test_blas_measured);
 	suite_add_tcase(s, counts);
 
 	tcase_add_test(builtins, test_stream_kernels_verify);
