@@ -16,7 +16,7 @@ packages="build-essential g++ meson ninja-build pkg-config python3 \
 libhwloc-dev hwloc libblis-dev libjansson-dev check doxygen valgrind \
 libbenchmark-dev clang libclang-rt-14-dev libudev-dev \
 gnuplot-nox locales \
-python3-numpy libopenblas0-pthread likwid libsimdjson-dev \
+python3-numpy libopenblas0-pthread likwid libsimdjson-dev libfast-float-dev \
 libopenmpi-dev openmpi-bin"
 
 missing_packages() {

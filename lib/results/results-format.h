@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private contract between the result set (lib/results/results.c), the file layer
- * (lib/results/results-io.c) and the serialisers (lib/results/csv/results-csv.c,
- * lib/results/json/results-json.c). Serialisers use only the public API of the set plus
- * the field table below, so every format names and converts fields alike.
+ * Private contract between the result set (results.c), the file layer
+ * (results-io.c) and the serialisers (csv/results-csv.c,
+ * json/results-json.c). Serialisers use only the public API of the set
+ * plus the field table below, so every format names and converts fields
+ * alike.
  */
 #ifndef PK_RESULTS_FORMAT_H
 #define PK_RESULTS_FORMAT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "perfkit/record.h"
 
@@ -52,20 +54,50 @@ int pk_record_field_parse(struct perfkit_record *rec, const struct pk_field *f,
 			  const char *text, size_t len);
 
 /*
- * Doubles as text that strtod() reads back to the same bits: "%.17g",
- * and "nan", "inf", "-inf" for the non-finite values ("-0" for -0.0).
- * Needs len >= 32. Returns the length written, or -ERANGE.
+ * Number text of every format (lib/results/results-number*.c*): exact,
+ * '.' as the radix whatever LC_NUMERIC says. C++17 <charconv> where the
+ * compiler has it, the C library under the "C" locale otherwise.
+ */
+
+/*
+ * A double as "%.17g" writes it, which strtod() reads back to the same
+ * bits, and "nan", "inf", "-inf" for the non-finite values ("-0" for
+ * -0.0); NUL-terminated. Needs len >= PK_DOUBLE_TEXT_MAX. Returns the
+ * length written (without the NUL), or -ERANGE.
  */
 #define PK_DOUBLE_TEXT_MAX 32
 int pk_double_to_text(double v, char *buf, size_t len);
 
 /*
  * Parse exactly @len bytes as a double written by pk_double_to_text() (or
- * any strtod() form, "NaN"/"Infinity" case-insensitively). 0 or -EBADMSG.
+ * any strtod() form, "NaN"/"Infinity" case-insensitively, but no leading
+ * blank), shorter than PK_DOUBLE_READ_MAX. 0 or -EBADMSG.
  */
+#define PK_DOUBLE_READ_MAX 64
 int pk_text_to_double(const char *text, size_t len, double *v);
 
-/* Serialisers: memory in, memory out (files are lib/results/results-io.c's job). */
+/*
+ * Parse exactly @len bytes as a decimal integer ('-' allowed for the
+ * signed one; no '+', no blank), shorter than PK_INT_READ_MAX. 0, -EBADMSG,
+ * or -ERANGE outside [@lo, @hi] or the type's range.
+ */
+#define PK_INT_READ_MAX 32
+int pk_text_to_i64(const char *text, size_t len, int64_t lo, int64_t hi,
+		   int64_t *v);
+int pk_text_to_u64(const char *text, size_t len, uint64_t *v);
+
+/*
+ * The same functions through snprintf() and strto*() under the "C" locale:
+ * the fallback of the <charconv> ones for the forms they leave to the C
+ * library, and the reference the tests hold them to.
+ */
+int pk_double_to_text_libc(double v, char *buf, size_t len);
+int pk_text_to_double_libc(const char *text, size_t len, double *v);
+int pk_text_to_i64_libc(const char *text, size_t len, int64_t lo, int64_t hi,
+			int64_t *v);
+int pk_text_to_u64_libc(const char *text, size_t len, uint64_t *v);
+
+/* Serialisers: memory in, memory out (files are results-io.c's job). */
 int pk_results_format_csv(const struct perfkit_results *res, char **data,
 			  size_t *len);
 int pk_results_parse_csv(const char *data, size_t len,

@@ -206,7 +206,7 @@ static int read_record(struct pk_csv_reader *r, const struct header *h,
 			/* An empty number is the field's default. */
 			if (c->len == 0 && col->field->type != PK_FIELD_TEXT)
 				continue;
-			rc = pk_csv_field_parse(&rec, col->field, c->p, c->len);
+			rc = pk_record_field_parse(&rec, col->field, c->p, c->len);
 			if (rc < 0)
 				rc = field_error(c, i + 1, col->field, rc);
 		} else if (col->kind == COL_PARAM && c->len > 0) {

@@ -142,7 +142,7 @@ static void out_double(struct out *o, double v)
 		out_put(o, s, (size_t)(buf + sizeof(buf) - s));
 		return;
 	}
-	n = pk_csv_double_text(v, buf, sizeof(buf));
+	n = pk_double_to_text(v, buf, sizeof(buf));
 	if (n > 0)
 		out_put(o, buf, (size_t)n);
 }

@@ -31,25 +31,4 @@ int pk_keyset_add(struct pk_keyset *s, const char *key, size_t len,
 size_t pk_keyset_find(const struct pk_keyset *s, const char *key, size_t len);
 void pk_keyset_free(struct pk_keyset *s);
 
-/*
- * pk_record_field_parse() with fast paths for plain decimal integers and
- * doubles (the forms the writers produce); the same result, bit for bit,
- * and the same return codes.
- */
-int pk_csv_field_parse(struct perfkit_record *rec, const struct pk_field *f,
-		       const char *text, size_t len);
-
-/*
- * Parse exactly @len bytes as a double when that is quick and exact: 0 and
- * *v set, or -EAGAIN when the caller must fall back to strtod().
- */
-int pk_csv_fast_double(const char *text, size_t len, double *v);
-
-/*
- * pk_double_to_text() without printf() for most values: the same text,
- * byte for byte ("%.17g"), or that function's answer where this one
- * cannot be sure. Returns the length written (no NUL) or -ERANGE.
- */
-int pk_csv_double_text(double v, char *buf, size_t len);
-
 #endif /* PK_RESULTS_CSV_H */

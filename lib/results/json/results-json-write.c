@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "results-csv.h"
+#include "results-format.h"
 #include "results-json-private.h"
 
 int pk_buf_grow(struct pk_buf *b, size_t more)
@@ -176,8 +176,7 @@ void pk_buf_put_i64(struct pk_buf *b, int64_t v)
  * A double that reads back to the same bits: integral values below 1e17
  * as integers (what "%.17g" prints, only faster), -0.0 as "-0.0" (jansson
  * reads "-0" as the integer 0), the non-finite ones as the strings "NaN",
- * "Infinity", "-Infinity", the rest as pk_double_to_text() writes them
- * (through the CSV writer's faster equivalent).
+ * "Infinity", "-Infinity", the rest as pk_double_to_text() writes them.
  */
 static void put_double(struct pk_buf *b, double v)
 {
@@ -193,9 +192,9 @@ static void put_double(struct pk_buf *b, double v)
 	} else if (fabs(v) < 1e17 && v == (double)(int64_t)v) {
 		pk_buf_put_i64(b, (int64_t)v);
 	} else {
-		/* pk_double_to_text()'s "%.17g" text, mostly without printf. */
-		n = pk_csv_double_text(v, tmp, sizeof(tmp));
-		/* snprintf() follows LC_NUMERIC; JSON's radix is '.'. */
+		n = pk_double_to_text(v, tmp, sizeof(tmp));
+		/* Its C library fallback follows LC_NUMERIC where no "C"
+		 * locale could be made; JSON's radix is '.'. */
 		for (int i = 0; i < n; i++)
 			if (tmp[i] == ',')
 				tmp[i] = '.';
