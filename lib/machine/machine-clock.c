@@ -37,8 +37,11 @@ static uint64_t thread_cpu_ns(void)
 	return ns;
 }
 
-/* Wall time of one chain; *ran says whether the thread kept the CPU
- * (thread CPU time >= 95% of wall time), i.e. was not descheduled. */
+/* One chain, timed by the thread's CPU time, which does not count the
+ * time the thread was descheduled: on a busy machine a wall-clock probe
+ * reads a preempted core as a slow one. *ran says whether the thread kept
+ * the CPU all along (CPU time >= 95% of wall time). The wall time where
+ * the thread CPU clock does not advance. */
 static uint64_t time_chain(unsigned long iters, int *ran)
 {
 	uint64_t c0 = thread_cpu_ns(), t0 = perfkit_now_ns(), t1, c1;
@@ -47,44 +50,42 @@ static uint64_t time_chain(unsigned long iters, int *ran)
 	t1 = perfkit_now_ns();
 	c1 = thread_cpu_ns();
 	*ran = (double)(c1 - c0) >= 0.95 * (double)(t1 - t0);
-	return t1 - t0;
+	return c1 > c0 ? c1 - c0 : t1 - t0;
 }
 
 int pk_measure_ghz(unsigned runs, double *median, double *min, double *max)
 {
-	double ghz[MAX_ATTEMPTS], all[MAX_ATTEMPTS];
+	double ghz[MAX_ATTEMPTS];
 	unsigned long iters = 256;
-	unsigned kept = 0, tried = 0;
+	unsigned n = 0, kept = 0;
 	uint64_t ns;
 	int ran;
 
 	if (runs == 0 || runs > MAX_ATTEMPTS / 2 || !median)
 		return pk_error(-EINVAL, "pk_measure_ghz: runs must be 1-%d",
 				MAX_ATTEMPTS / 2);
-	/* Grow the chain until one run takes ~1 ms (this also wakes the
-	 * core up from any idle state). */
+	/* Grow the chain until one run takes ~1 ms of CPU (this also wakes
+	 * the core up from any idle state). */
 	while ((ns = time_chain(iters, &ran)) < 1000000u && iters < (1ul << 40))
 		iters *= 2;
-	/* Keep runs during which the thread was not descheduled; on a busy
-	 * machine give up after MAX_ATTEMPTS and use them all. */
-	while (kept < runs && tried < MAX_ATTEMPTS) {
+	/* CPU time already leaves preemption out; runs during which the
+	 * thread kept the CPU are counted for the report, and up to
+	 * MAX_ATTEMPTS runs are made to get @runs of them. */
+	while (kept < runs && n < MAX_ATTEMPTS) {
 		ns = time_chain(iters, &ran);
-		all[tried++] = ns ? (double)iters * ADD_CHAIN_PER_ITER / (double)ns : 0.0;
-		if (ran)
-			ghz[kept++] = all[tried - 1];
+		if (ns == 0)
+			continue;
+		ghz[n++] = (double)iters * ADD_CHAIN_PER_ITER / (double)ns;
+		kept += ran != 0;
 	}
-	if (kept < runs) {
-		memcpy(ghz, all, sizeof(double) * tried);
-		kept = tried;
-	}
-	*median = pk_median_sort(ghz, kept);
+	*median = pk_median_sort(ghz, n);
 	if (min)
 		*min = ghz[0];
 	if (max)
-		*max = ghz[kept - 1];
+		*max = ghz[n - 1];
 	if (!isfinite(*median) || *median <= 0)
 		return pk_error(-ERANGE, "measured clock is not positive");
-	return (int)kept;
+	return (int)n;
 }
 #else
 int pk_measure_ghz(unsigned runs, double *median, double *min, double *max)
@@ -144,10 +145,10 @@ static void probe_measured(struct perfkit_machine *m)
 	m->measured_runs = (unsigned)m->measured_rc;
 	m->measured_rc = 0;
 	snprintf(m->measured_source, sizeof(m->measured_source),
-		 "dependent integer add chain (1 cycle/add) timed with the "
-		 "monotonic clock, median of %u runs of ~1 ms%s", m->measured_runs,
-		 m->measured_runs > MEASURE_RUNS ? " (busy CPU: runs were preempted)" :
-		 ", none preempted");
+		 "dependent integer add chain (1 cycle/add) timed by the "
+		 "thread's CPU time, median of %u runs of ~1 ms%s", m->measured_runs,
+		 m->measured_runs > MEASURE_RUNS ? " (busy CPU: some runs were "
+		 "preempted, which CPU time leaves out)" : ", none preempted");
 }
 
 /* The governor of every allowed CPU; one warning if any is not

@@ -69,7 +69,7 @@ struct perfkit_machine {
 	int measured_rc;
 	double measured_ghz, measured_min_ghz, measured_max_ghz;
 	unsigned measured_runs;
-	char measured_source[160];
+	char measured_source[224];
 
 	double ticks_ghz;
 	char governor[64], turbo[32];
