@@ -247,6 +247,33 @@ START_TEST(test_amdahl_fit_bad_input)
 }
 END_TEST
 
+/* A fit outside [0, 1] is no Amdahl curve: refused with the reason, and
+ * the struct is left alone. The worker sweep that slowed down as workers
+ * were added (time 1, 2.2, 4.1 s on 1, 2, 4 workers) fitted f = 2.8. */
+START_TEST(test_amdahl_fit_refuses_outside_model)
+{
+	double p[] = { 1, 2, 4 }, slower[] = { 1, 1 / 2.2, 1 / 4.1 };
+	double superlinear[] = { 1, 2.5, 6 };
+	struct perfkit_amdahl_fit fit = { .f = 42 };
+
+	ck_assert_fails(perfkit_amdahl_fit(p, slower, 3, &fit), -EDOM,
+			"the model does not fit these data");
+	ck_assert_ptr_nonnull(strstr(perfkit_last_error(), "falls as workers"));
+	ck_assert(fit.f == 42);
+	ck_assert_fails(perfkit_amdahl_fit(p, superlinear, 3, &fit), -EDOM,
+			"outside [0, 1]");
+	ck_assert_ptr_nonnull(strstr(perfkit_last_error(), "faster than the worker"));
+	ck_assert(fit.f == 42);
+	/* Just inside: perfectly serial (f = 1) and perfectly parallel. */
+	double flat[] = { 1, 1, 1 }, linear[] = { 1, 2, 4 };
+
+	ck_assert_int_eq(perfkit_amdahl_fit(p, flat, 3, &fit), 0);
+	ck_assert_close(fit.f, 1, 1e-12);
+	ck_assert_int_eq(perfkit_amdahl_fit(p, linear, 3, &fit), 0);
+	ck_assert_close(fit.f, 0, 1e-12);
+}
+END_TEST
+
 /* ---- tables ---- */
 
 START_TEST(test_strong_table_repeats_unsorted)
@@ -594,6 +621,7 @@ static Suite *scaling_suite(void)
 	tcase_add_test(laws, test_amdahl_fit_noiseless);
 	tcase_add_test(laws, test_amdahl_fit_by_hand);
 	tcase_add_test(laws, test_amdahl_fit_bad_input);
+	tcase_add_test(laws, test_amdahl_fit_refuses_outside_model);
 	suite_add_tcase(s, laws);
 
 	tcase_add_test(tables, test_strong_table_repeats_unsorted);

@@ -108,7 +108,7 @@ int perfkit_amdahl_serial_fraction(double speedup, double p, double *f);
 
 /** @brief A least-squares fit of Amdahl's serial fraction. */
 struct perfkit_amdahl_fit {
-	/** The serial fraction f (may leave [0, 1] for odd data). */
+	/** The serial fraction f, in [0, 1] (a fit outside is refused). */
 	double f;
 	/** Standard error of @ref f. */
 	double f_se;
@@ -132,7 +132,10 @@ struct perfkit_amdahl_fit {
  * @param[out] fit the fitted fraction with its uncertainty
  * @return 0 on success
  * @retval -EINVAL a pointer is NULL or a value is NaN, infinite or ≤ 0
- * @retval -EDOM fewer than two points with p ≠ 1
+ * @retval -EDOM fewer than two points with p ≠ 1, or the model does not
+ *         fit these data: the fitted f is outside [0, 1] (a speedup that
+ *         falls as workers are added gives f > 1, a superlinear one
+ *         f < 0); the message says which, and @p fit is not written
  * @retval -ERANGE values so extreme that the sums overflow double
  *
  * Amdahl's law is linear in f once written for 1/S:

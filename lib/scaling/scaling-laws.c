@@ -158,6 +158,19 @@ PERFKIT_EXPORT int perfkit_amdahl_fit(const double *p, const double *speedup,
 	if (!isfinite(rss))
 		return pk_error(-ERANGE,
 				"perfkit_amdahl_fit: the residuals overflow double");
+	/* A serial fraction outside [0, 1] is no Amdahl curve: say so
+	 * rather than hand out a number nobody may use. Rounding at the
+	 * ends (a perfectly serial or parallel run) is clamped. */
+	if (f < 0.0 && f > -1e-9)
+		f = 0.0;
+	if (f > 1.0 && f < 1.0 + 1e-9)
+		f = 1.0;
+	if (f < 0.0 || f > 1.0)
+		return pk_error(-EDOM,
+				"perfkit_amdahl_fit: the model does not fit these data: "
+				"the fitted serial fraction %.4g is outside [0, 1] (%s)",
+				f, f > 1.0 ? "the speedup falls as workers are added" :
+				"the speedup grows faster than the worker count");
 	fit->n = used;
 	fit->dof = (double)(used - 1);
 	fit->f = f;
