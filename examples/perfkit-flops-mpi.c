@@ -10,16 +10,26 @@
  * harness on its own node's workers; rank 0 prints the report for the
  * whole job (every worker of every rank, on rank 0's clock), a table per
  * rank with the clock offsets, and writes the records.
+ *
+ * Interrupted: rank 0 appends its own workers' records to a JSON Lines
+ * --outfile as they are collected, so a killed job keeps those. A rank
+ * that receives SIGINT or SIGTERM lets its workers finish (a rank that
+ * had not submitted them yet runs none), the records are gathered, rank 0
+ * reports and writes them, and every rank exits 130 or 143. mpirun and
+ * srun may kill the ranks soon after forwarding a signal: then only the
+ * streamed records remain (docs/mpi.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <perfkit/mpi.h>
 
 #include "cli.h"
 #include "flops-args.h"
 #include "flops-ranks.h"
+#include "stop.h"
 
 /* Options perfkit-flops has and this program does not. */
 static int refuse(const struct flops_args *a)
@@ -66,9 +76,11 @@ static int report(const struct flops_args *a, int argc, char **argv,
 int main(int argc, char **argv)
 {
 	struct flops_args a;
+	struct flops_stream fs;
 	struct perfkit_results *res = NULL;
 	int provided, rank, rc, status = CLI_EXIT_OK;
 
+	setvbuf(stdout, NULL, _IOLBF, 0); /* the report survives a kill */
 	MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	cli_set_program("perfkit-flops-mpi");
@@ -76,18 +88,31 @@ int main(int argc, char **argv)
 		MPI_Finalize();
 		return rc;
 	}
+	/* a stop request lets the workers in flight finish */
+	if (stop_catch() == 0)
+		a.o.cancel = &stop_signal;
+	flops_stream_init(&fs, rank == 0 ? a.outfile : NULL,
+			  rank == 0 && isatty(STDERR_FILENO));
+	a.o.progress = flops_progress;
+	a.o.userdata = &fs;
 	/* every rank runs its workers; rank 0 gathers them on its clock */
 	rc = perfkit_mpi_harness_run(MPI_COMM_WORLD, &a.o, &res);
+	flops_stream_close(&fs);
 	if (rc != 0) {
 		if (rank == 0)
 			cli_error("%s", perfkit_last_error());
 		status = CLI_EXIT_FAILED;
 	}
+	if (stop_signal)
+		cli_error("rank %d: %s: reporting and writing what finished", rank,
+			  stop_name(stop_signal));
 	/* rank 0 reports the whole job, per worker and per rank */
 	if (res && report(&a, argc, argv, res) != 0)
 		status = CLI_EXIT_FAILED;
 	perfkit_results_destroy(res);
-	/* rank 0's output failures count for the whole job */
+	/* rank 0's output failures and any rank's signal count for the
+	 * whole job */
+	status = stop_status(status);
 	MPI_Allreduce(MPI_IN_PLACE, &status, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
 	MPI_Finalize();
 	return status;

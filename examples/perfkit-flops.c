@@ -10,7 +10,15 @@
  * machine, a per-worker table, summed against effective GFLOPS, the
  * straggler ratio, a histogram and the timeline, and writes the records
  * as JSON, CSV or JSON Lines (by the file's extension).
+ *
+ * What an interruption leaves: JSON Lines records are appended and synced
+ * as each worker is collected, so even SIGKILL loses only the workers in
+ * flight. SIGINT or SIGTERM lets the point in flight finish, starts no
+ * other, prints the report of what finished, writes it in any format and
+ * exits 130 or 143. stdout is line-buffered, so the report survives a
+ * redirect. --outfile and --plot are checked before anything runs.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,21 +26,7 @@
 
 #include "cli.h"
 #include "flops-args.h"
-
-/* A progress bar on stderr, only when it is a terminal. */
-static void progress(const struct perfkit_harness_progress *p, void *userdata)
-{
-	int width = 30, fill = (int)((double)p->done * width / p->total);
-
-	(void)userdata;
-	fprintf(stderr, "\r  [%.*s%*s] %u/%u workers", fill,
-		"##############################", width - fill, "", p->done, p->total);
-	if (p->points > 1)
-		fprintf(stderr, " (point %u of %u)", p->point + 1, p->points);
-	if (p->done == p->total)
-		fprintf(stderr, "\r%*s\r", 72, "");
-	fflush(stderr);
-}
+#include "stop.h"
 
 static int measure(struct flops_args *a, struct perfkit_results **res)
 {
@@ -75,26 +69,42 @@ static struct perfkit_results *report_sweep_points(const struct flops_args *a,
 	return sub;
 }
 
+/* Said once after a stop signal: what the report and files hold. */
+static void say_stopped(int rc)
+{
+	cli_error("%s: %s; reporting and writing what finished", stop_name(stop_signal),
+		  rc == -ECANCELED ? perfkit_last_error() : "the run in flight finished");
+}
+
 int main(int argc, char **argv)
 {
 	struct flops_args a;
+	struct flops_stream fs;
 	struct perfkit_results *res = NULL, *sub = NULL;
 	int rc, status = CLI_EXIT_OK;
 
+	setvbuf(stdout, NULL, _IOLBF, 0); /* the report survives a kill */
 	cli_set_program("perfkit-flops");
 	if ((rc = flops_command_line(argc, argv, &a, 0)) >= 0)
 		return rc;
 	if (flops_check_args(&a) != 0)
 		return CLI_EXIT_USAGE;
-	if (isatty(STDERR_FILENO))
-		a.o.progress = progress;
+	if (stop_catch() != 0)
+		return CLI_EXIT_FAILED;
+	a.o.cancel = &stop_signal;
+	flops_stream_init(&fs, a.outfile, isatty(STDERR_FILENO));
+	a.o.progress = flops_progress;
+	a.o.userdata = &fs;
 
 	/* W workers run the kernel at once (or once per point of a sweep) */
 	rc = measure(&a, &res);
-	if (rc != 0)
+	flops_stream_close(&fs);
+	if (stop_signal)
+		say_stopped(rc);
+	else if (rc != 0)
 		cli_error("%s", perfkit_last_error());
 	if (!res)
-		return CLI_EXIT_FAILED;
+		return stop_status(CLI_EXIT_FAILED);
 	if (rc != 0)
 		status = CLI_EXIT_FAILED;
 	perfkit_results_set_command(res, argc, (const char *const *)argv);
@@ -113,5 +123,5 @@ int main(int argc, char **argv)
 		status = CLI_EXIT_FAILED;
 	perfkit_results_destroy(sub);
 	perfkit_results_destroy(res);
-	return status;
+	return stop_status(status);
 }

@@ -501,6 +501,127 @@ START_TEST(test_before_submit)
 }
 END_TEST
 
+/* What the progress callback saw of the set, and a stop request it makes
+ * once @stop_after records were collected (0: never). */
+struct stream_log {
+	const struct perfkit_results *set;
+	unsigned calls, stop_after, bad;
+	size_t in_set[8]; /* records already in the set, per call */
+	int64_t epoch_ns;
+	volatile sig_atomic_t stop;
+};
+
+static void on_progress_stream(const struct perfkit_harness_progress *p, void *userdata)
+{
+	struct stream_log *log = userdata;
+	const char *kernel = NULL;
+
+	if (!p->results || (log->set && log->set != p->results) ||
+	    perfkit_results_meta_get(p->results, "harness.kernel", &kernel) != 0 ||
+	    strcmp(kernel, "dgemm") != 0 || p->record->t_submit < 0)
+		log->bad++;
+	log->set = p->results;
+	log->epoch_ns = perfkit_results_epoch_ns(p->results);
+	if (log->calls < 8)
+		log->in_set[log->calls] = perfkit_results_count(p->results);
+	if (++log->calls == log->stop_after)
+		log->stop = 1;
+}
+
+START_TEST(test_progress_results)
+{
+	struct perfkit_harness_options o = small("dgemm", 32);
+	struct stream_log log = { 0 };
+	struct perfkit_results *res = NULL;
+	unsigned counts[] = { 1, 2 };
+
+	o.progress = on_progress_stream;
+	o.userdata = &log;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	ck_assert_uint_eq(log.calls, 2);
+	ck_assert_uint_eq(log.bad, 0);
+	ck_assert_ptr_eq(log.set, res); /* the set handed back */
+	ck_assert_int_eq(log.epoch_ns, perfkit_results_epoch_ns(res));
+	ck_assert_uint_eq(log.in_set[1], 0); /* appended after the point */
+	perfkit_results_destroy(res);
+
+	/* a sweep: each point sees the records of the points before it */
+	memset(&log, 0, sizeof(log));
+	ck_assert_int_eq(perfkit_harness_sweep_workers(&o, counts, 2, &res), 0);
+	ck_assert_uint_eq(log.calls, 3);
+	ck_assert_uint_eq(log.bad, 0);
+	ck_assert_ptr_eq(log.set, res);
+	ck_assert_uint_eq(log.in_set[0], 0);
+	ck_assert_uint_eq(log.in_set[1], 1);
+	ck_assert_uint_eq(log.in_set[2], 1);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+START_TEST(test_cancel)
+{
+	struct perfkit_harness_options o = small("dgemm", 32);
+	struct stream_log log = { 0 };
+	struct perfkit_results *res = NULL;
+	unsigned counts[] = { 1, 2, 2 };
+	const struct perfkit_record *r;
+
+	o.progress = on_progress_stream;
+	o.userdata = &log;
+	o.cancel = &log.stop;
+
+	/* asked during the first point: it finishes, no other starts */
+	for (int m = 0; m < 2; m++) {
+		memset((void *)&log, 0, sizeof(log));
+		log.stop_after = 1;
+		o.mode = m ? PERFKIT_HARNESS_PROCESSES : PERFKIT_HARNESS_THREADS;
+		ck_assert_fails(perfkit_harness_sweep_workers(&o, counts, 3, &res),
+				-ECANCELED, "cancelled after 1 of 3 sweep points");
+		ck_assert_ptr_nonnull(res);
+		ck_assert_uint_eq(perfkit_results_count(res), 1);
+		ck_assert_int_eq(perfkit_results_get(res, 0, &r), 0);
+		ck_assert_int_eq(r->status, 0);
+		ck_assert_str_eq(param(r, "workers"), "1");
+		ck_assert_uint_eq(log.calls, 1);
+		perfkit_results_destroy(res);
+		res = NULL;
+	}
+
+	/* asked during a run's last point: the run is complete anyway */
+	memset((void *)&log, 0, sizeof(log));
+	log.stop_after = 1;
+	o.mode = PERFKIT_HARNESS_THREADS;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	ck_assert_uint_eq(perfkit_results_count(res), 2);
+	perfkit_results_destroy(res);
+
+	/* asked before anything ran: the metadata, no record, no worker */
+	memset((void *)&log, 0, sizeof(log));
+	log.stop = 1;
+	o.peak_reference = 0.01;
+	ck_assert_fails(perfkit_harness_run(&o, &res), -ECANCELED, "cancelled before the run");
+	ck_assert_ptr_nonnull(res);
+	ck_assert_uint_eq(perfkit_results_count(res), 0);
+	ck_assert_int_eq(perfkit_results_meta_get(res, "harness.kernel", &(const char *){ NULL }), 0);
+	ck_assert_int_eq(perfkit_results_meta_get(res, "harness.peak_kernel_gflops_per_worker",
+						   &(const char *){ NULL }), -ENOENT);
+	ck_assert_uint_eq(log.calls, 0);
+	perfkit_results_destroy(res);
+	ck_assert_fails(perfkit_harness_sweep_sizes(&o, (int64_t[]){ 16, 32 }, 2, &res),
+			-ECANCELED, "cancelled after 0 of 2 sweep points");
+	ck_assert_uint_eq(perfkit_results_count(res), 0);
+	perfkit_results_destroy(res);
+	ck_assert_str_eq(perfkit_strerror(-ECANCELED), perfkit_strerror(ECANCELED));
+
+	/* a caller built against the options before the flag: never read */
+	o.size = offsetof(struct perfkit_harness_options, cancel);
+	o.peak_reference = 0;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	ck_assert_uint_eq(perfkit_results_count(res), 2);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
 /* ---- faults, injected through a user kernel ---- */
 
 /* How the n-th setup (counted across threads and forked children alike,
@@ -1034,6 +1155,8 @@ static Suite *harness_suite(void)
 	tcase_add_test(runs, test_peak_clock_cores);
 	tcase_add_test(runs, test_progress);
 	tcase_add_test(runs, test_before_submit);
+	tcase_add_test(runs, test_progress_results);
+	tcase_add_test(runs, test_cancel);
 	tcase_add_test(faults, test_fault_setup);
 	tcase_add_test(faults, test_fault_verify);
 	tcase_add_test(faults, test_fault_run);

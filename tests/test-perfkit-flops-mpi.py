@@ -5,13 +5,19 @@ Small runs write JSON, CSV and JSON Lines; each file is parsed here with
 python's json/csv modules AND loaded back with the library's readers
 (tests/read-results): 2 ranks x 2 workers, ranks and global worker indices
 right, timestamps ordered in each record, the per-rank metadata present.
-Bad options exit 2 with the message once. No timing is asserted.
+Bad options exit 2 with the message once. Interrupted jobs: after rank
+0's first record is streamed to a .jsonl, SIGKILL to every rank leaves
+that record; SIGTERM to every rank lets the run finish, gathers and writes
+all records and exits 143. No timing is asserted.
 Usage: test-perfkit-flops-mpi.py MPIEXEC-WORDS... -- PERFKIT_FLOPS_MPI READ_RESULTS
 """
+import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from results_files import parse_csv, parse_json, parse_jsonl  # noqa: E402
@@ -105,10 +111,84 @@ def test_bad_options(tmp):
     check(rc == 0 and out.count('usage: perfkit-flops-mpi') == 1, f'--help: rc {rc}')
 
 
+def ranks_of(pid):
+    """The processes under the launcher @pid running EXE (Open MPI starts
+    them as its children, MPICH's hydra as grandchildren)."""
+    children, found = {}, []
+    for d in os.listdir('/proc'):
+        try:
+            with open(f'/proc/{d}/stat') as f:
+                ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(d))
+        except (OSError, ValueError, IndexError):
+            pass
+    todo = [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            todo.append(c)
+            try:
+                if os.path.samefile(f'/proc/{c}/exe', EXE):
+                    found.append(c)
+            except OSError:
+                pass
+    return found
+
+
+def streamed(path):
+    try:
+        with open(path) as f:
+            return max(0, f.read().count('\n') - 1)
+    except FileNotFoundError:
+        return 0
+
+
+def interrupted(tmp, name, sig):
+    """A staggered job (ranks' workers submitted 3 s apart) signalled on
+    every rank once rank 0 streamed its first record."""
+    path = os.path.join(tmp, name + '.jsonl')
+    args = ['--matn', '48', '--min-time', '0.3', '--peak-time', '0', '--workers', '1',
+            '--placement', 'none', '--start', 'staggered', '--stagger', '3',
+            '--outfile', path]
+    proc = subprocess.Popen(MPIEXEC + ['-np', str(RANKS), EXE] + args,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    end = time.monotonic() + 240
+    while streamed(path) < 1 and proc.poll() is None and time.monotonic() < end:
+        time.sleep(0.05)
+    ranks = ranks_of(proc.pid)
+    check(len(ranks) == RANKS, f'{name}: found ranks {ranks}')
+    for r in ranks:
+        try:
+            os.kill(r, sig)
+        except ProcessLookupError:
+            pass
+    out, err = proc.communicate(timeout=300)
+    return proc.returncode, out, err, path
+
+
+def test_signals(tmp):
+    rc, _, _, path = interrupted(tmp, 'killed', signal.SIGKILL)
+    check(rc != 0, f'SIGKILL: rc {rc}')
+    with open(path) as f:
+        lines = f.read().splitlines()
+    try:
+        [json.loads(x) for x in lines]
+    except ValueError as e:
+        check(False, f'SIGKILL: a line is not JSON: {e}')
+    recs, summary = read_back(path)
+    check(len(recs) >= 1, f'SIGKILL: {len(recs)} records kept')
+    rc, out, err, path = interrupted(tmp, 'terminated', signal.SIGTERM)
+    check(rc == 143, f'SIGTERM: rc {rc}, want 143: {err}')
+    check('SIGTERM: reporting and writing what finished' in err, f'SIGTERM: {err}')
+    check('Summed' in out and f'Wrote {RANKS} records' in out, f'SIGTERM: report {out}')
+    recs, meta = parse_jsonl(path)
+    check(len(recs) == RANKS and 'command' in meta, f'SIGTERM: {len(recs)} records')
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_formats(tmp)
         test_bad_options(tmp)
+        test_signals(tmp)
     print(f'{len(failures)} failures' if failures else 'all checks passed')
     return 1 if failures else 0
 

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <perfkit/perfkit.h>
 
@@ -281,4 +283,34 @@ int cli_parse_enum(const char *opt, const char *s, const char *const *names,
 			 i ? (i == count - 1 ? " or" : ",") : "", names[i]);
 	}
 	return cli_bad_value(opt, s, want);
+}
+
+int cli_check_output_path(const char *opt, const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (path[0] == '\0')
+		return cli_error("%s: the file name is empty", opt);
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (slash && slash[1] == '\0')
+		return cli_error("%s %s: names a folder, not a file", opt, path);
+	if (stat(dir, &st) != 0)
+		return cli_error("%s %s: folder '%s': %s", opt, path, dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return cli_error("%s %s: '%s' is not a folder", opt, path, dir);
+	if (access(dir, W_OK | X_OK) != 0)
+		return cli_error("%s %s: cannot write in folder '%s': %s", opt, path, dir,
+				 strerror(errno));
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return cli_error("%s %s: is a folder", opt, path);
+	if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
+		return cli_error("%s %s: cannot overwrite: %s", opt, path, strerror(errno));
+	return 0;
 }

@@ -89,4 +89,12 @@ int cli_parse_list_i64(const char *opt, const char *s, int64_t lo, int64_t hi,
 int cli_parse_enum(const char *opt, const char *s, const char *const *names,
 		   int count, int *v);
 
+/*
+ * Check an output path before any work starts, so that a run never ends
+ * with nowhere to put its results: the folder exists and takes new files
+ * (a temporary one and the rename), and @path is not a folder or a file
+ * we may not write. "<program>: <opt> <path>: <why>", then -1; or 0.
+ */
+int cli_check_output_path(const char *opt, const char *path);
+
 #endif /* PK_EXAMPLES_CLI_H */

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,37 +24,13 @@ int plot_check_text(const char *what, const char *text)
 	return 0;
 }
 
-/* The folder the figure goes to must take new files: the temporary one
- * and then the rename. */
-static int check_folder(const char *path)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (stat(dir, &st) != 0)
-		return cli_error("--plot %s: folder '%s': %s", path, dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return cli_error("--plot %s: '%s' is not a folder", path, dir);
-	if (access(dir, W_OK | X_OK) != 0)
-		return cli_error("--plot %s: cannot write in folder '%s': %s", path, dir,
-				 strerror(errno));
-	return 0;
-}
-
 int plot_check_path(const char *path)
 {
 	if (!suffix_is(path, ".png") && !suffix_is(path, ".svg"))
 		return cli_error("--plot %s: the file name must end in .png or .svg", path);
 	if (plot_check_text("file name", path) != 0)
 		return -1;
-	return check_folder(path);
+	return cli_check_output_path("--plot", path);
 }
 
 static int in_path(const char *name)

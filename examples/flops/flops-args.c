@@ -193,6 +193,8 @@ int flops_check_args(const struct flops_args *a)
 	if (a->outfile && perfkit_format_from_path(a->outfile, &f) != 0)
 		return cli_error("--outfile %s: the name must end in .json, .csv, "
 				 ".jsonl or .ndjson", a->outfile);
+	if (a->outfile && cli_check_output_path("--outfile", a->outfile) != 0)
+		return -1;
 	/* gnuplot itself is looked for after the run, which prints its
 	 * report even without it */
 	if (a->plot && plot_check_path(a->plot) != 0)

@@ -36,4 +36,22 @@ void flops_headline(const struct flops_args *a, const struct perfkit_results *re
 int flops_outputs(const struct flops_args *a, struct perfkit_results *res,
 		  const struct perfkit_results *shown);
 
+/* While the workers run (flops-stream.c): the progress bar, and a JSON
+ * Lines --outfile written record by record as they are collected. */
+struct flops_stream {
+	const char *path; /* the --outfile when it is JSON Lines, else NULL */
+	struct perfkit_results_stream *stream; /* opened at the first record */
+	int failed, bar;
+};
+
+/* Stream to @outfile if it is JSON Lines (may be NULL); draw the bar on
+ * stderr if @bar. */
+void flops_stream_init(struct flops_stream *fs, const char *outfile, int bar);
+
+/* The harness's progress callback; @userdata is the struct flops_stream. */
+void flops_progress(const struct perfkit_harness_progress *p, void *userdata);
+
+/* Close the stream (the final write replaces the file). 0 or -1. */
+int flops_stream_close(struct flops_stream *fs);
+
 #endif /* FLOPS_ARGS_H */

@@ -28,7 +28,7 @@ extern "C" {
  * | -EBADMSG    | malformed input (a CSV or JSON file, a config)            |
  * | -ERANGE     | a value does not fit, or a fit did not converge           |
  * | -EDOM       | the data cannot support the requested model               |
- * | -ECANCELED  | a user callback asked to stop                             |
+ * | -ECANCELED  | the caller asked to stop (a callback or a cancel flag)    |
  * | -ETIMEDOUT  | a time budget ran out before a goal was met               |
  * | -ECHILD     | a worker process died or could not be collected           |
  * | -EAGAIN     | a resource (thread, process) could not be created now     |

@@ -9,6 +9,7 @@
 #ifndef PERFKIT_HARNESS_H
 #define PERFKIT_HARNESS_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -119,6 +120,14 @@ struct perfkit_harness_progress {
 	unsigned points;
 	/** The record just collected; valid during the call only. */
 	const struct perfkit_record *record;
+	/** The set the run's records go into, valid during the call only
+	 *  and not to be changed: its metadata and epoch are final (the
+	 *  record's timestamps count from that epoch), and it holds the
+	 *  records of the sweep points already finished (this point's
+	 *  records are appended once all its workers are collected). Enough
+	 *  to open a perfkit_results_stream and write each record as it
+	 *  comes, so that an interrupted run keeps what it finished. */
+	const struct perfkit_results *results;
 };
 
 /**
@@ -202,6 +211,17 @@ struct perfkit_harness_options {
 	 * @param userdata the @c userdata field
 	 */
 	void (*before_submit)(void *userdata);
+	/**
+	 * A stop request, or NULL. When @c *cancel is non-zero, the run
+	 * (or sweep) starts no further point: workers already submitted
+	 * always finish and are collected, and the call returns -ECANCELED
+	 * with the records of the points that finished. Checked before
+	 * each point of a sweep and before a run's first worker is
+	 * submitted (also before the @c peak_reference run). A signal
+	 * handler may set the flag: the harness only reads it. Default
+	 * NULL.
+	 */
+	const volatile sig_atomic_t *cancel;
 };
 
 /** @brief Initialiser for struct perfkit_harness_options with the
@@ -209,7 +229,7 @@ struct perfkit_harness_options {
 #define PERFKIT_HARNESS_OPTIONS_INIT                                        \
 	{ sizeof(struct perfkit_harness_options), "dgemm", 1024, 10, 0.0, 0,   \
 	  PERFKIT_HARNESS_PLACE_COMPACT, PERFKIT_HARNESS_THREADS, 1, 0,        \
-	  PERFKIT_HARNESS_START_BARRIER, 0.0, 1, 0.0, NULL, NULL, NULL }
+	  PERFKIT_HARNESS_START_BARRIER, 0.0, 1, 0.0, NULL, NULL, NULL, NULL }
 
 /**
  * @brief Fill options with the defaults (as #PERFKIT_HARNESS_OPTIONS_INIT).
@@ -267,6 +287,8 @@ const char *perfkit_harness_start_name(enum perfkit_harness_start start);
  *         still holds every record, the failed ones with that status and
  *         an "error" column saying why; perfkit_last_error() counts the
  *         failures and quotes the first.
+ * @retval -ECANCELED @c *opt->cancel was set before the first worker
+ *         was submitted: @p out holds the set's metadata and no record
  *
  * Each record has name = kernel, problem_size = N, repetitions = the
  * timed repetitions, flops and bytes from perfkit_kernel_flops() and
@@ -310,6 +332,8 @@ int perfkit_harness_run(const struct perfkit_harness_options *opt,
  * @return 0 when every worker of every point succeeded
  * @retval -EINVAL an argument or option is invalid, or @p counts is given
  *         with @p ncounts = 0 (@p out is NULL)
+ * @retval -ECANCELED @c *opt->cancel was set: @p out holds the points
+ *         that finished (the point in flight completes first)
  * @retval other as for perfkit_harness_run(): the first failed worker's
  *         status; @p out holds all points
  *
@@ -330,6 +354,7 @@ int perfkit_harness_sweep_workers(const struct perfkit_harness_options *opt,
  *             "harness.size" the comma-separated sizes
  * @return 0 when every worker of every point succeeded
  * @retval -EINVAL an argument or option is invalid (@p out is NULL)
+ * @retval -ECANCELED as for perfkit_harness_sweep_workers()
  * @retval other as for perfkit_harness_run()
  *
  * Summarise each point with perfkit_harness_summarize_point(res,

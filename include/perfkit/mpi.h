@@ -186,6 +186,9 @@ int perfkit_mpi_results_gather(MPI_Comm comm,
  * the whole job with the peak of all its cores (from rank 0's per-core
  * peak: nodes are assumed alike). Should rank 0's harness fail before
  * running any worker, the metadata comes from the lowest rank that ran.
+ * A rank whose @c cancel flag is set before its workers are submitted
+ * runs none and contributes no records, without holding the others up;
+ * once submitted, the run always completes on every rank.
  */
 int perfkit_mpi_harness_run(MPI_Comm comm,
 			    const struct perfkit_harness_options *opt,

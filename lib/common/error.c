@@ -26,7 +26,7 @@ static const struct code_name code_names[] = {
 	{ EBADMSG, "malformed input" },
 	{ ERANGE, "value out of range or fit did not converge" },
 	{ EDOM, "data cannot support the requested model" },
-	{ ECANCELED, "cancelled by a callback" },
+	{ ECANCELED, "cancelled by the caller" },
 	{ ETIMEDOUT, "time budget exhausted" },
 	{ ECHILD, "worker process failed" },
 	{ EAGAIN, "resource temporarily unavailable" },

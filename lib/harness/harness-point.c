@@ -14,6 +14,7 @@
 
 struct collector {
 	const struct pk_harness_plan *plan;
+	const struct perfkit_results *res; /* for the progress callback */
 	struct pk_worker_slot *slots;
 	struct perfkit_record *recs;
 	char host[PERFKIT_RECORD_HOST_MAX + 1];
@@ -94,7 +95,7 @@ static void on_collect(void *ctx, unsigned i)
 	const struct pk_harness_plan *plan = c->plan;
 	struct perfkit_harness_progress p = {
 		sizeof(p), ++c->done, plan->workers, plan->point, plan->points,
-		&c->recs[i],
+		&c->recs[i], c->res,
 	};
 
 	make_record(c, i);
@@ -139,13 +140,21 @@ static int append_all(struct collector *c, struct perfkit_results *res,
 			c->slots[first].out.error);
 }
 
+int pk_harness_cancelled(const struct pk_harness_plan *plan)
+{
+	return plan->opt.cancel && *plan->opt.cancel != 0;
+}
+
 int pk_harness_run_into(const struct pk_harness_plan *plan,
 			struct perfkit_results *res, int *harness_failed)
 {
-	struct collector c = { .plan = plan };
+	struct collector c = { .plan = plan, .res = res };
 	int rc;
 
 	*harness_failed = 0;
+	if (pk_harness_cancelled(plan))
+		return pk_error(-ECANCELED, "harness: cancelled before %s",
+				plan->points > 1 ? "this sweep point" : "the run");
 	c.slots = calloc(plan->workers, sizeof(*c.slots));
 	c.recs = calloc(plan->workers, sizeof(*c.recs));
 	if (!c.slots || !c.recs) {

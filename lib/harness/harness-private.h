@@ -89,8 +89,12 @@ int pk_harness_bind(const struct perfkit_machine *m, const unsigned *order,
 /* Sleep @seconds (> 0) on the monotonic clock. */
 void pk_harness_sleep(double seconds);
 
+/* Has the caller asked to stop (opt.cancel)? */
+int pk_harness_cancelled(const struct pk_harness_plan *plan);
+
 /* Run one point into @res: records appended, metadata not touched.
- * Returns 0, the first failed worker's status, or the harness's own error
+ * Returns 0, the first failed worker's status, -ECANCELED without running
+ * anything when the caller asked to stop, or the harness's own error
  * (then *harness_failed is set). */
 int pk_harness_run_into(const struct pk_harness_plan *plan,
 			struct perfkit_results *res, int *harness_failed);

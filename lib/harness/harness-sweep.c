@@ -68,7 +68,8 @@ static int sweep_set(struct pk_harness_plan *plan, enum sweep_kind kind,
 	return pk_harness_new_set(plan, write_sweep_keys, &keys, out);
 }
 
-/* Run every point into one set; keep going past failed workers. */
+/* Run every point into one set; keep going past failed workers, stop
+ * when the caller asks (the set keeps the points that finished). */
 static int sweep(const struct perfkit_harness_options *opt, enum sweep_kind kind,
 		 const uint64_t *v, size_t n, struct perfkit_results **out)
 {
@@ -85,6 +86,11 @@ static int sweep(const struct perfkit_harness_options *opt, enum sweep_kind kind
 		plan.point = (unsigned)i;
 		apply_point(&plan, kind, v[i]);
 		rc = pk_harness_run_into(&plan, res, &failed);
+		if (rc == -ECANCELED) {
+			first_rc = pk_error(rc, "harness: cancelled after %zu of %zu "
+					    "sweep points", i, n);
+			break;
+		}
 		if (rc && !first_rc) {
 			first_rc = rc;
 			snprintf(first_msg, sizeof(first_msg), "%s", perfkit_last_error());
@@ -94,7 +100,7 @@ static int sweep(const struct perfkit_harness_options *opt, enum sweep_kind kind
 		perfkit_results_destroy(res);
 		res = NULL;
 		first_rc = rc;
-	} else if (first_rc) {
+	} else if (first_rc && first_rc != -ECANCELED) {
 		pk_error(first_rc, "%s", first_msg);
 	}
 	rc = first_rc;
