@@ -73,7 +73,10 @@ extern "C" {
  * separators=(',', ':'))` writes, tuples as arrays and floats as their
  * shortest repr, except that NaN and the infinities are the strings
  * "NaN", "Infinity" and "-Infinity" (as libperfkit's JSON files write
- * them). Dict keys must be strings, and appear once per dict.
+ * them). Dict keys must be str or int (an int key becomes its decimal
+ * text, as json.dumps writes it: the CosmoFlow configuration's learning
+ * rate schedule is keyed by epoch), and each key's text may appear once
+ * per dict.
  *
  * @param data the pickle's bytes
  * @param len its length in bytes, at most #PERFKIT_PICKLE_MAX_INPUT
@@ -87,7 +90,7 @@ extern "C" {
  *         (APPEND to a dict), invalid UTF-8, a dict key given twice, bytes
  *         after STOP
  * @retval -ENOTSUP a refused opcode, a protocol other than 2 to 5, or a
- *         value JSON cannot hold (a key that is not a string, a container
+ *         value JSON cannot hold (a key that is not a str or an int, a container
  *         that contains itself)
  * @retval -ERANGE an integer beyond 64 bits, or input, output, values or
  *         nesting beyond the limits above

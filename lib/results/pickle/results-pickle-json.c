@@ -172,40 +172,66 @@ static int write_string(struct out *o, const char *s, size_t len)
 	return rc < 0 ? rc : put(o, "\"", 1);
 }
 
+/* A dict key as the text JSON gets: a str, or an int in decimal. */
+struct key_text {
+	const char *s;
+	size_t len;
+	char num[24];
+};
+
+static void key_text(const struct pk_pv *k, struct key_text *t)
+{
+	if (k->type == PK_PV_STR) {
+		t->s = k->u.str.s;
+		t->len = k->u.str.len;
+	} else {
+		t->len = (size_t)snprintf(t->num, sizeof(t->num), "%" PRId64,
+					  k->u.i);
+		t->s = t->num;
+	}
+}
+
 static int cmp_keys(const void *a, const void *b)
 {
-	const struct pk_pv *x = *(struct pk_pv *const *)a;
-	const struct pk_pv *y = *(struct pk_pv *const *)b;
-	size_t n = x->u.str.len < y->u.str.len ? x->u.str.len : y->u.str.len;
-	int c = memcmp(x->u.str.s, y->u.str.s, n);
+	const struct key_text *x = *(const struct key_text *const *)a;
+	const struct key_text *y = *(const struct key_text *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = n ? memcmp(x->s, y->s, n) : 0;
 
 	if (c)
 		return c;
-	return (x->u.str.len > y->u.str.len) - (x->u.str.len < y->u.str.len);
+	return (x->len > y->len) - (x->len < y->len);
 }
 
 /* A dict's keys, once per dict: each may appear once. */
 static int check_keys(struct pk_pv *d)
 {
 	size_t n = d->u.seq.n / 2;
-	struct pk_pv **keys;
+	struct key_text *keys, **order;
 	int rc = 0;
 
 	if (d->mark & PK_PV_KEYS_CHECKED || n < 2)
 		return 0;
 	keys = malloc(n * sizeof(*keys));
-	if (!keys)
+	order = malloc(n * sizeof(*order));
+	if (!keys || !order) {
+		free(keys);
+		free(order);
 		return pk_error(-ENOMEM, "pickle: out of memory");
-	for (size_t i = 0; i < n; i++)
-		keys[i] = d->u.seq.items[2 * i];
-	qsort(keys, n, sizeof(*keys), cmp_keys);
+	}
+	for (size_t i = 0; i < n; i++) {
+		key_text(d->u.seq.items[2 * i], &keys[i]);
+		order[i] = &keys[i];
+	}
+	qsort(order, n, sizeof(*order), cmp_keys);
 	for (size_t i = 1; i < n && rc == 0; i++)
-		if (cmp_keys(&keys[i - 1], &keys[i]) == 0)
+		if (cmp_keys(&order[i - 1], &order[i]) == 0)
 			rc = pk_error(-EBADMSG,
 				      "pickle byte %" PRIu32 ": the dict made here has the key \"%.*s\" twice",
-				      d->offset, (int)(keys[i]->u.str.len > 60 ? 60 : keys[i]->u.str.len),
-				      keys[i]->u.str.s);
+				      d->offset, (int)(order[i]->len > 60 ? 60 : order[i]->len),
+				      order[i]->s);
 	free(keys);
+	free(order);
 	d->mark |= PK_PV_KEYS_CHECKED;
 	return rc;
 }
@@ -233,8 +259,15 @@ static int write_container(struct out *o, struct pk_pv *v, int depth)
 	for (size_t i = 0; rc == 0 && i < v->u.seq.n; i++) {
 		if (i > 0)
 			rc = put(o, dict && i % 2 ? ":" : ",", 1);
-		if (rc == 0)
+		if (rc == 0 && dict && i % 2 == 0 &&
+		    v->u.seq.items[i]->type == PK_PV_INT) {
+			struct key_text t;
+
+			key_text(v->u.seq.items[i], &t);
+			rc = write_string(o, t.s, t.len);
+		} else if (rc == 0) {
 			rc = write_value(o, v->u.seq.items[i], depth);
+		}
 	}
 	v->mark &= (uint8_t)~PK_PV_VISITING;
 	return rc < 0 ? rc : put(o, dict ? "}" : "]", 1);

@@ -325,9 +325,11 @@ static int op_pop(struct parser *ps)
 
 static int check_key(struct parser *ps, const struct pk_pv *key)
 {
-	if (key->type != PK_PV_STR)
+	/* int keys become their decimal text, as json.dumps writes them:
+	 * the CosmoFlow config's lr_schedule has them */
+	if (key->type != PK_PV_STR && key->type != PK_PV_INT)
 		return fail(ps, -ENOTSUP,
-			    "a dict key of type %s (made at byte %" PRIu32 "): JSON keys are strings",
+			    "a dict key of type %s (made at byte %" PRIu32 "): only str and int keys have a JSON form",
 			    type_name(key), key->offset);
 	return 0;
 }
@@ -403,8 +405,8 @@ static int want_type(struct parser *ps, const struct pk_pv *c,
 		     enum pk_pv_type type)
 {
 	if (c->type != type)
-		return fail(ps, -EBADMSG, "adds to a %s (made at byte %" PRIu32 "), not a %s",
-			    type_name(c), c->offset,
+		return fail(ps, -EBADMSG, "adds to %s %s (made at byte %" PRIu32 "), not a %s",
+			    c->type == PK_PV_INT ? "an" : "a", type_name(c), c->offset,
 			    type == PK_PV_LIST ? "list" : "dict");
 	return 0;
 }
@@ -489,7 +491,7 @@ static int memo_put(struct parser *ps, uint64_t idx)
 
 	if (rc < 0 || (rc = spend(ps)) < 0)
 		return rc;
-	if (idx >= UINT32_MAX)
+	if (idx > UINT32_MAX)
 		return fail(ps, -ERANGE, "memo index %" PRIu64 " is beyond 32 bits",
 			    idx);
 	if (2 * (m->n + 1) > m->cap && memo_rehash(m) < 0)
@@ -507,7 +509,7 @@ static int memo_get(struct parser *ps, uint64_t idx)
 	const struct memo *m = &ps->memo;
 	size_t i;
 
-	if (m->cap == 0 || idx >= UINT32_MAX ||
+	if (m->cap == 0 || idx > UINT32_MAX ||
 	    !m->keys[i = memo_slot(m, idx + 1)])
 		return fail(ps, -EBADMSG, "memo index %" PRIu64 " was never set",
 			    idx);
@@ -781,7 +783,7 @@ static int op_frame(struct parser *ps)
 static int op_stop(struct parser *ps)
 {
 	if (ps->p != ps->end)
-		return fail(ps, -EBADMSG, "%zu bytes follow STOP", left(ps));
+		return fail(ps, -EBADMSG, "%zu byte(s) after STOP", left(ps));
 	if (ps->nmarks)
 		return fail(ps, -EBADMSG, "a MARK is still open");
 	if (ps->n != 1)
