@@ -351,6 +351,8 @@ static int take_items(struct parser *ps, struct pk_pv *c, size_t at)
 				return rc;
 		}
 	}
+	if (k == 0) /* items may still be NULL */
+		return 0;
 	if (grow(&c->u.seq.items, &c->u.seq.cap, c->u.seq.n + k,
 		 sizeof(*c->u.seq.items)) < 0)
 		return no_memory(ps);
