@@ -315,6 +315,12 @@ START_TEST(test_stack_and_marks)
 	JSON(P2 "(0N.", "null");	     /* POP takes a bare MARK */
 	JSON(P2 "]2\x86.", "[[],[]]");	     /* DUP */
 	JSON(P2 "NN0.", "null");
+	/* a MARK closed with nothing after it (fuzz-pickle's first find) */
+	JSON(P2 "(l.", "[]");
+	JSON(P2 "(d.", "{}");
+	JSON(P2 "(t.", "[]");
+	JSON(P2 "](e.", "[]");
+	JSON(P2 "}(u.", "{}");
 	FAIL(P2 "NN.", -EBADMSG, "STOP: 2 values on the stack, not 1");
 	FAIL(P2 ".", -EBADMSG, "0 values on the stack");
 	FAIL(P2 "(N.", -EBADMSG, "STOP: a MARK is still open");
