@@ -705,7 +705,6 @@ static int op_string(struct parser *ps, int width, int ascii)
 		return fail(ps, -EBADMSG,
 			    "a string of %" PRIu64 " bytes, but only %zu bytes are left (truncated?)",
 			    n, left(ps));
-	bad = utf8_valid(ps->p, (size_t)n);
 	if (ascii) {
 		for (bad = 0; bad < n && ps->p[bad] < 0x80; bad++)
 			;
@@ -713,7 +712,7 @@ static int op_string(struct parser *ps, int width, int ascii)
 			return fail(ps, -EBADMSG,
 				    "byte %zu of the string is not ASCII (Python 3 reads these as ASCII)",
 				    bad);
-	} else if (bad < n) {
+	} else if ((bad = utf8_valid(ps->p, (size_t)n)) < n) {
 		return fail(ps, -EBADMSG, "byte %zu of the string is not UTF-8",
 			    bad);
 	}
