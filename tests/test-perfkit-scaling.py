@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -37,13 +38,23 @@ def run(args, env=None):
 
 
 def make_run(root, name, ranks, times, n_train=64, n_valid=16, shard=False,
-             config=None, header='epoch,loss,time,val_loss'):
+             config=None, header='epoch,loss,time,val_loss', pickle_protocol=None):
+    """A run folder; with pickle_protocol, config.pkl as the CosmoFlow
+    benchmark writes it (pickle.dump of the dict, or @config's bytes)."""
     d = os.path.join(root, name)
     os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, 'config.json'), 'w') as f:
-        f.write(config if config is not None else json.dumps(
-            {'data': {'n_train': n_train, 'n_valid': n_valid, 'shard': shard},
-             'ranks': ranks}))
+    value = {'data': {'n_train': n_train, 'n_valid': n_valid, 'shard': shard},
+             'ranks': ranks}
+    if pickle_protocol is not None:
+        with open(os.path.join(d, 'config.pkl'), 'wb') as f:
+            if isinstance(config, bytes):
+                f.write(config)
+            else:
+                pickle.dump(config if config is not None else value, f,
+                            protocol=pickle_protocol)
+    else:
+        with open(os.path.join(d, 'config.json'), 'w') as f:
+            f.write(config if config is not None else json.dumps(value))
     with open(os.path.join(d, 'history.csv'), 'w') as f:
         f.write(header + '\n')
         for e, t in enumerate(times):
@@ -236,6 +247,144 @@ def test_bad(tmp):
     expect_fail([], 'no run folders')
     rc, out, _ = run(['--help'])
     check(rc == 0 and 'usage' in out, '--help')
+
+
+# The CosmoFlow benchmark's own configuration (configs/cosmo.yaml as
+# train.py pickles it): nested dicts, lists, floats, None, and the epoch
+# numbers of the learning-rate schedule as int keys.
+def cosmoflow_config(ranks, n_train=64, n_valid=16, shard=False):
+    return {'output_dir': f'results/scaling-cpu-n{ranks}',
+            'data': {'name': 'cosmo', 'data_dir': '/scratch/cosmoUniverse',
+                     'n_train': n_train, 'n_valid': n_valid,
+                     'sample_shape': [128, 128, 128, 4], 'batch_size': 4,
+                     'n_epochs': 4, 'shard': shard, 'apply_log': True,
+                     'compression': None},
+            'model': {'name': 'cosmoflow', 'input_shape': (128, 128, 128, 4),
+                      'dropout': 0.5},
+            'optimizer': {'name': 'SGD', 'momentum': 0.9},
+            'lr_schedule': {'base_lr': 0.001, 'scaling': 'linear',
+                            'decay_schedule': {32: 0.25, 64: 0.125}},
+            'ranks': ranks}
+
+
+def test_pickle(tmp):
+    """config.pkl read as config.json is, at every protocol; anything that
+    would run code refused, and never run."""
+    for r, t in GOOD.items():
+        make_run(tmp, f'json-n{r}', r, t)
+    rc, want, err = run([os.path.join(tmp, 'json-n%i'), '--ranks', '1,2,4,8'])
+    check(rc == 0, f'json folders: {err!r}')
+    for proto in (2, 3, 4, 5):
+        for r, t in GOOD.items():
+            make_run(tmp, f'pkl{proto}-n{r}', r, t, pickle_protocol=proto,
+                     config=cosmoflow_config(r))
+        pat = os.path.join(tmp, f'pkl{proto}-n%i')
+        rc, out, err = run([pat, '--ranks', '1,2,4,8'])
+        check(rc == 0 and out.replace(f'pkl{proto}', 'json') == want,
+              f'config.pkl protocol {proto}: exit {rc}, {err!r}')
+        dirs = [os.path.join(tmp, f'pkl{proto}-n{r}') for r in (1, 2, 4, 8)]
+        rc, out, err = run(dirs)
+        check(rc == 0 and printed_table(out)[1][3]['ranks'] == 8,
+              f'config.pkl folder list, protocol {proto}: {err!r}')
+    # shard and the sample count come from the pickle
+    make_run(tmp, 'shard-n1', 1, [300, 200], pickle_protocol=4,
+             config=cosmoflow_config(1, n_train=100, n_valid=28, shard=True))
+    rc, out, err = run([os.path.join(tmp, 'shard-n%i'), '--ranks', '1'])
+    check(rc == 0 and printed_table(out)[1][0]['samples'] == 128,
+          f'config.pkl samples: {err!r}')
+    # config.json wins when both are there
+    d = make_run(tmp, 'both-n1', 1, [300, 200], pickle_protocol=4,
+                 config=b'\x80\x02cos\nsystem\n.')
+    make_run(tmp, 'both-n1', 1, [300, 200])
+    rc, _, err = run([os.path.join(tmp, 'both-n%i'), '--ranks', '1'])
+    check(rc == 0, f'config.json before config.pkl: {err!r}')
+
+    # refused: os.system through GLOBAL and REDUCE (at protocol 2, and
+    # STACK_GLOBAL at 4), a class instance, a set; nothing may run
+    pwned = os.path.join(tmp, 'pwned')
+    cmd = f'touch {pwned}'.encode()
+    evil2 = (b'\x80\x02cos\nsystem\nX' + len(cmd).to_bytes(4, 'little') + cmd +
+             b'\x85R.')
+    body = (b'\x8c\x02os\x8c\x06system\x93X' + len(cmd).to_bytes(4, 'little') +
+            cmd + b'\x85R.')
+    evil4 = b'\x80\x04\x95' + len(body).to_bytes(8, 'little') + body
+    for name, data, words in (
+            ('evil2', evil2, ('pickle byte 2: GLOBAL: refused', 'Python code')),
+            ('evil4', evil4, ('pickle byte 23: STACK_GLOBAL: refused',)),
+            ('object', pickle.dumps({'data': os.stat_result((0,) * 10)}, 2),
+             ('GLOBAL: refused',)),
+            ('set', pickle.dumps({'data': {1, 2}}, 4), ('EMPTY_SET: refused', 'sets')),
+            ('trunc', pickle.dumps(cosmoflow_config(1), 4)[:-5], ('truncated',)),
+            ('proto0', pickle.dumps(cosmoflow_config(1), 0), ('protocol 2 to 5',))):
+        make_run(tmp, f'{name}-n1', 1, [300, 200], pickle_protocol=2,
+                 config=data)
+        expect_fail([os.path.join(tmp, f'{name}-n%i'), '--ranks', '1'],
+                    f'{name}-n1/config.pkl: ', *words)
+    check(not os.path.exists(pwned), 'a refused pickle ran its command')
+    # the keys are checked as in config.json
+    make_run(tmp, 'noshard-n1', 1, [300, 200], pickle_protocol=3,
+             config={'data': {'n_train': 4, 'n_valid': 1}})
+    expect_fail([os.path.join(tmp, 'noshard-n%i'), '--ranks', '1'],
+                'noshard-n1/config.pkl: data.shard must be true or false')
+    make_run(tmp, 'nodata-n1', 1, [300, 200], pickle_protocol=5, config=[1, 2])
+    expect_fail([os.path.join(tmp, 'nodata-n%i'), '--ranks', '1'],
+                'nodata-n1/config.pkl: no "data" object')
+    d = make_run(tmp, 'noconf-n1', 1, [300, 200])
+    os.remove(os.path.join(d, 'config.json'))
+    expect_fail([os.path.join(tmp, 'noconf-n%i'), '--ranks', '1'],
+                'noconf-n1: no config.json or config.pkl')
+    d = make_run(tmp, 'dirconf-n1', 1, [300, 200])
+    os.remove(os.path.join(d, 'config.json'))
+    os.makedirs(os.path.join(d, 'config.pkl'))
+    expect_fail([os.path.join(tmp, 'dirconf-n%i'), '--ranks', '1'],
+                'dirconf-n1/config.pkl: not a regular file')
+
+
+def test_history_edges(tmp):
+    """The run-folder reader's bugs: long lines, folders, BOMs."""
+    # a line longer than 64 KiB is one row, not several (the mean was
+    # 334.667 instead of 2, with exit 0)
+    d = make_run(tmp, 'long-n1', 1, [])
+    with open(os.path.join(d, 'history.csv'), 'w') as f:
+        f.write('epoch,loss,time,val_loss\n0,0.5,1000,0.6\n')
+        f.write('1,"' + 'x' * 70000 + '",2,0.6\n')
+        f.write('2,' + '9' * 70000 + ',2,0.6\n')
+    rc, out, err = run([os.path.join(tmp, 'long-n%i'), '--ranks', '1'])
+    check(rc == 0 and close(printed_table(out)[1][0]['times'], 2, 1e-9),
+          f'line > 64 KiB: exit {rc}, {out[-300:]!r} {err!r}')
+    d = make_run(tmp, 'longbad-n1', 1, [300, 200])
+    with open(os.path.join(d, 'history.csv'), 'a') as f:
+        f.write('3,0.5,' + '7' * 70000 + 'x,0.6\n')
+    expect_fail([os.path.join(tmp, 'longbad-n%i'), '--ranks', '1'],
+                'longbad-n1/history.csv:4: time')
+    # history.csv a folder, or a FIFO (which must not block)
+    d = make_run(tmp, 'dir-n1', 1, [300, 200])
+    os.remove(os.path.join(d, 'history.csv'))
+    os.makedirs(os.path.join(d, 'history.csv'))
+    expect_fail([os.path.join(tmp, 'dir-n%i'), '--ranks', '1'],
+                'dir-n1/history.csv: not a regular file (a folder)')
+    d = make_run(tmp, 'fifo-n1', 1, [300, 200])
+    os.remove(os.path.join(d, 'history.csv'))
+    os.mkfifo(os.path.join(d, 'history.csv'))
+    expect_fail([os.path.join(tmp, 'fifo-n%i'), '--ranks', '1'],
+                'fifo-n1/history.csv: not a regular file')
+    # a UTF-8 byte order mark in history.csv and in config.json
+    for r, t in GOOD.items():
+        make_run(tmp, f'plain-n{r}', r, t)
+        d = make_run(tmp, f'bom-n{r}', r, t)
+        for name in ('history.csv', 'config.json'):
+            path = os.path.join(d, name)
+            with open(path, 'rb') as f:
+                data = f.read()
+            with open(path, 'wb') as f:
+                f.write(b'\xef\xbb\xbf' + data)
+    rc, want, _ = run([os.path.join(tmp, 'plain-n%i'), '--ranks', '1,2,4,8'])
+    rc2, out, err = run([os.path.join(tmp, 'bom-n%i'), '--ranks', '1,2,4,8'])
+    check(rc == 0 and rc2 == 0 and out.replace('bom-n', 'plain-n') == want,
+          f'BOM: exit {rc2}, {err!r}')
+    make_run(tmp, 'bombad-n1', 1, [300, 200], config='\ufeff{"data": }')
+    expect_fail([os.path.join(tmp, 'bombad-n%i'), '--ranks', '1'],
+                'bombad-n1/config.json:1:')
 
 
 def test_sample_data():
@@ -493,10 +642,12 @@ def test_results_bad(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for d in ('good', 'bad', 'results', 'results-bad'):
+        for d in ('good', 'bad', 'pickle', 'history', 'results', 'results-bad'):
             os.makedirs(os.path.join(tmp, d))
         test_good(os.path.join(tmp, 'good'))
         test_bad(os.path.join(tmp, 'bad'))
+        test_pickle(os.path.join(tmp, 'pickle'))
+        test_history_edges(os.path.join(tmp, 'history'))
         if MAKE_RESULTS:
             test_results_weak(os.path.join(tmp, 'results'))
             test_results_strong(os.path.join(tmp, 'results'))
