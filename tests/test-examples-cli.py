@@ -104,7 +104,7 @@ def test_sources_all_tested():
 
 def test_help_and_version(name):
     rc, out, err = run(name, ['--help'])
-    check(rc == 0 and out.startswith(f'usage: {name}') and err == '',
+    check(rc == 0 and out.startswith(f'Usage: {name}') and err == '',
           f'{name} --help: rc {rc}, out {out[:60]!r}, err {err!r}')
     check('--version' in out, f'{name} --help does not mention --version')
     rc, out, err = run(name, ['--version'])

@@ -13,9 +13,9 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: perfkit-scaling [options] PATTERN --ranks 1,2,4,...\n"
-		"       perfkit-scaling [options] DIR...\n"
-		"       perfkit-scaling [options] --results FILE\n"
+		"Usage: perfkit-scaling [options] PATTERN --ranks 1,2,4,...\n"
+		"  or:  perfkit-scaling [options] DIR...\n"
+		"  or:  perfkit-scaling [options] --results FILE\n"
 		"Each run folder holds history.csv (columns epoch,time; others ignored)\n"
 		"and config.json ({\"data\": {\"n_train\": N, \"n_valid\": N, \"shard\": BOOL},\n"
 		"\"ranks\": R}). PATTERN has one %%i, replaced by each rank count.\n"
