@@ -3,9 +3,10 @@
 
 Good folders: the printed table, the CSV and JSON tables, the Amdahl fit and
 Karp-Flatt values are checked against numbers computed independently below.
-Bad folders: each must fail with exit status 1 and a message naming the
-file (and line). Result files (--results), written here with MAKE_RESULTS
-in every format, are checked the same way.
+Bad folders: each must fail with exit status 1 (a failed read) and a
+message naming the file (and line); a bad command line exits 2. Result files
+(--results), written here with MAKE_RESULTS in every format, are checked the
+same way.
 Usage: test-perfkit-scaling.py PERFKIT_SCALING [DATA_DIR [MAKE_RESULTS]]
 """
 import csv
@@ -185,13 +186,18 @@ def test_good(tmp):
     check(rc == 1 and 'gnuplot' in err and 'apt-get install gnuplot' in err,
           f'no gnuplot: {rc} {err!r}')
     rc, _, err = run([pat, '--ranks', '1,2,4,8', '--plot', svg + '.pdf'])
-    check(rc == 1 and '.png or .svg' in err, f'plot suffix: {err!r}')
+    check(rc == 2 and '.png or .svg' in err, f'plot suffix: {rc} {err!r}')
 
 
-def expect_fail(args, *needles):
+def expect_fail(args, *needles, status=1):
     rc, out, err = run(args)
-    ok = rc == 1 and all(n in err for n in needles)
-    check(ok, f'{args}: exit {rc}, stderr {err!r}, wanted {needles}')
+    ok = rc == status and all(n in err for n in needles)
+    check(ok, f'{args}: exit {rc}, stderr {err!r}, wanted {status} and {needles}')
+
+
+def expect_usage(args, *needles):
+    """A bad command line: exit status 2 (one convention for every program)."""
+    expect_fail(args, *needles, status=2)
 
 
 def test_bad(tmp):
@@ -235,18 +241,20 @@ def test_bad(tmp):
     expect_fail([os.path.join(tmp, 'mism-n%i'), '--ranks', '1'],
                 'mism-n1/config.json', 'ranks')
     # order, patterns, arguments
-    expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '2,1'], 'must increase')
+    expect_usage([os.path.join(tmp, 'ok-n%i'), '--ranks', '2,1'], 'must increase')
     expect_fail([os.path.join(tmp, 'ok-n2'), os.path.join(tmp, 'ok-n1')],
                 'ok-n1/config.json', 'must increase')
-    expect_fail([os.path.join(tmp, 'ok-n%s'), '--ranks', '1'], '%i')
-    expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,x'], '--ranks')
+    expect_usage([os.path.join(tmp, 'ok-n%s'), '--ranks', '1'], '%i')
+    expect_usage([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,x'], '--ranks')
     expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,4'],
                 'ok-n4: no such run folder')
-    expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,2',
-                 '--threshold', 'nan'], '--threshold')
-    expect_fail([], 'no run folders')
+    expect_usage([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,2',
+                  '--threshold', 'nan'], '--threshold')
+    expect_usage([os.path.join(tmp, 'ok-n%i'), '--ranks', '1',
+                  '--compare', os.path.join(tmp, 'ok-n%i%i')], '%i')
+    expect_usage([], 'no run folders')
     rc, out, _ = run(['--help'])
-    check(rc == 0 and 'usage' in out, '--help')
+    check(rc == 0 and out.startswith('Usage: perfkit-scaling'), '--help')
 
 
 # The CosmoFlow benchmark's own configuration (configs/cosmo.yaml as
@@ -632,12 +640,12 @@ def test_results_bad(tmp):
                 "record 3: workers = 'two' is not a worker count")
     expect_fail(['--results', good, '--work', 'items'], 'no record counted items',
                 '--work')
-    expect_fail(['--results', good, '--measure', 'speed'], '--measure')
-    expect_fail(['--results', good, '--work', 'ops'], '--work')
-    expect_fail(['--results', good, '--ranks', '1,2'], '--ranks', 'run folders')
-    expect_fail(['--results', good, '--warmup-epochs', '0'], '--warmup-epochs')
-    expect_fail(['--results', good, tmp], 'takes no run folders')
-    expect_fail(['--measure', 'makespan', tmp], 'need --results')
+    expect_usage(['--results', good, '--measure', 'speed'], '--measure')
+    expect_usage(['--results', good, '--work', 'ops'], '--work')
+    expect_usage(['--results', good, '--ranks', '1,2'], '--ranks', 'run folders')
+    expect_usage(['--results', good, '--warmup-epochs', '0'], '--warmup-epochs')
+    expect_usage(['--results', good, tmp], 'takes no run folders')
+    expect_usage(['--measure', 'makespan', tmp], 'need --results')
 
 
 def main():
