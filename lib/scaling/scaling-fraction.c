@@ -256,6 +256,55 @@ static int check_input(const char *func, const double *p, const double *t,
 	return 0;
 }
 
+/* The f where the model is defined for every p (g > 0): (*lo, *hi). */
+static void domain(const struct frac *d, double *lo, double *hi)
+{
+	*lo = -INFINITY;
+	*hi = INFINITY;
+	for (size_t i = 0; i < d->n; i++) {
+		double p = d->p[i];
+
+		if (p == 1.0)
+			continue;
+		if (d->law == AMDAHL) { /* 1/p + f (1 − 1/p) > 0 */
+			if (p > 1.0)
+				*lo = fmax(*lo, -1.0 / (p - 1.0));
+			else
+				*hi = fmin(*hi, 1.0 / (1.0 - p));
+		} else { /* p − f (p − 1) > 0 */
+			if (p > 1.0)
+				*hi = fmin(*hi, p / (p - 1.0));
+			else
+				*lo = fmax(*lo, p / (p - 1.0));
+		}
+	}
+}
+
+/* The smallest RSS beyond the bound b (dir −1 below 0, +1 above 1), on
+ * offsets growing by 2^(1/4) from 1e-9 and closing in on the domain's
+ * edge; the bound's own RSS when the model ends there. */
+static double rss_beyond(const struct frac *d, double b, int dir)
+{
+	double lo, hi, edge, best = rss_f(d, b, NULL);
+
+	domain(d, &lo, &hi);
+	edge = dir < 0 ? lo : hi;
+	for (double w = 1e-9; w < 1e9; w *= 1.189207115002721) {
+		double v = b + dir * w;
+
+		if (!(v > lo && v < hi))
+			break;
+		best = fmin(best, rss_f(d, v, NULL));
+	}
+	for (int k = 1; isfinite(edge) && k < 60; k++) {
+		double v = b + (edge - b) * (1.0 - ldexp(1.0, -k));
+
+		if (v > lo && v < hi)
+			best = fmin(best, rss_f(d, v, NULL));
+	}
+	return best;
+}
+
 static const char *why(enum law law, int above)
 {
 	if (law == AMDAHL)
@@ -266,21 +315,27 @@ static const char *why(enum law law, int above)
 }
 
 /*
- * At a bound, the unconstrained optimum (one Gauss–Newton step away) may
- * lie far outside [0, 1]: when even the bound is outside its 95 % Wald
- * interval, no Amdahl (Gustafson) curve fits and the fit is refused.
+ * At a bound, the curve may want an f far outside [0, 1] (where the
+ * formula still defines one): when even the bound lies outside the 95 %
+ * interval of that unconstrained fit, RSS(bound) > RSS_u (1 + t²/dof), no
+ * Amdahl (Gustafson) curve fits and the fit is refused.
  */
 static int check_model(const char *func, const struct frac *d, double f,
-		       double s2, double t975)
+		       double rss, double dof, double t975)
 {
-	double jj, fu = f + gn_step(d, 0, f, 1, &jj);
-	double reach = jj > 0 ? t975 * sqrt(s2 / jj) : 0.0;
+	int dir = f == 0.0 ? -1 : f == 1.0 ? 1 : 0;
+	double ru;
 
-	if ((f == 0.0 && fu + reach < -1e-9) || (f == 1.0 && fu - reach > 1.0 + 1e-9))
+	if (!dir)
+		return 0;
+	ru = rss_beyond(d, f, dir);
+	if (rss > ru * (1.0 + t975 * t975 / dof) && rss - ru > 1e-12 * rss)
 		return pk_error(-EDOM,
-				"%s: the model does not fit these data: the serial fraction "
-				"would be %.4g, outside [0, 1] (%s)",
-				func, fu, why(d->law, fu > 1.0));
+				"%s: the model does not fit these data: every serial "
+				"fraction in [0, 1] is rejected at the 5 %% level, the "
+				"best lies %s (%s)",
+				func, dir > 0 ? "above 1" : "below 0",
+				why(d->law, dir > 0));
 	return 0;
 }
 
@@ -299,7 +354,7 @@ static int fit_logs(const char *func, const struct frac *d,
 	rss = rss_f(d, fhat, &chat);
 	if (!isfinite(rss) || !isfinite(chat))
 		return pk_error(-ERANGE, "%s: the fit overflowed double", func);
-	if ((rc = check_model(func, d, fhat, rss / fit.dof, t975)) < 0)
+	if ((rc = check_model(func, d, fhat, rss, fit.dof, t975)) < 0)
 		return rc;
 	thr = rss * (1.0 + t975 * t975 / fit.dof);
 	fit.f.value = fhat;
