@@ -138,22 +138,25 @@ def test_good(tmp):
         for k, v in want.items():
             check(close(got[k], v, 1e-13), f'json {k}')
     check(j['usl'] is not None and j['usl']['alpha'] >= 0, 'json usl fit')
+    check(j['usl'] and j['usl']['alpha_ci'][0] is not None and
+          j['usl']['alpha_ci'][0] >= 0 and 'alpha_at_bound' in j['usl'],
+          'json usl profile interval within the bound')
 
-    # Amdahl f through the origin of 1/S - 1/q on 1 - 1/q, done here.
-    sxx = sxy = 0
+    # Karp-Flatt per row, done here.
     for row in exp[1:]:
         q = row['ranks'] / exp[0]['ranks']
         s = row['throughputs'] / exp[0]['throughputs']
-        x, y = 1 - 1 / q, 1 / s - 1 / q
-        sxx, sxy = sxx + x * x, sxy + x * y
         kf = (1 / s - 1 / q) / (1 - 1 / q)
         m = re.search(r'^\s*%d\s+(\S+)\s+(\S+)$' % row['ranks'], out, re.M)
         check(m and close(float(m.group(2)), kf, 1e-3) if abs(kf) > 1e-3
               else m is not None, f'Karp-Flatt at {row["ranks"]}: {m and m.group(0)} vs {kf}')
-    f_exp = sxy / sxx
-    m = re.search(r'Amdahl fit: f = (\S+)', out)
+    f_exp = amdahl_times_f([r['ranks'] for r in exp],
+                           [1 / r['throughputs'] for r in exp])
+    m = re.search(r'Amdahl fit on time per sample \(4 points\): f = (\S+)', out)
     check(m and abs(float(m.group(1)) - f_exp) < 6e-6,
           f'Amdahl f {m and m.group(1)} vs {f_exp}')
+    check('Gustafson fit on times (4 points): f = ' in out, 'Gustafson fit')
+    check('95% profile-likelihood intervals' in out, 'USL intervals')
     # optimal count: the largest rank count with eff >= 0.8
     best = max(r['ranks'] for r in exp if r['eff'] >= 0.8)
     m = re.search(r'efficiency >= 0.8: (\d+)', out)
@@ -464,10 +467,23 @@ def points(recs, measure='makespan'):
     return out
 
 
-def amdahl_f(q, s):
-    sxx = sum((1 - 1 / a) ** 2 for a in q if a != 1)
-    sxy = sum((1 - 1 / a) * (1 / b - 1 / a) for a, b in zip(q, s) if a != 1)
-    return sxy / sxx
+def amdahl_times_f(p, t):
+    """Amdahl on times, T = T1 (f + (1 - f)/p), least squares on log t with
+    log T1 profiled out, f in [0, 1]: a grid, then golden section."""
+    def rss(f):
+        r = [math.log(b) - math.log(f + (1 - f) / a) for a, b in zip(p, t)]
+        m = sum(r) / len(r)
+        return sum((x - m) ** 2 for x in r)
+    k = min(range(201), key=lambda i: rss(i / 200))
+    lo, hi = max(0, (k - 1) / 200), min(1, (k + 1) / 200)
+    g = (math.sqrt(5) - 1) / 2
+    for _ in range(100):
+        a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+        if rss(a) <= rss(b):
+            hi = b
+        else:
+            lo = a
+    return min((lo + hi) / 2, k / 200, key=rss)
 
 
 def test_results_weak(tmp):
@@ -501,11 +517,12 @@ def test_results_weak(tmp):
     check('Weak-scaling summary of FILE (records grouped by workers; '
           'throughput = flops / makespan, makespan = max t_collected - min t_submit)'
           in out, 'weak heading')
-    q = [r['workers'] / want[0]['workers'] for r in want]
     sp = [r['flops_per_s'] / want[0]['flops_per_s'] for r in want]
-    m = re.search(r'Amdahl fit: f = (\S+)', out)
-    check(m and abs(float(m.group(1)) - amdahl_f(q, sp)) < 6e-6,
-          f'Amdahl f {m and m.group(1)} vs {amdahl_f(q, sp)}')
+    f_exp = amdahl_times_f([r['workers'] for r in want],
+                           [1 / r['flops_per_s'] for r in want])
+    m = re.search(r'Amdahl fit on time per flop \(4 points\): f = (\S+)', out)
+    check(m and abs(float(m.group(1)) - f_exp) < 6e-6,
+          f'Amdahl f {m and m.group(1)} vs {f_exp}')
     for r, s_ in zip(want[1:], sp[1:]):
         qq = r['workers']
         kf = (1 / s_ - 1 / qq) / (1 - 1 / qq)
