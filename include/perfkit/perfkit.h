@@ -19,6 +19,7 @@
 #include <perfkit/stats.h>
 #include <perfkit/runner.h>
 #include <perfkit/record.h>
+#include <perfkit/compare.h>
 #include <perfkit/harness.h>
 
 #endif /* PERFKIT_PERFKIT_H */
