@@ -411,6 +411,9 @@ static int build_rows(struct perfkit_comparison *cmp, const struct entry *oe,
 	}
 	cmp->only_new = count_runs(ne, nn) - matched;
 	qsort(cmp->rows, cmp->n, sizeof(*cmp->rows), cmp_first);
+	/* The names point into the rows, which have moved. */
+	for (size_t i = 0; i < cmp->n; i++)
+		cmp->rows[i].pub.name = cmp->rows[i].proto.name;
 	return 0;
 }
 
