@@ -223,6 +223,35 @@ START_TEST(test_compare_errors)
 }
 END_TEST
 
+/* Rows keep the old set's order, with their own names (the rows are
+ * sorted after they are filled). */
+START_TEST(test_compare_order)
+{
+	struct perfkit_results *o, *n;
+	struct perfkit_comparison *cmp;
+	const struct perfkit_compare_row *r;
+
+	ck_assert_int_eq(perfkit_results_new(&o), 0);
+	ck_assert_int_eq(perfkit_results_new(&n), 0);
+	for (int i = 0; i < 3; i++) {
+		add(o, "zeta", 1 + i, NULL, NULL, NULL, NULL);
+		add(o, "alpha", 10 + i, NULL, NULL, NULL, NULL);
+		add(n, "alpha", 10 + i, NULL, NULL, NULL, NULL);
+		add(n, "zeta", 1 + i, NULL, NULL, NULL, NULL);
+	}
+	ck_assert_int_eq(perfkit_results_compare(o, n, NULL, &cmp), 0);
+	ck_assert_int_eq(perfkit_comparison_get(cmp, 0, &r), 0);
+	ck_assert_str_eq(r->name, "zeta");
+	ck_assert_close(r->median_old, 2, 1e-15);
+	ck_assert_int_eq(perfkit_comparison_get(cmp, 1, &r), 0);
+	ck_assert_str_eq(r->name, "alpha");
+	ck_assert_close(r->median_old, 11, 1e-15);
+	perfkit_comparison_destroy(cmp);
+	perfkit_results_destroy(o);
+	perfkit_results_destroy(n);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("results-compare");
@@ -231,6 +260,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_compare_two_sets);
 	tcase_add_test(tc, test_compare_groups_and_output);
 	tcase_add_test(tc, test_compare_errors);
+	tcase_add_test(tc, test_compare_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
