@@ -64,6 +64,7 @@ NUMBER_OPTIONS = {
                         (['-s'], '-s', [], INTEGER_BAD)],
     'perfkit-user-kernel': [(['1000'], 'REPETITIONS', [], INTEGER_BAD)],
     'perfkit-machine': [],
+    'perfkit-compare': [(['--alpha'], '--alpha', [], POSITIVE_BAD)],
 }
 
 # Further bad command lines: (program, args, words the message must hold).
@@ -89,6 +90,13 @@ OTHER_BAD = [
     ('perfkit-scaling', ['--ranks', '4,2', 'run-n%i'], ['must increase']),
     ('perfkit-scaling', ['--measure', 'speed'], ["--measure 'speed'",
                                                  'throughput, makespan']),
+    ('perfkit-compare', ['--fail-on-regression', '5x'],
+     ["--fail-on-regression '5x'", 'a percentage']),
+    ('perfkit-compare', ['--alpha', '0.7'], ["--alpha '0.7'", '<= 0.5']),
+    ('perfkit-compare', ['--group', 'k=1'], ["--group 'k=1'", 'KEY=OLD,NEW']),
+    ('perfkit-compare', ['--metric', 'speed'], ["--metric 'speed'", 'gflops']),
+    ('perfkit-compare', ['old.json'], ['two files, OLD and NEW']),
+    ('perfkit-compare', ['a', 'b', 'c'], ["unexpected argument 'c'"]),
 ]
 
 

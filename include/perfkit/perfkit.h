@@ -20,6 +20,7 @@
 #include <perfkit/runner.h>
 #include <perfkit/record.h>
 #include <perfkit/pickle.h>
+#include <perfkit/compare.h>
 #include <perfkit/harness.h>
 
 #endif /* PERFKIT_PERFKIT_H */

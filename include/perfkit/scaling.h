@@ -783,6 +783,93 @@ int perfkit_scaling_points_from_results(const struct perfkit_results *res,
 					struct perfkit_scaling_point *points,
 					size_t cap, size_t *n);
 
+
+/* ---- Complexity fits (perfkit_complexity_fit()) ---- */
+
+/** @brief The growth laws perfkit_complexity_fit() tries. */
+enum perfkit_complexity {
+	/** t = c. */
+	PERFKIT_COMPLEXITY_1 = 0,
+	/** t = c log2 n. */
+	PERFKIT_COMPLEXITY_LOG_N = 1,
+	/** t = c n. */
+	PERFKIT_COMPLEXITY_N = 2,
+	/** t = c n log2 n. */
+	PERFKIT_COMPLEXITY_N_LOG_N = 3,
+	/** t = c n². */
+	PERFKIT_COMPLEXITY_N2 = 4,
+	/** t = c n³. */
+	PERFKIT_COMPLEXITY_N3 = 5,
+	/** t = c n^k, k fitted. */
+	PERFKIT_COMPLEXITY_POWER = 6,
+};
+
+/** @brief Number of laws in enum perfkit_complexity. */
+#define PERFKIT_COMPLEXITY_COUNT 7
+
+/**
+ * @brief One law fitted to (size, time) points.
+ *
+ * Fits are on the log scale (multiplicative noise): the residuals are
+ * ln t − ln(c g(n)).
+ */
+struct perfkit_complexity_model {
+	/** The law. */
+	enum perfkit_complexity law;
+	/** c, in the unit of the times per unit of g(n). */
+	double coefficient;
+	/** k: the power of n (0, 0, 1, 1, 2, 3, or the fitted one). */
+	double exponent;
+	/** RMS error of the fit in the unit of the times:
+	 *  sqrt(mean((t − c g(n))²)). */
+	double rms;
+	/** Sum of squared log residuals. */
+	double rss_log;
+	/** Corrected Akaike information criterion on the log residuals; the
+	 *  smallest wins. Infinite when the law cannot be fitted (log n with
+	 *  a size <= 1; the power law with fewer than 4 points). */
+	double aicc;
+};
+
+/** @brief The result of perfkit_complexity_fit(): the chosen law and every
+ *         law tried. */
+struct perfkit_complexity_fit {
+	/** Points used. */
+	size_t n;
+	/** The law with the smallest AICc (ties: the simpler law). */
+	struct perfkit_complexity_model best;
+	/** Every law, indexed by enum perfkit_complexity. */
+	struct perfkit_complexity_model models[PERFKIT_COMPLEXITY_COUNT];
+};
+
+/**
+ * @brief Fit how time grows with size: O(1), O(log n), O(n), O(n log n),
+ *        O(n²), O(n³) and a free power law n^k, and pick one by AICc.
+ * @param size the sizes n, > 0
+ * @param time the times (any unit), > 0
+ * @param count number of points: at least 3, with at least 2 sizes
+ * @param[out] out the fits; untouched on failure
+ * @return 0 on success
+ * @retval -EINVAL a pointer is NULL, fewer than 3 points or only one
+ *         size, or a size or time is not finite and > 0
+ *
+ * Each fixed law t = c g(n) is fitted on the log scale, ln c = mean(ln t −
+ * ln g(n)) (one parameter); the power law by least squares of ln t on
+ * ln n (two parameters). With m points, p parameters and RSS the sum of
+ * squared log residuals, AICc = m ln(RSS/m) + 2p + 2p(p+1)/(m − p − 1).
+ * The formulas and their assumptions are in @ref statistics. Thread-safe.
+ */
+int perfkit_complexity_fit(const double *size, const double *time,
+			   size_t count, struct perfkit_complexity_fit *out);
+
+/**
+ * @brief A law in big-O notation.
+ * @param law the law
+ * @return "O(1)", "O(log n)", "O(n)", "O(n log n)", "O(n^2)", "O(n^3)",
+ *         "O(n^k)", or "O(?)" for an unknown value; static text
+ */
+const char *perfkit_complexity_name(enum perfkit_complexity law);
+
 /** @} */
 
 #ifdef __cplusplus

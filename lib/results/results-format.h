@@ -111,4 +111,15 @@ int pk_results_format_jsonl(const struct perfkit_results *res, char **data,
 int pk_results_parse_jsonl(const char *data, size_t len,
 			   struct perfkit_results **out);
 
+/* Other tools' JSON, read only (json/results-gbench.c,
+ * json/results-hyperfine.c). */
+int pk_results_parse_gbench(const char *data, size_t len,
+			    struct perfkit_results **out);
+int pk_results_parse_hyperfine(const char *data, size_t len,
+			       struct perfkit_results **out);
+/* Which JSON a document is, by its top-level keys: "schema" makes it
+ * perfkit's, else "benchmarks" Google Benchmark's, else "results"
+ * hyperfine's; anything else is left to the perfkit reader to refuse. */
+enum perfkit_format pk_json_sniff(const char *data, size_t len);
+
 #endif /* PK_RESULTS_FORMAT_H */

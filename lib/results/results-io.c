@@ -50,6 +50,8 @@ static int resolve(enum perfkit_format *format, const char *path)
 	case PERFKIT_FORMAT_CSV:
 	case PERFKIT_FORMAT_JSON:
 	case PERFKIT_FORMAT_JSONL:
+	case PERFKIT_FORMAT_GBENCH:
+	case PERFKIT_FORMAT_HYPERFINE:
 		return 0;
 	case PERFKIT_FORMAT_AUTO:
 		if (path)
@@ -74,6 +76,11 @@ PERFKIT_EXPORT int perfkit_results_format(const struct perfkit_results *res,
 	if (rc < 0)
 		return rc;
 	switch (format) {
+	case PERFKIT_FORMAT_GBENCH:
+	case PERFKIT_FORMAT_HYPERFINE:
+		return pk_error(-ENOTSUP, "the %s format is only read, never "
+				"written", format == PERFKIT_FORMAT_GBENCH ?
+				"Google Benchmark" : "hyperfine");
 	case PERFKIT_FORMAT_CSV:
 		rc = pk_results_format_csv(res, data, &n);
 		break;
@@ -106,6 +113,10 @@ PERFKIT_EXPORT int perfkit_results_parse(const char *data, size_t len,
 		return pk_results_parse_csv(data, len, out);
 	case PERFKIT_FORMAT_JSON:
 		return pk_results_parse_json(data, len, out);
+	case PERFKIT_FORMAT_GBENCH:
+		return pk_results_parse_gbench(data, len, out);
+	case PERFKIT_FORMAT_HYPERFINE:
+		return pk_results_parse_hyperfine(data, len, out);
 	default:
 		return pk_results_parse_jsonl(data, len, out);
 	}
@@ -293,7 +304,7 @@ PERFKIT_EXPORT int perfkit_results_read(const char *path,
 {
 	char *data = NULL, msg[400];
 	size_t len = 0;
-	int fd, rc;
+	int fd, rc, sniff = format == PERFKIT_FORMAT_AUTO;
 
 	if (!path || !out)
 		return pk_error(-EINVAL, "results_read: %s is NULL",
@@ -316,6 +327,8 @@ PERFKIT_EXPORT int perfkit_results_read(const char *path,
 	close(fd);
 	if (rc < 0)
 		return rc;
+	if (sniff && format == PERFKIT_FORMAT_JSON)
+		format = pk_json_sniff(data, len);
 	rc = perfkit_results_parse(data, len, format, out);
 	free(data);
 	if (rc < 0) {

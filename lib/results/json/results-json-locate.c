@@ -175,3 +175,17 @@ int pk_json_load_error(const char *data, size_t len, const json_error_t *err,
 				column, err->text);
 	return pk_error(-EBADMSG, "line %d: %s", line, err->text);
 }
+
+enum perfkit_format pk_json_sniff(const char *data, size_t len)
+{
+	size_t obj = ws(data, len, 0);
+
+	if (obj >= len || data[obj] != '{' ||
+	    member(data, len, obj, "schema"))
+		return PERFKIT_FORMAT_JSON;
+	if (member(data, len, obj, "benchmarks"))
+		return PERFKIT_FORMAT_GBENCH;
+	if (member(data, len, obj, "results"))
+		return PERFKIT_FORMAT_HYPERFINE;
+	return PERFKIT_FORMAT_JSON;
+}

@@ -114,4 +114,26 @@ int pk_json_new_set(struct perfkit_results **out);
 /* Read flags: duplicate keys are errors (which one would win is a guess). */
 #define PK_JSON_LOAD_FLAGS JSON_REJECT_DUPLICATES
 
+/* Readers of other tools' JSON (results-json-foreign.c). */
+struct pk_foreign {
+	const char *tool;  /* "Google Benchmark", "hyperfine" */
+	const char *data;
+	size_t len;
+	const char *array; /* the top-level array of runs */
+};
+/* Load @data as one object; -EBADMSG "<tool> JSON: line, column: why". */
+int pk_foreign_load(const char *tool, const char *data, size_t len,
+		    json_t **root);
+/* -EBADMSG naming line, column and the path "<array>[index].key" (@key
+ * NULL: the element; @index (size_t)-1: the array itself). */
+int pk_foreign_fail(const struct pk_foreign *f, size_t index, const char *key,
+		    const char *fmt, ...) PK_PRINTF(4, 5);
+/* Member @key of element @index as a double: 1 found, 0 absent and not
+ * @required, -EBADMSG otherwise. */
+int pk_foreign_number(const struct pk_foreign *f, json_t *obj, size_t index,
+		      const char *key, int required, double *v);
+/* Set the record's name, cut to PERFKIT_RECORD_NAME_MAX bytes at a
+ * character boundary when longer. */
+int pk_foreign_name(struct perfkit_record *rec, const char *name);
+
 #endif /* PK_RESULTS_JSON_PRIVATE_H */
