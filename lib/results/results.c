@@ -72,6 +72,9 @@ void pk_extras_free(struct pk_extras *x)
 		free(x->kv[i].key);
 		free(x->kv[i].value);
 	}
+	if (x->index)
+		pk_keyset_free(x->index);
+	free(x->index);
 	free(x);
 }
 
