@@ -250,12 +250,12 @@ int pk_results_parse_jsonl_jansson(const char *data, size_t len,
 }
 
 #ifdef PK_HAVE_SIMDJSON
-int pk_jsonl_fast_header(const char *data, size_t len,
+int pk_jsonl_fast_header(const char *data, size_t len, int at_start,
 			 struct perfkit_results *res, size_t *next)
 {
 	struct line l = { .number = 0 };
 
-	*next = pk_json_bom(data, len);
+	*next = at_start ? pk_json_bom(data, len) : 0;
 	if (!next_line(data, len, next, &l))
 		return 0;
 	/* jansson stops at a NUL between tokens: leave it to the reader
@@ -276,7 +276,7 @@ int pk_results_parse_jsonl_fast(const char *data, size_t len,
 		return -EAGAIN;
 	rc = pk_json_new_set(&res);
 	if (rc == 0)
-		rc = pk_jsonl_fast_header(data, len, res, &next);
+		rc = pk_jsonl_fast_header(data, len, 1, res, &next);
 	if (rc == 0) /* no header: an error for jansson to name */
 		rc = -EAGAIN;
 	if (rc == 1)
