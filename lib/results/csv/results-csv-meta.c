@@ -169,6 +169,11 @@ static int read_meta_line(struct pk_csv_reader *r,
 	if (pct_decode(p, eq, key, line) < 0 ||
 	    pct_decode(eq + 1, e, value, line) < 0)
 		return -EBADMSG;
+	/* %XX may spell any byte: the text decoded is UTF-8 too. */
+	if (pk_csv_first_bad_byte(key, strlen(key)) ||
+	    pk_csv_first_bad_byte(value, strlen(value)))
+		return pk_csv_bad(line, 1, "invalid UTF-8 in metadata once "
+				  "its %%XX escapes are decoded");
 	rc = reserved_key(res, seen, p, (size_t)(eq - p), value, line);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
