@@ -262,7 +262,8 @@ int perfkit_results_set_epoch_ns(struct perfkit_results *res, int64_t unix_ns);
  * @retval -EINVAL an argument is NULL, or the record's @c version or
  *         @c size is 0, or @c nparams is too large, or a text member
  *         lacks its NUL, or a parameter key is empty, a field name or
- *         repeated
+ *         repeated, or @c elapsed is negative (a duration; NaN is
+ *         allowed): what the readers refuse, a set does not take
  *
  * A record whose @c size is smaller than this header's (built against an
  * older one) is copied up to its size; the later fields keep the
@@ -533,8 +534,11 @@ int perfkit_results_write(const struct perfkit_results *res, const char *path,
  * @param[out] out the set; free it with perfkit_results_destroy()
  * @return 0 on success
  * @retval -EINVAL an argument is NULL or the format is unknown
- * @retval -ENOTSUP #PERFKIT_FORMAT_AUTO and an unknown extension
- * @retval -ENOENT, -EIO the file could not be read
+ * @retval -ENOTSUP #PERFKIT_FORMAT_AUTO and an unknown extension, or the
+ *         path is a FIFO, a device or a socket: only regular files are
+ *         read (a FIFO could block for ever, a device never end); read
+ *         such input into memory and call perfkit_results_parse()
+ * @retval -ENOENT, -EIO the file could not be read (-EIO: a folder)
  * @retval -EBADMSG malformed input; perfkit_last_error() names the line
  *         and column (and, for Google Benchmark and hyperfine files, the
  *         JSON path of the wrong value, e.g. `results[0].times[3]`)

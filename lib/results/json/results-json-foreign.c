@@ -19,7 +19,7 @@ int pk_foreign_load(const char *tool, const char *data, size_t len,
 	if (rc == 0) {
 		*root = json_loadb(data, len, PK_JSON_LOAD_FLAGS, &err);
 		if (!*root)
-			rc = pk_json_load_error(data, len, &err, 1);
+			rc = pk_json_load_error(data, len, &err, 1, NULL);
 	}
 	if (rc == 0 && !json_is_object(*root)) {
 		rc = pk_error(-EBADMSG, "line 1, column 1: expected an object "

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common.h"
 #include "results-format.h"
@@ -105,11 +106,41 @@ void pk_json_line_col(const char *data, size_t len, size_t offset, int *line,
  * else 0. */
 int pk_json_check_input(const char *data, size_t len);
 /* -EBADMSG naming jansson's line and column of a failed load of @data,
- * whose first line is line @first_line of the input. */
+ * whose first line is line @first_line of the input; @bare (or NULL) maps
+ * columns of a copy with bare NaN quoted back to the input's. */
+struct pk_json_bare;
 int pk_json_load_error(const char *data, size_t len, const json_error_t *err,
-		       int first_line);
+		       int first_line, const struct pk_json_bare *bare);
 /* An empty set to read into (no metadata of its own). */
 int pk_json_new_set(struct perfkit_results **out);
+
+/*
+ * Python's bare NaN, Infinity and -Infinity (results-json-bare.c): a copy
+ * of @data with each one outside a string quoted, and where they were (in
+ * the copy: line, column of the opening quote, length unquoted). 1 when
+ * @b->text holds the copy (NUL-terminated), 0 when @data has none (@b is
+ * empty), -ENOMEM. pk_json_bare_free() in every case.
+ */
+struct pk_json_bare_token {
+	int line, column, len;
+};
+struct pk_json_bare {
+	char *text;
+	size_t len;
+	struct pk_json_bare_token *at;
+	size_t n, cap;
+};
+int pk_json_bare_quote(const char *data, size_t len, struct pk_json_bare *b);
+/* A column on @line of the copy as a column of the text as given (@b may
+ * be NULL or empty: no change). */
+int pk_json_bare_column(const struct pk_json_bare *b, int line, int column);
+void pk_json_bare_free(struct pk_json_bare *b);
+
+/* Skip a UTF-8 byte order mark at the start of @data (3 bytes). */
+static inline size_t pk_json_bom(const char *data, size_t len)
+{
+	return len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
 
 /* Read flags: duplicate keys are errors (which one would win is a guess). */
 #define PK_JSON_LOAD_FLAGS JSON_REJECT_DUPLICATES
