@@ -72,7 +72,7 @@ static int study_io(const struct args *a)
 
 	printf("I/O: %llu files of N x N doubles per format\n",
 	       (unsigned long long)a->files);
-	printf("%-13s %6s %9s %9s %9s %8s\n", "format", "N", "seconds",
+	printf("%-13s %6s %10s %9s %9s %8s\n", "format", "N", "seconds",
 	       "files/s", "MB/s", "x text");
 	for (size_t s = 0; s < a->nsizes && !stop_signal; s++) {
 		double text = NAN;
@@ -91,7 +91,7 @@ static int study_io(const struct args *a)
 			perfkit_kernel_bytes(k, a->sizes[s], a->files, &bytes);
 			if (i == 0)
 				text = sec;
-			printf("%-13s %6lld %9.3f %9.0f %9.1f %8.2f\n", kernels[i],
+			printf("%-13s %6lld %10.6f %9.0f %9.1f %8.2f\n", kernels[i],
 			       (long long)a->sizes[s], sec, (double)a->files / sec,
 			       bytes / sec / 1e6, text / sec);
 		}

@@ -511,7 +511,7 @@ static int on_small_tmpfs(void *arg)
 
 	(void)names;
 	if (unshare(CLONE_NEWNS) != 0 ||
-	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
 	    mount("tmpfs", w->dir, "tmpfs", 0, "size=256k") != 0)
 		return 77;
 	/* setup refuses a grid one file of which does not fit */
