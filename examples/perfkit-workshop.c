@@ -208,7 +208,7 @@ static void usage(FILE *out)
 		"... workers (threads and processes; more workers than cores is\n"
 		"oversubscription).\n"
 		"      --study WHICH   all (default), io or queue\n"
-		"      --sizes N,...   grid sides N (N x N doubles per file); default 100,500;\n"
+		"      --sizes N,...   grid sides N (N x N doubles per file); default 100;\n"
 		"                      the queue study uses the first\n"
 		"  -f, --files F       files per format, and tasks of the queue (default 100)\n"
 		"  -w, --workers W,... workers of the queue study (default 1,2,4)\n"
@@ -304,7 +304,7 @@ static int parse(int argc, char **argv, struct args *a)
 
 int main(int argc, char **argv)
 {
-	struct args a = { .sizes = { 100, 500 }, .nsizes = 2,
+	struct args a = { .sizes = { 100 }, .nsizes = 1,
 			  .workers = { 1, 2, 4 }, .nworkers = 3, .files = 100,
 			  .kernel = "write-binary" };
 	int rc = 0;
