@@ -33,6 +33,8 @@ struct args {
 	const char *kernel;         /* of the queue study */
 	const char *folder;
 	int keep;
+	const char *outfile;        /* every queue record, or NULL */
+	struct perfkit_results *all; /* the records for --outfile */
 };
 
 static const char *const studies[] = { "all", "io", "queue" };
@@ -143,8 +145,28 @@ static void figures(const struct perfkit_results *res, struct queue_figures *f)
 	free(wait);
 }
 
-static int queue_point(const struct args *a, unsigned workers,
-		       enum perfkit_harness_mode mode, double *base)
+/* The run's records into a->all (the first run's set becomes it). */
+static void keep_records(struct args *a, struct perfkit_results **res)
+{
+	const struct perfkit_record *rec;
+
+	if (!a->outfile || !*res) {
+		perfkit_results_destroy(*res);
+		return;
+	}
+	if (!a->all) {
+		a->all = *res;
+		return;
+	}
+	for (size_t i = 0; i < perfkit_results_count(*res); i++)
+		if (perfkit_results_get(*res, i, &rec) == 0)
+			perfkit_results_append(a->all, rec);
+	perfkit_results_destroy(*res);
+}
+
+/* Files per second at that point (0 when nothing finished), -1 on error. */
+static double queue_point(struct args *a, unsigned workers,
+			  enum perfkit_harness_mode mode, double *base)
 {
 	struct perfkit_queue_options o = PERFKIT_QUEUE_OPTIONS_INIT;
 	struct perfkit_results *res = NULL;
@@ -161,7 +183,7 @@ static int queue_point(const struct args *a, unsigned workers,
 	o.cancel = &stop_signal;
 	rc = perfkit_queue_run(&o, &res);
 	if (rc && rc != -ECANCELED && !res)
-		return cli_error("queue: %s", perfkit_last_error());
+		return cli_error("queue: %s", perfkit_last_error()) * 1.0;
 	figures(res, &f);
 	if (workers == 1 || !(*base > 0))
 		*base = f.files_per_s;
@@ -171,11 +193,36 @@ static int queue_point(const struct args *a, unsigned workers,
 	       f.failed);
 	if (rc && rc != -ECANCELED)
 		fprintf(stderr, "%s: %s\n", cli_program(), perfkit_last_error());
-	perfkit_results_destroy(res);
-	return 0;
+	keep_records(a, &res);
+	return f.files_per_s;
 }
 
-static int study_queue(const struct args *a)
+/* Amdahl's serial fraction from the speedups, and the largest worker
+ * count still at >= 50 % efficiency. */
+static void fit_speedups(const struct args *a, const double *rate, size_t n)
+{
+	double p[MAX_LIST], s[MAX_LIST], eff[MAX_LIST];
+	struct perfkit_amdahl_fit fit;
+	size_t best;
+
+	if (n < 3 || !(rate[0] > 0))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		p[i] = (double)a->workers[i] / (double)a->workers[0];
+		s[i] = rate[i] > 0 ? rate[i] / rate[0] : 1e-9;
+		eff[i] = s[i] / p[i];
+	}
+	if (perfkit_amdahl_fit(p, s, n, &fit) == 0)
+		printf("           Amdahl: serial fraction %.3f (95 %% CI %.3f to %.3f), "
+		       "speedup limit %.1f\n", fit.f, fit.f_ci[0], fit.f_ci[1], fit.limit);
+	else
+		printf("           Amdahl: no fit: %s\n", perfkit_last_error());
+	if (perfkit_scaling_optimal(p, eff, n, 0.5, &best) == 0)
+		printf("           optimal: %lld workers (largest count at >= 50 %% "
+		       "efficiency)\n", (long long)a->workers[best]);
+}
+
+static int study_queue(struct args *a)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -188,11 +235,16 @@ static int study_queue(const struct args *a)
 
 		if (a->mode != 0 && a->mode != m)
 			continue;
-		for (size_t w = 0; w < a->nworkers && !stop_signal; w++)
-			if (queue_point(a, (unsigned)a->workers[w],
-					m == 1 ? PERFKIT_HARNESS_THREADS :
-						 PERFKIT_HARNESS_PROCESSES, &base))
+		double rate[MAX_LIST];
+		size_t done = 0;
+
+		for (size_t w = 0; w < a->nworkers && !stop_signal; w++, done++)
+			if ((rate[w] = queue_point(a, (unsigned)a->workers[w],
+						   m == 1 ? PERFKIT_HARNESS_THREADS :
+							    PERFKIT_HARNESS_PROCESSES,
+						   &base)) < 0)
 				return -1;
+		fit_speedups(a, rate, done);
 	}
 	return 0;
 }
@@ -216,11 +268,15 @@ static void usage(FILE *out)
 		"      --kernel NAME   kernel of the queue's tasks (default write-binary)\n"
 		"      --folder DIR    write into DIR (default: a fresh temporary folder)\n"
 		"      --keep          keep the files written\n"
+		"  -o, --outfile FILE  write every task's record (.json, .csv, .jsonl), for\n"
+		"                      perfkit-scaling --results or perfkit-compare\n"
+		"      --quick         a small study: N = 50, 20 files, 1 and 2 workers\n"
 		"  -h, --help          this text\n"
 		"      --version       the program's and libperfkit's version\n");
 }
 
-enum { OPT_STUDY = 256, OPT_SIZES, OPT_MODE, OPT_KERNEL, OPT_FOLDER, OPT_KEEP };
+enum { OPT_STUDY = 256, OPT_SIZES, OPT_MODE, OPT_KERNEL, OPT_FOLDER, OPT_KEEP,
+       OPT_QUICK };
 
 static int parse_option(int c, struct args *a)
 {
@@ -252,6 +308,13 @@ static int parse_option(int c, struct args *a)
 	case OPT_KEEP:
 		a->keep = 1;
 		return 0;
+	case 'o':
+		a->outfile = optarg;
+		return cli_check_output_path("--outfile", optarg);
+	case OPT_QUICK:
+		a->sizes[0] = 50, a->nsizes = 1, a->files = 20;
+		a->workers[0] = 1, a->workers[1] = 2, a->nworkers = 2;
+		return 0;
 	}
 	return -1;
 }
@@ -268,6 +331,8 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "folder", required_argument, NULL, OPT_FOLDER },
 		{ "keep", no_argument, NULL, OPT_KEEP },
+		{ "outfile", required_argument, NULL, 'o' },
+		{ "quick", no_argument, NULL, OPT_QUICK },
 		CLI_OPTIONS_STANDARD,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -275,7 +340,7 @@ static int parse(int argc, char **argv, struct args *a)
 	struct stat st;
 	int c;
 
-	while ((c = cli_getopt(argc, argv, "hf:w:", opts)) != -1) {
+	while ((c = cli_getopt(argc, argv, "hf:w:o:", opts)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -322,6 +387,12 @@ int main(int argc, char **argv)
 			printf("\n");
 		rc = study_queue(&a);
 	}
+	if (a.all && perfkit_results_write(a.all, a.outfile, PERFKIT_FORMAT_AUTO) != 0)
+		rc = cli_error("--outfile %s: %s", a.outfile, perfkit_last_error());
+	else if (a.all)
+		printf("\nWrote %zu records to %s\n", perfkit_results_count(a.all),
+		       a.outfile);
+	perfkit_results_destroy(a.all);
 	if (stop_signal)
 		fprintf(stderr, "%s: stopped by %s\n", cli_program(),
 			stop_name(stop_signal));

@@ -6,6 +6,7 @@ is asserted: rates are only checked positive and finite.
 
 Usage: test-perfkit-workshop.py WORKSHOP
 """
+import json
 import math
 import os
 import shutil
@@ -72,6 +73,28 @@ def test_queue(folder):
           not rows(out, {'threads'}), f'queue --mode processes: {rc} {out} {err}')
 
 
+def test_quick_outfile(folder):
+    out = os.path.join(folder, 'q.json')
+    rc, text, err = run(['--quick', '--study', 'queue', '-o', out])
+    check(rc == 0 and f'Wrote 80 records to {out}' in text, f'--quick -o: {rc} {err}')
+    with open(out) as f:
+        recs = json.load(f)['records']
+    check(len(recs) == 80, f'--outfile: {len(recs)} records')
+    for mode in ('threads', 'processes'):
+        for w in ('1', '2'):
+            mine = [r for r in recs if r['params']['mode'] == mode and
+                    r['params']['workers'] == w]
+            check(sorted(int(r['params']['task']) for r in mine) == list(range(20)),
+                  f'--outfile: {mode} {w}: tasks {[r["params"]["task"] for r in mine]}')
+            check(all(r['status'] == 0 and r['items'] == 1 and
+                      0 <= r['worker'] < int(w) and
+                      float(r['params']['wait_s']) >= 0 for r in mine),
+                  f'--outfile: {mode} {w}: bad record')
+    os.unlink(out)
+    rc, text, err = run(['-o', os.path.join(folder, 'no', 'x.json')])
+    check(rc == 2 and '--outfile' in err, f'-o into a missing folder: {rc} {err}')
+
+
 def test_bad(folder):
     plain = os.path.join(folder, 'plain')
     open(plain, 'w').close()
@@ -126,6 +149,7 @@ def main():
     try:
         test_io(folder)
         test_queue(folder)
+        test_quick_outfile(folder)
         test_bad(folder)
         test_unwritable()
     finally:

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct queue_task {
 	atomic_int state;
 	int32_t worker;
 	int32_t status;
+	int32_t cpu;     /* where the task ended, -1 if unknown */
 	uint64_t t_start, t_setup, t_end; /* monotonic ns, 0 if not reached */
 	uint64_t repetitions;
 	char error[192];
@@ -88,6 +90,7 @@ static void run_task(const struct queue_run *r, unsigned worker, uint64_t i)
 		task_fail(t, rc, "verify");
 	perfkit_kernel_teardown(inst);
 out:
+	t->cpu = sched_getcpu();
 	atomic_store(&t->state, TASK_DONE);
 }
 
@@ -341,6 +344,7 @@ static void fill_record(const struct queue_run *r, const struct axis *a,
 	}
 	rec->worker = atomic_load(&t->state) == TASK_QUEUED ? -1 : t->worker;
 	rec->status = atomic_load(&t->state) == TASK_QUEUED ? -ECANCELED : t->status;
+	rec->cpu = atomic_load(&t->state) == TASK_DONE && t->t_end ? t->cpu : -1;
 	rec->t_submit = stamp(a, r->q->t_queued);
 	rec->t_start = stamp(a, t->t_start);
 	rec->t_setup = stamp(a, t->t_setup);
