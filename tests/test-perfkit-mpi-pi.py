@@ -13,9 +13,11 @@ Usage: test-perfkit-mpi-pi.py MPIEXEC-WORDS... -- PERFKIT_MPI_PI
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sep = sys.argv.index('--')
 MPIEXEC = sys.argv[1:sep]
@@ -142,11 +144,67 @@ def test_bad_options(tmp):
     check(rc == 0 and out.count('Usage: perfkit-mpi-pi') == 1, f'--help: rc {rc} {out}')
 
 
+def ranks_of(pid):
+    """The processes under the launcher @pid running EXE."""
+    children, found = {}, []
+    for d in os.listdir('/proc'):
+        try:
+            with open(f'/proc/{d}/stat') as f:
+                ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(d))
+        except (OSError, ValueError, IndexError):
+            pass
+    todo = [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            todo.append(c)
+            try:
+                if os.path.samefile(f'/proc/{c}/exe', EXE):
+                    found.append(c)
+            except OSError:
+                pass
+    return found
+
+
+def test_sigterm(tmp):
+    """SIGTERM to every rank after the first run: the run in progress stops
+    at its next block of darts, rank 0 reports and writes what finished,
+    and the job exits 143."""
+    path = os.path.join(tmp, 'stopped.json')
+    p = subprocess.Popen(MPIEXEC + ['-np', '2', EXE, '--darts', '400000000', '--repeat', '50',
+                                    '--outfile', path],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = ''
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        first = p.stdout.readline()
+        if first.split()[:1] == ['1']:
+            break
+    for pid in ranks_of(p.pid):
+        os.kill(pid, signal.SIGTERM)
+    try:
+        out, err = p.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        check(False, 'SIGTERM: hung')
+    check(p.returncode == 143, f'SIGTERM: rc {p.returncode}, want 143: {err}')
+    check('SIGTERM: reporting and writing the runs that finished' in err, f'SIGTERM: {err}')
+    check('pi       ' in out, f'SIGTERM: no estimate: {out}')
+    if os.path.exists(path):
+        with open(path) as f:
+            n = len(json.load(f)['records'])
+        check(1 <= n < 100, f'SIGTERM: {n} records')
+    else:
+        check(False, 'SIGTERM: no records written')
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_ranks_agree_and_reference()
     test_estimate_within_bounds(tmp)
     test_seeds()
     test_price()
     test_bad_options(tmp)
+    test_sigterm(tmp)
 print(f'{len(failures)} failures' if failures else 'all checks passed')
 sys.exit(1 if failures else 0)
