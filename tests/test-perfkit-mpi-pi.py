@@ -171,7 +171,7 @@ def test_sigterm(tmp):
     at its next block of darts, rank 0 reports and writes what finished,
     and the job exits 143."""
     path = os.path.join(tmp, 'stopped.json')
-    p = subprocess.Popen(MPIEXEC + ['-np', '2', EXE, '--darts', '400000000', '--repeat', '50',
+    p = subprocess.Popen(MPIEXEC + ['-np', '2', EXE, '--darts', '100000000', '--repeat', '50',
                                     '--outfile', path],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = ''
