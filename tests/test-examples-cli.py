@@ -56,6 +56,12 @@ NUMBER_OPTIONS = {
                       (['--loopcount'], '--loopcount', [], INTEGER_BAD),
                       (['--sweep-sizes'], '--sweep-sizes', [], INTEGER_BAD)],
     'perfkit-flops-mpi': [(['--workers'], '--workers', [], INTEGER_BAD)],
+    'perfkit-mpi-pi': [(['--darts'], '--darts', [], INTEGER_BAD),
+                       (['--repeat'], '--repeat', [], INTEGER_BAD),
+                       (['--deadline'], '--deadline', ['--price', '1'], POSITIVE_BAD)],
+    'perfkit-mpi-correlate': [(['--items'], '--items', [], INTEGER_BAD),
+                              (['--users'], '--users', [], INTEGER_BAD),
+                              (['--top'], '--top', [], INTEGER_BAD)],
     'perfkit-scaling': [(['--threshold'], '--threshold', [], POSITIVE_BAD),
                         (['--ranks'], '--ranks', ['run-n%i'], INTEGER_BAD)],
     'perfkit-timeit': [(['--max-time'], '--max-time', [], POSITIVE_BAD),
@@ -99,6 +105,9 @@ OTHER_BAD = [
     ('perfkit-compare', ['--metric', 'speed'], ["--metric 'speed'", 'gflops']),
     ('perfkit-compare', ['old.json'], ['two files, OLD and NEW']),
     ('perfkit-compare', ['a', 'b', 'c'], ["unexpected argument 'c'"]),
+    ('perfkit-mpi-pi', ['--ranks', '2'], ['2 ranks asked for, the job has 1']),
+    ('perfkit-mpi-pi', ['--price', '-1'], ["--price '-1'"]),
+    ('perfkit-mpi-correlate', ['--input', '/', '--items', '3'], ['choose one']),
 ]
 
 
@@ -106,7 +115,8 @@ def test_sources_all_tested():
     # a new program must be added to this test (and to meson's list)
     names = {os.path.basename(p)[:-2]
              for p in glob.glob(os.path.join(SOURCES, 'perfkit-*.c'))}
-    missing = names - set(PROGRAMS) - {'perfkit-flops-mpi'}
+    missing = names - set(PROGRAMS) - {'perfkit-flops-mpi', 'perfkit-mpi-pi',
+                                       'perfkit-mpi-correlate'}
     check(not missing, f'programs not passed to the test: {missing}')
     check(set(PROGRAMS) <= set(NUMBER_OPTIONS),
           f'programs without cases here: {set(PROGRAMS) - set(NUMBER_OPTIONS)}')
