@@ -296,8 +296,9 @@ int main(int argc, char **argv)
 		free(z);
 		return CLI_EXIT_FAILED;
 	}
-	perfkit_region_trace_start((size_t)o.trace_events,
-				   (uint64_t)(o.trace_min_us * 1e3));
+	if (perfkit_region_trace_start((size_t)o.trace_events,
+				       (uint64_t)(o.trace_min_us * 1e3)) < 0)
+		cli_error("%s (tracing as set before)", perfkit_last_error());
 
 	/* profile each variant: write.py, write_vectorized.py, ..._binary.py */
 	for (int v = 0; v < NVARIANTS && rc == 0 && !stop_signal; v++)
