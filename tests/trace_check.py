@@ -1,13 +1,15 @@
 """Checks of a Chrome Trace Event file written by libperfkit.
 
 validate(): against tests/trace-event.schema.json, with the jsonschema
-package when this Python has it, else with the small validator below (the
-keywords the schema uses: type, required, properties, items, enum,
-minimum, minLength, additionalProperties). nesting(): every B has its E
+package: this Python's, else Debian's (python3-jsonschema, for
+/usr/bin/python3, when the python3 on PATH is another one), else the small
+validator below (the keywords the schema uses: type, required, properties,
+items, enum, minimum, minLength, additionalProperties). nesting(): every B has its E
 on the same thread, with the same name, and time never goes back.
 """
 import json
 import os
+import subprocess
 
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                       'trace-event.schema.json')
@@ -42,6 +44,22 @@ def _check(value, schema, where, errors):
             _check(sub, schema['items'], f'{where}[{i}]', errors)
 
 
+def _with_system_python(doc):
+    """Errors found by Debian's jsonschema, or None without it."""
+    code = ('import json, sys, jsonschema\n'
+            'schema = json.load(open(sys.argv[1]))\n'
+            'doc = json.load(sys.stdin)\n'
+            'v = jsonschema.Draft202012Validator(schema)\n'
+            'for e in v.iter_errors(doc): print(list(e.path), e.message)\n')
+    if not os.path.exists('/usr/bin/python3'):
+        return None
+    p = subprocess.run(['/usr/bin/python3', '-c', code, SCHEMA], input=json.dumps(doc),
+                       capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        return None
+    return p.stdout.splitlines()
+
+
 def validate(doc):
     """Schema errors of a parsed trace, as a list of strings."""
     with open(SCHEMA, encoding='utf-8') as f:
@@ -49,8 +67,10 @@ def validate(doc):
     try:
         import jsonschema
     except ImportError:
-        errors = []
-        _check(doc, schema, '$', errors)
+        errors = _with_system_python(doc)
+        if errors is None:
+            errors = []
+            _check(doc, schema, '$', errors)
         return errors
     v = jsonschema.Draft202012Validator(schema)
     return [f'{list(e.path)}: {e.message}' for e in v.iter_errors(doc)]
