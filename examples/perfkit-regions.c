@@ -40,7 +40,7 @@ enum variant { SLOW, VECTORIZED, BINARY };
 static const char *const variant_names[NVARIANTS] = { "slow", "vectorized", "binary" };
 
 struct options {
-	int files, size;
+	int files, size, repeat;
 	int only;			/* -1: all variants */
 	enum perfkit_region_sort sort;
 	const char *trace, *outfile;
@@ -128,27 +128,32 @@ static int write_data(enum variant v, const char *dir, double *z, int n, int fil
 	return rc;
 }
 
-/* One variant under a top-level region named after it; its profile
- * (this thread only) is printed and appended to `res`. */
+/* One variant under a top-level region named after it, `repeat` times;
+ * each profile (this thread only) is appended to `res`, the last one
+ * printed. */
 static int profile_variant(const struct options *o, enum variant v, const char *dir,
 			   double *z, struct perfkit_results *res, double *seconds)
 {
-	struct perfkit_region_snapshot *snap;
-	uint64_t t0 = perfkit_now_ns();
+	struct perfkit_region_snapshot *snap = NULL;
 	int rc = 0, done = 0;
 
-	perfkit_region_reset();
-	perfkit_region_begin(variant_names[v]);
-	for (; done < o->files && rc == 0 && !stop_signal; done++)
-		rc = write_data(v, dir, z, o->size, done);
-	perfkit_region_end(variant_names[v]);
-	*seconds = (double)(perfkit_now_ns() - t0) / 1e9;
-	printf("\n## %s: %d files of %d x %d values, %.3f s\n", variant_names[v],
-	       done, o->size, o->size, *seconds);
-	if (perfkit_region_snapshot_new(PERFKIT_REGION_CALLING_THREAD, &snap) < 0)
-		return cli_error("%s", perfkit_last_error());
-	if (perfkit_region_snapshot_print_profile(snap, o->sort, stdout) < 0 ||
-	    perfkit_results_append_regions(res, snap, variant_names[v]) < 0)
+	for (int r = 0; r < o->repeat && rc == 0 && !stop_signal; r++) {
+		uint64_t t0 = perfkit_now_ns();
+
+		perfkit_region_reset();
+		perfkit_region_begin(variant_names[v]);
+		for (done = 0; done < o->files && rc == 0 && !stop_signal; done++)
+			rc = write_data(v, dir, z, o->size, done);
+		perfkit_region_end(variant_names[v]);
+		*seconds = (double)(perfkit_now_ns() - t0) / 1e9;
+		perfkit_region_snapshot_destroy(snap);
+		if (perfkit_region_snapshot_new(PERFKIT_REGION_CALLING_THREAD, &snap) < 0 ||
+		    perfkit_results_append_regions(res, snap, variant_names[v]) < 0)
+			rc = cli_error("%s", perfkit_last_error());
+	}
+	printf("\n## %s: %d files of %d x %d values, %.3f s%s\n", variant_names[v],
+	       done, o->size, o->size, *seconds, o->repeat > 1 ? " (the last run)" : "");
+	if (rc == 0 && snap && perfkit_region_snapshot_print_profile(snap, o->sort, stdout) < 0)
 		rc = cli_error("%s", perfkit_last_error());
 	perfkit_region_snapshot_destroy(snap);
 	return rc;
@@ -166,6 +171,8 @@ static void usage(FILE *out)
 		"a Chrome trace (open it in ui.perfetto.dev).\n"
 		"  -n, --files FILES       files per variant, 1 to %d (default 100)\n"
 		"  -s, --size SIZE         values per row and column, 1 to %d (default 100)\n"
+		"  -r, --repeat R          profile each variant R times, 1 to 1000 (default 1;\n"
+		"                          the records of all runs go to --outfile)\n"
 		"      --variant NAME      slow, vectorized or binary (default: all three)\n"
 		"      --sort KEY          tottime, cumtime, calls or name (default tottime)\n"
 		"      --trace FILE        the trace (default perfkit-regions-trace.json)\n"
@@ -186,6 +193,7 @@ static int parse_option(int c, struct options *o)
 	switch (c) {
 	case 'n': return cli_parse_int("-n", optarg, 1, FILES_MAX, &o->files);
 	case 's': return cli_parse_int("-s", optarg, 1, SIDE_MAX, &o->size);
+	case 'r': return cli_parse_int("-r", optarg, 1, 1000, &o->repeat);
 	case 'o': o->outfile = optarg; return cli_check_output_path("--outfile", optarg);
 	case 'V': return cli_parse_enum("--variant", optarg, variant_names, NVARIANTS,
 					&o->only);
@@ -210,6 +218,7 @@ static int parse(int argc, char **argv, struct options *o)
 	static const struct option opts[] = {
 		{ "files", required_argument, NULL, 'n' },
 		{ "size", required_argument, NULL, 's' },
+		{ "repeat", required_argument, NULL, 'r' },
 		{ "outfile", required_argument, NULL, 'o' },
 		{ "variant", required_argument, NULL, 'V' },
 		{ "sort", required_argument, NULL, 'S' },
@@ -221,10 +230,10 @@ static int parse(int argc, char **argv, struct options *o)
 	};
 	int c, rc = 0;
 
-	*o = (struct options){ 100, 100, -1, PERFKIT_REGION_SORT_TOTTIME,
+	*o = (struct options){ 100, 100, 1, -1, PERFKIT_REGION_SORT_TOTTIME,
 			       "perfkit-regions-trace.json", NULL,
 			       PERFKIT_REGION_TRACE_DEFAULT_EVENTS, 1.0 };
-	while (rc == 0 && (c = cli_getopt(argc, argv, "n:s:o:h", opts)) != -1) {
+	while (rc == 0 && (c = cli_getopt(argc, argv, "n:s:r:o:h", opts)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return CLI_EXIT_OK;
