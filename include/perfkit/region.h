@@ -243,7 +243,8 @@ int perfkit_region_trace_counts(uint64_t *events, uint64_t *dropped,
  * µs from perfkit_region_trace_start(), `tid` the kernel's thread id,
  * `cat` "region", arguments in the B event's `args`), properly nested.
  * `otherData` holds the producer, the clock and the counts of
- * perfkit_region_trace_counts() with the budget and minimum. Threads that
+ * perfkit_region_trace_counts() with the budget (0 before any start) and
+ * minimum. Threads that
  * exited are included. Works whether tracing is on or off; nothing is
  * cleared. Thread-safe: it holds the profiles' lock while it writes, so
  * snapshots and exiting threads wait.
