@@ -124,16 +124,33 @@ def test_environment(tmp):
           '/nonexistent-pk/env.json' in err, f'unwritable PERFKIT_TRACE: {err!r}')
 
 
-def test_sigint(tmp):
-    p = subprocess.Popen([EXE, '-n', '100000', '-s', '64', '--variant', 'binary',
-                          '--trace', 'int.json'], cwd=tmp, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
-    p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=120)
-    check(p.returncode == 130, f'SIGINT: rc {p.returncode}, err {err!r}')
-    check('SIGINT' in err and '## binary' in out, f'SIGINT report: {err!r}')
-    trace_ok(os.path.join(tmp, 'int.json'), 'after SIGINT')
+def test_signals(tmp):
+    for sig, name, status in ((signal.SIGINT, 'SIGINT', 130),
+                              (signal.SIGTERM, 'SIGTERM', 143)):
+        trace = f'{name}.json'
+        p = subprocess.Popen([EXE, '-n', '100000', '-s', '64', '--variant', 'binary',
+                              '--trace', trace, '-o', f'{name}-prof.json'], cwd=tmp,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, PERFKIT_TRACE=f'{name}-env.json'))
+        time.sleep(1.5)
+        p.send_signal(sig)
+        out, err = p.communicate(timeout=120)
+        check(p.returncode == status, f'{name}: rc {p.returncode}, err {err!r}')
+        check(name in err and '## binary' in out, f'{name} report: {err!r}')
+        trace_ok(os.path.join(tmp, trace), f'after {name}')
+        trace_ok(os.path.join(tmp, f'{name}-env.json'), f'PERFKIT_TRACE after {name}')
+        check(os.path.exists(os.path.join(tmp, f'{name}-prof.json')),
+              f'{name}: profiles not written')
+
+
+def test_repeat(tmp):
+    rc, out, _ = run(['-n', '2', '-s', '8', '-r', '3', '--variant', 'vectorized',
+                      '--trace', 'r.json', '-o', 'r.csv'], tmp)
+    check(rc == 0 and '(the last run)' in out, f'--repeat: rc {rc}')
+    with open(os.path.join(tmp, 'r.csv'), encoding='utf-8') as f:
+        rows = [line for line in f if line.strip() and not line.startswith('#')]
+    # 5 names and 5 caller-callee pairs per run, 3 runs, and a header
+    check(len(rows) == 3 * 10 + 1, f'--repeat 3: {len(rows)} CSV lines')
 
 
 BAD = [
@@ -147,6 +164,8 @@ BAD = [
     (['--trace', '.'], '--trace .'),
     (['-o', '/nonexistent-pk/p.json'], '--outfile /nonexistent-pk/p.json'),
     (['-n', '0'], "-n '0'"),
+    (['-r', '0'], "-r '0'"),
+    (['--repeat', '1001'], "-r '1001'"),
     (['--trace'], "'--trace'"),
     (['stray'], "unexpected argument 'stray'"),
     (['--bogus'], "'--bogus'"),
@@ -165,7 +184,7 @@ def test_bad_options(tmp):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for t in (test_three_variants, test_sort_and_variant, test_default_trace_path,
-                  test_environment, test_sigint, test_bad_options):
+                  test_environment, test_signals, test_repeat, test_bad_options):
             t(tmp)
     if failures:
         print(f'{len(failures)} failure(s)')
