@@ -4,6 +4,10 @@
  * nested three deep, against the goal of 100 ns, beside the cost of the
  * clock reads each pair makes (two) measured in the same run.
  *
+ * Then the same flat pair with tracing off and on, alternating round by
+ * round (perfkit_region_trace_start(): each end appends an event), and
+ * with the trace budget spent (each end counts a dropped event).
+ *
  *   build/benchmarks/bench-region               (the default region clock)
  *   build/benchmarks/bench-region --monotonic   (PERFKIT_REGION_CLOCK=monotonic)
  */
@@ -93,8 +97,34 @@ static double minimum(const double *v, int n)
 	return perfkit_stats_compute(v, (size_t)n, &st) == 0 ? st.min : NAN;
 }
 
+enum { TRACE_ROUNDS = 41 };
+
+/* Flat pairs, tracing off and on by turns; then with the budget spent. */
+static void traced(double *off, double *on, double *full)
+{
+	uint64_t events = 0, dropped = 0;
+
+	perfkit_region_trace_start((size_t)TRACE_ROUNDS * PAIRS + 4096, 0);
+	for (int r = 0; r < TRACE_ROUNDS; r++) {
+		perfkit_region_trace_stop();
+		off[r] = flat();
+		perfkit_region_trace_start((size_t)TRACE_ROUNDS * PAIRS + 4096, 0);
+		on[r] = flat();
+	}
+	perfkit_region_trace_counts(&events, &dropped, NULL);
+	/* The budget is now (nearly) spent: what does a full buffer cost? */
+	flat();
+	for (int r = 0; r < TRACE_ROUNDS; r++)
+		full[r] = flat();
+	perfkit_region_trace_stop();
+	perfkit_region_trace_counts(&events, &dropped, NULL);
+	printf("trace: %llu events kept, %llu dropped\n",
+	       (unsigned long long)events, (unsigned long long)dropped);
+}
+
 int main(int argc, char **argv)
 {
+	double off[TRACE_ROUNDS], on[TRACE_ROUNDS], full[TRACE_ROUNDS];
 	double f[ROUNDS], n[ROUNDS], c[ROUNDS], t2[2][ROUNDS], overhead = 0;
 	enum perfkit_clock clk;
 	uint64_t (*read)(void);
@@ -132,5 +162,20 @@ int main(int argc, char **argv)
 		printf("flat pair, thread %d of 2 at once   %9.2f %9.2f\n", i + 1,
 		       median(t2[i], ROUNDS), minimum(t2[i], ROUNDS));
 	printf("%-34s %9.2f\n", "perfkit_region_overhead()", overhead);
+
+	printf("\n");
+	traced(off, on, full);
+	printf("%-34s %9s %9s %14s\n", "ns, flat pair", "median", "min", "median/goal");
+	printf("%-34s %9.2f %9.2f %14.2f  (goal <= %.0f ns)\n", "tracing off",
+	       median(off, TRACE_ROUNDS), minimum(off, TRACE_ROUNDS),
+	       median(off, TRACE_ROUNDS) / GOAL_NS, GOAL_NS);
+	printf("%-34s %9.2f %9.2f %14.2f  (goal <= %.0f ns)\n", "tracing on",
+	       median(on, TRACE_ROUNDS), minimum(on, TRACE_ROUNDS),
+	       median(on, TRACE_ROUNDS) / GOAL_NS, GOAL_NS);
+	printf("%-34s %9.2f %9.2f %14.2f  (goal <= %.0f ns)\n", "tracing on, budget spent",
+	       median(full, TRACE_ROUNDS), minimum(full, TRACE_ROUNDS),
+	       median(full, TRACE_ROUNDS) / GOAL_NS, GOAL_NS);
+	printf("%-34s %9.2f\n", "tracing on - off (median)",
+	       median(on, TRACE_ROUNDS) - median(off, TRACE_ROUNDS));
 	return 0;
 }

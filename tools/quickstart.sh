@@ -16,7 +16,7 @@ packages="build-essential g++ meson ninja-build pkg-config python3 \
 libhwloc-dev hwloc libblis-dev libjansson-dev check doxygen valgrind \
 libbenchmark-dev clang libclang-rt-14-dev libudev-dev \
 gnuplot-nox locales help2man groff-base \
-python3-numpy libopenblas0-pthread likwid libsimdjson-dev libfast-float-dev \
+python3-numpy python3-jsonschema libopenblas0-pthread likwid libsimdjson-dev libfast-float-dev \
 libopenmpi-dev openmpi-bin hyperfine libhdf5-dev python3-h5py python3-mpi4py"
 
 missing_packages() {

@@ -471,6 +471,35 @@ int perfkit_results_extra_get(const struct perfkit_results *res, size_t i,
 int perfkit_results_extra_set(struct perfkit_results *res, size_t i,
 			      const char *key, const char *value);
 
+struct perfkit_region_snapshot;
+
+/**
+ * @brief Append a region profile as records, so that two profiles can be
+ *        written, read back and compared (perfkit_results_compare(),
+ *        perfkit-compare).
+ * @param res the set
+ * @param snap a snapshot of the regions (perfkit_region_snapshot_new())
+ * @param label the profile's name, kept in the parameter "profile" of
+ *        every record (e.g. "text", "binary"); NULL or "" for none
+ * @return 0 on success
+ * @retval -EINVAL @p res or @p snap is NULL
+ * @retval -ERANGE a region name is longer than #PERFKIT_RECORD_NAME_MAX,
+ *         a caller's name or @p label longer than
+ *         #PERFKIT_RECORD_PARAM_VALUE_MAX bytes; nothing is appended
+ * @retval -ENOMEM out of memory (records appended so far stay)
+ *
+ * One record per name: @c name the region, @c repetitions its calls,
+ * @c elapsed its exclusive time (tottime) in s, and extra columns
+ * "kind" = "region" and "cumtime" (inclusive s). Then one record per
+ * caller-callee pair: @c name the callee, parameter "caller" (the
+ * caller's name or "(top level)"), the calls and times of the callee
+ * under that caller, and "kind" = "edge". With the default metric,
+ * perfkit_results_compare() compares the exclusive time per call.
+ */
+int perfkit_results_append_regions(struct perfkit_results *res,
+				   const struct perfkit_region_snapshot *snap,
+				   const char *label);
+
 /** @brief File formats of result sets. */
 enum perfkit_format {
 	/** Choose by the file name: ".csv", ".json", ".jsonl" or

@@ -58,8 +58,17 @@ extern "C" {
 #define PERFKIT_REGION_MAX_DEPTH 128
 /** @brief Longest region name, in bytes, without the terminating NUL. */
 #define PERFKIT_REGION_NAME_MAX 255
-/** @brief Most distinct names one thread can record; more give -ERANGE. */
+/** @brief Most distinct names one thread can record (region names and
+ *  argument keys together); more give -ERANGE. */
 #define PERFKIT_REGION_MAX_NAMES 65536
+/** @brief Most arguments (perfkit_region_arg()) one open region holds. */
+#define PERFKIT_REGION_MAX_ARGS 4
+/** @brief Largest trace budget perfkit_region_trace_start() accepts, in
+ *  events (an event takes 24 bytes, and each of its arguments as much). */
+#define PERFKIT_REGION_TRACE_MAX_EVENTS (1 << 26)
+/** @brief The trace budget `PERFKIT_TRACE` uses unless
+ *  `PERFKIT_TRACE_EVENTS` says otherwise (24 MiB). */
+#define PERFKIT_REGION_TRACE_DEFAULT_EVENTS (1 << 20)
 
 /**
  * @brief Open a region in the calling thread.
@@ -147,6 +156,101 @@ enum perfkit_clock perfkit_region_clock(void);
  */
 int perfkit_region_overhead(double *pair_ns);
 
+/**
+ * @brief Attach a number to the innermost open region, for the trace.
+ * @param key 1 to #PERFKIT_REGION_NAME_MAX bytes without control
+ *        characters; copied (it counts against #PERFKIT_REGION_MAX_NAMES)
+ * @param value any number; NaN and infinities are written as null
+ * @return 0 on success (setting a key again replaces its value)
+ * @retval -EINVAL @p key is invalid, or no region is open
+ * @retval -ERANGE the innermost region was refused (not recorded)
+ * @retval -ENOSPC the region already has #PERFKIT_REGION_MAX_ARGS keys
+ * @retval -ENOMEM out of memory (first use of a key in the thread)
+ *
+ * The arguments appear in the region's "B" event of the trace (its
+ * "args" object), as viztracer shows a function's arguments; the profile
+ * tables do not use them. Thread-safe; lock-free.
+ */
+int perfkit_region_arg(const char *key, double value);
+
+/**
+ * @brief Record every region that ends from now on into a trace.
+ * @param max_events the budget: most events (plus argument slots) kept in
+ *        memory, all threads together, 1 to
+ *        #PERFKIT_REGION_TRACE_MAX_EVENTS. Memory is reserved in chunks of
+ *        1024 slots (24 KiB) per thread as needed, so a thread may get
+ *        less than the remainder of the budget.
+ * @param min_duration_ns regions shorter than this are not traced, only
+ *        counted as filtered (viztracer's `--min_duration`); 0 keeps all
+ * @return 0 on success
+ * @retval -EINVAL @p max_events is 0 or too large, or @p min_duration_ns
+ *         is more than an hour
+ *
+ * When the budget is spent, events are dropped and counted: the file's
+ * `otherData.dropped` says how many, and recording goes on (regions are
+ * still profiled). Calling it again changes the budget and the minimum;
+ * events already recorded are kept. Timestamps count from the first
+ * call. Events are recorded when a region ends, so every event in the
+ * file is complete; regions still open when the trace is written are
+ * not in it. Thread-safe.
+ *
+ * The environment variable `PERFKIT_TRACE=out.json` starts tracing when
+ * the library is loaded and writes the file when the process exits
+ * (atexit; not in forked children): budget `PERFKIT_TRACE_EVENTS`
+ * (default #PERFKIT_REGION_TRACE_DEFAULT_EVENTS), minimum
+ * `PERFKIT_TRACE_MIN_NS` (default 0). If the variables are invalid or the
+ * file cannot be written, one line on stderr says so: the only output the
+ * library makes on its own.
+ */
+int perfkit_region_trace_start(size_t max_events, uint64_t min_duration_ns);
+
+/**
+ * @brief Stop recording trace events; those recorded are kept.
+ *
+ * Thread-safe. Threads in the middle of an end may still add one event.
+ */
+void perfkit_region_trace_stop(void);
+
+/**
+ * @brief Counts of the trace so far.
+ * @param[out] events events held in memory (may be NULL)
+ * @param[out] dropped events lost because the budget was spent or memory
+ *             was short (may be NULL)
+ * @param[out] filtered regions shorter than the minimum (may be NULL)
+ * @return 0 on success
+ * @retval -EINVAL all three are NULL
+ *
+ * Thread-safe.
+ */
+int perfkit_region_trace_counts(uint64_t *events, uint64_t *dropped,
+				uint64_t *filtered);
+
+/**
+ * @brief Write the trace as a Chrome Trace Event JSON file.
+ * @param path the file; written to a temporary file beside it and renamed
+ *        over it, so a reader never sees half a file
+ * @return 0 on success
+ * @retval -EINVAL @p path is NULL or empty
+ * @retval -ENOMEM out of memory
+ * @retval "-errno" the file could not be created, written or renamed
+ *         (e.g. -ENOENT, -EACCES, -EISDIR for a folder); the message
+ *         names the path
+ *
+ * The file loads in ui.perfetto.dev, chrome://tracing (older Chrome) and
+ * viztracer's vizviewer: `{"traceEvents": [...], "displayTimeUnit": "ns",
+ * "otherData": {...}}`, with a "process_name" and a "thread_name"
+ * metadata event, then each thread's regions as "B"/"E" pairs (`ts` in
+ * µs from perfkit_region_trace_start(), `tid` the kernel's thread id,
+ * `cat` "region", arguments in the B event's `args`), properly nested.
+ * `otherData` holds the producer, the clock and the counts of
+ * perfkit_region_trace_counts() with the budget (0 before any start) and
+ * minimum. Threads that
+ * exited are included. Works whether tracing is on or off; nothing is
+ * cleared. Thread-safe: it holds the profiles' lock while it writes, so
+ * snapshots and exiting threads wait.
+ */
+int perfkit_region_trace_write(const char *path);
+
 /** @brief Which profiles a snapshot merges. */
 enum perfkit_region_scope {
 	/** Every live thread, and every thread exited since the last reset. */
@@ -175,6 +279,58 @@ struct perfkit_region_entry {
 	/** Number of threads whose profiles have this name. */
 	uint32_t threads;
 };
+
+/**
+ * @brief Calls of one name opened directly inside another (cProfile's
+ *        callers and callees).
+ *
+ * Owned by the snapshot; read through perfkit_region_snapshot_edge().
+ * The calls and times of a name's edges add up to its entry's.
+ */
+struct perfkit_region_edge {
+	/** The enclosing region's name; NULL for calls at the top level. */
+	const char *caller;
+	/** The region's name. */
+	const char *callee;
+	/** Completed calls of @c callee inside @c caller. */
+	uint64_t calls;
+	/** Inclusive time of those calls, ns (same recursion rule as the
+	 *  entry's). */
+	uint64_t inclusive_ns;
+	/** Exclusive time of those calls, ns. */
+	uint64_t exclusive_ns;
+	/** Number of threads whose profiles have this pair. */
+	uint32_t threads;
+};
+
+/** @brief Orders of the profile report (cProfile's `-s`). */
+enum perfkit_region_sort {
+	/** Exclusive time, largest first. */
+	PERFKIT_REGION_SORT_TOTTIME = 0,
+	/** Inclusive time, largest first. */
+	PERFKIT_REGION_SORT_CUMTIME = 1,
+	/** Calls, most first. */
+	PERFKIT_REGION_SORT_CALLS = 2,
+	/** Name, in byte order. */
+	PERFKIT_REGION_SORT_NAME = 3,
+};
+
+/**
+ * @brief The word of a sort order.
+ * @param sort the order
+ * @return "tottime", "cumtime", "calls" or "name"; NULL for an unknown
+ *         value
+ */
+const char *perfkit_region_sort_name(enum perfkit_region_sort sort);
+
+/**
+ * @brief Parse a sort order's word.
+ * @param word "tottime", "cumtime", "calls" or "name"
+ * @param[out] sort the order
+ * @return 0 on success
+ * @retval -EINVAL an argument is NULL or @p word is not one of those
+ */
+int perfkit_region_sort_parse(const char *word, enum perfkit_region_sort *sort);
 
 /**
  * @brief Merged profile figures; opaque, from perfkit_region_snapshot_new().
@@ -282,6 +438,77 @@ int perfkit_region_snapshot_dropped(const struct perfkit_region_snapshot *snap,
  */
 int perfkit_region_snapshot_print(const struct perfkit_region_snapshot *snap,
 				  FILE *f);
+
+/**
+ * @brief Number of caller-callee pairs in a snapshot.
+ * @param snap the snapshot
+ * @param[out] count the number of edges
+ * @return 0 on success
+ * @retval -EINVAL @p snap or @p count is NULL
+ */
+int perfkit_region_snapshot_edge_count(const struct perfkit_region_snapshot *snap,
+				       size_t *count);
+
+/**
+ * @brief One caller-callee pair of a snapshot.
+ * @param snap the snapshot
+ * @param index 0 to the edge count - 1; edges are sorted by callee, then
+ *        caller (the top level first)
+ * @param[out] edge points to the edge, valid until the snapshot is
+ *             destroyed
+ * @return 0 on success
+ * @retval -EINVAL @p snap or @p edge is NULL, or @p index is out of range
+ */
+int perfkit_region_snapshot_edge(const struct perfkit_region_snapshot *snap,
+				 size_t index,
+				 const struct perfkit_region_edge **edge);
+
+/**
+ * @brief The entries' indices in another order.
+ * @param snap the snapshot
+ * @param sort the order; ties go by name
+ * @param[out] index @p n indices for perfkit_region_snapshot_entry()
+ * @param n the snapshot's entry count
+ * @return 0 on success
+ * @retval -EINVAL @p snap or @p index is NULL, @p sort is unknown, or
+ *         @p n is not the entry count
+ * @retval -ENOMEM out of memory
+ */
+int perfkit_region_snapshot_order(const struct perfkit_region_snapshot *snap,
+				  enum perfkit_region_sort sort,
+				  size_t *index, size_t n);
+
+/**
+ * @brief Write cProfile's report: the table in the chosen order, then
+ *        each name's callers and callees.
+ * @param snap the snapshot
+ * @param sort the order of the table and of the callers section
+ * @param f an open stream
+ * @return 0 on success
+ * @retval -EINVAL @p snap or @p f is NULL, or @p sort is unknown
+ * @retval -ENOMEM out of memory
+ * @retval -EIO writing failed
+ *
+ * Times in seconds, per-call times in µs. In the second part, each name
+ * is followed by one "<-" line per caller and one "->" line per callee:
+ * calls, exclusive and inclusive seconds of the callee under that
+ * caller, and the other name ("(top level)" for none):
+ * @verbatim
+# perfkit profile (all threads): 3 names, 1 thread, 300 calls, total 0.783587 s, sorted by tottime, clock ticks, dropped 0
+#    ncalls   tottime_s  percall_us   cumtime_s  percall_us  name
+        100    0.737319    7373.188    0.737319    7373.188  savetxt
+        100    0.046203     462.032    0.046203     462.032  generate_data
+        100    0.000065       0.651    0.783587    7835.871  write_data
+#
+# callers (<-) and callees (->) of each name: ncalls, tottime_s and cumtime_s of the callee under that caller
+  savetxt
+  <-        100    0.737319    0.737319  write_data
+  ...
+@endverbatim
+ */
+int perfkit_region_snapshot_print_profile(const struct perfkit_region_snapshot *snap,
+					  enum perfkit_region_sort sort,
+					  FILE *f);
 
 /**
  * @brief Snapshot all threads and print the table in one call.

@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Named profiling regions.
+ * Named profiling regions: recording.
  *
- * Each thread owns a profile: a table of entries (one per name) that only
- * it writes, and a stack of open frames. The hot path (a name seen before,
- * passed by the same pointer) is: one thread-local load, a pointer-hash
- * probe, a strcmp against the entry's copy of the name, a clock read, and
- * a few stores; no locks, no allocation.
+ * Each thread owns a profile: a table of entries (one per name), a table
+ * of edges (one per caller and callee pair) that only it writes, and a
+ * stack of open frames. The hot path (a name seen before, passed by the
+ * same pointer, under the same caller as last time) is: one thread-local
+ * load, a pointer-hash probe, a strcmp against the entry's copy of the
+ * name, a clock read, and a few stores; no locks, no allocation. With
+ * tracing on, an end also appends one slot to the thread's trace buffer.
  *
- * Snapshots read other threads' entries while they run. Entries live in
- * chunks that never move and are published by a release store of the
- * entry count; their counters are single-writer atomics (plain moves on
- * x86-64 and aarch64). A reset never writes an owner's counters: it records
- * a baseline that snapshots subtract.
+ * Snapshots read other threads' edges while they run. Entries and edges
+ * live in chunks that never move and are published by a release store of
+ * their count; their counters are single-writer atomics (plain moves on
+ * x86-64 and aarch64). A reset never writes an owner's counters: it
+ * records a baseline that snapshots subtract. region-snapshot.c merges
+ * and prints, region-trace.c writes the Chrome trace.
  */
 #include <limits.h>
 #include <math.h>
@@ -21,160 +24,41 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
+#include <sys/syscall.h>
 #include <time.h>
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#include <x86intrin.h>
-#endif
+#include <unistd.h>
 
 #include "common.h"
-#include "perfkit/region.h"
+#include "region-private.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-enum {
-	CHUNK_BITS = 8,
-	CHUNK = 1 << CHUNK_BITS,
-	MAX_CHUNKS = PERFKIT_REGION_MAX_NAMES / CHUNK,
-	MIN_SLOTS = 64,
-};
-
-struct entry {
-	char *name;
-	size_t len;
-	uint32_t hash;
-	uint32_t open;			/* owner only: its frames on the stack */
-	_Atomic uint64_t calls, incl, excl;	/* owner writes, snapshots read */
-	uint64_t base_calls, base_incl, base_excl;	/* under `lock` */
-};
-
-struct frame {
-	struct entry *e;
-	uint64_t start;
-	uint64_t child;			/* time in regions nested inside */
-};
-
-/* Open addressing; key is a pointer (user's name) or an entry's name. */
-struct slot {
-	const void *key;
-	uint32_t idx;
-};
-
-struct map {
-	struct slot *slots;
-	unsigned bits;
-	size_t used;
-};
-
-struct profile {
-	struct profile *next, *prev;	/* live list, under `lock` */
-	struct entry *chunks[MAX_CHUNKS];
-	_Atomic size_t nentries;
-	_Atomic uint64_t dropped;	/* refused begins */
-	uint64_t base_dropped;		/* under `lock` */
-	struct map by_ptr, by_name;	/* owner only */
-	unsigned depth;			/* frames in use */
-	unsigned dropped_open;		/* refused levels awaiting their end */
-	struct frame frames[PERFKIT_REGION_MAX_DEPTH];
-};
-
-/* Figures merged by name: exited threads' profiles and snapshots. */
-struct agg {
-	char *name;
-	size_t len;
-	uint32_t hash;
-	uint32_t threads;
-	uint64_t calls, incl, excl;	/* in clock units */
-};
-
-struct aggtab {
-	struct agg *v;
-	size_t n, cap;
-	struct map by_name;
-};
-
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct profile *live;		/* under `lock` */
-static struct aggtab retired;		/* under `lock` */
-static size_t retired_threads;		/* under `lock` */
-static uint64_t retired_dropped;	/* under `lock` */
+pthread_mutex_t pk_region_lock = PTHREAD_MUTEX_INITIALIZER;
+struct profile *pk_region_live;
+struct profile *pk_region_exited;
+struct aggtab pk_region_retired;
+struct aggtab pk_region_retired_edges;
+size_t pk_region_retired_threads;
+uint64_t pk_region_retired_dropped;
 
 /* initial-exec: a %fs-relative load instead of a __tls_get_addr call. */
 static _Thread_local struct profile *self
 	__attribute__((tls_model("initial-exec")));
 
-static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t exit_key;
-static _Atomic bool use_ticks;	/* set once by setup() */
-
-/* ---- clock ---------------------------------------------------------- */
-
-static bool invariant_ticks(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	unsigned a, b, c, d;
-
-	if (!__get_cpuid(0x80000000u, &a, &b, &c, &d) || a < 0x80000007u)
-		return false;
-	__get_cpuid(0x80000007u, &a, &b, &c, &d);
-	return (d >> 8) & 1u;
-#elif defined(__aarch64__)
-	return true;
-#else
-	return false;
-#endif
-}
-
-/* The clock read inline rather than through perfkit_ticks() and
- * perfkit_now_ns(): from inside the shared library those are PLT calls. */
-static inline uint64_t now(void)
-{
-	struct timespec ts;
-
-	if (atomic_load_explicit(&use_ticks, memory_order_relaxed)) {
-#if defined(__x86_64__) || defined(__i386__)
-		return __rdtsc();
-#elif defined(__aarch64__)
-		uint64_t v;
-
-		__asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
-		return v;
-#endif
-	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* Nanoseconds per clock unit. */
-static double unit_ns(void)
-{
-	double hz;
-
-	if (!atomic_load(&use_ticks) || perfkit_ticks_rate(&hz) < 0 || !(hz > 0))
-		return 1.0;
-	return 1e9 / hz;
-}
 
 static void profile_exit(void *p);
 
-static void setup(void)
+static void make_key(void)
 {
-	const char *env = getenv("PERFKIT_REGION_CLOCK");
-
-	/* An escape hatch for machines whose counter lies despite the flag
-	 * (some VMs that migrate between hosts). */
-	atomic_store(&use_ticks, invariant_ticks() &&
-		     !(env && strcmp(env, "monotonic") == 0));
 	pthread_key_create(&exit_key, profile_exit);
 }
 
-PERFKIT_EXPORT enum perfkit_clock perfkit_region_clock(void)
+struct profile *pk_region_self(void)
 {
-	pthread_once(&setup_once, setup);
-	return atomic_load(&use_ticks) ? PERFKIT_CLOCK_TICKS : PERFKIT_CLOCK_MONOTONIC;
+	return self;
 }
 
 /* ---- hash maps ------------------------------------------------------ */
@@ -184,7 +68,7 @@ static inline size_t ptr_hash(const void *p, unsigned bits)
 	return (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull) >> (64 - bits));
 }
 
-static uint32_t str_hash(const char *s, size_t len)
+uint32_t pk_region_str_hash(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a */
 
@@ -216,11 +100,6 @@ static inline struct slot *map_probe(const struct map *m, const void *key, size_
 
 /* ---- per-thread entries --------------------------------------------- */
 
-static inline struct entry *entry_at(const struct profile *p, size_t idx)
-{
-	return &p->chunks[idx >> CHUNK_BITS][idx & (CHUNK - 1)];
-}
-
 static size_t name_bucket(uint32_t hash, unsigned bits)
 {
 	return ptr_hash((const void *)(uintptr_t)hash, bits);
@@ -239,7 +118,7 @@ static long find_by_name(const struct profile *p, const char *name, size_t len,
 
 		if (!s->key)
 			return -1;
-		e = entry_at(p, s->idx);
+		e = pk_entry_at(p, s->idx);
 		if (e->hash == hash && e->len == len && memcmp(e->name, name, len) == 0)
 			return s->idx;
 	}
@@ -275,7 +154,7 @@ static int map_grow(struct map *m, size_t (*bucket)(const struct profile *,
 static size_t name_slot_bucket(const struct profile *p, const struct slot *s,
 			       unsigned bits)
 {
-	return name_bucket(entry_at(p, s->idx)->hash, bits);
+	return name_bucket(pk_entry_at(p, s->idx)->hash, bits);
 }
 
 static size_t ptr_slot_bucket(const struct profile *p, const struct slot *s,
@@ -285,24 +164,30 @@ static size_t ptr_slot_bucket(const struct profile *p, const struct slot *s,
 	return ptr_hash(s->key, bits);
 }
 
-static int check_name(const char *fn, const char *name, size_t *len)
+int pk_region_check_name(const char *fn, const char *what, const char *name,
+			 size_t *len)
 {
 	size_t n;
 
 	if (!name)
-		return pk_error(-EINVAL, "%s: name is NULL", fn);
+		return pk_error(-EINVAL, "%s: %s is NULL", fn, what);
 	n = strnlen(name, PERFKIT_REGION_NAME_MAX + 1);
 	if (n == 0)
-		return pk_error(-EINVAL, "%s: name is empty", fn);
+		return pk_error(-EINVAL, "%s: %s is empty", fn, what);
 	if (n > PERFKIT_REGION_NAME_MAX)
-		return pk_error(-EINVAL, "%s: name longer than %d bytes: \"%.32s...\"",
-				fn, PERFKIT_REGION_NAME_MAX, name);
+		return pk_error(-EINVAL, "%s: %s longer than %d bytes: \"%.32s...\"",
+				fn, what, PERFKIT_REGION_NAME_MAX, name);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-			return pk_error(-EINVAL, "%s: name \"%.32s\" has a control "
-					"character at byte %zu", fn, name, i);
+			return pk_error(-EINVAL, "%s: %s \"%.32s\" has a control "
+					"character at byte %zu", fn, what, name, i);
 	*len = n;
 	return 0;
+}
+
+static int check_name(const char *fn, const char *name, size_t *len)
+{
+	return pk_region_check_name(fn, "name", name, len);
 }
 
 /* Append an entry for `name` and publish it. Owner only. */
@@ -324,13 +209,14 @@ static long add_entry(struct profile *p, const char *name, size_t len, uint32_t 
 		if (!p->chunks[idx >> CHUNK_BITS])
 			return pk_error(-ENOMEM, "perfkit_region_begin: out of memory");
 	}
-	e = entry_at(p, idx);
+	e = pk_entry_at(p, idx);
 	e->name = malloc(len + 1);
 	if (!e->name)
 		return pk_error(-ENOMEM, "perfkit_region_begin: out of memory");
 	memcpy(e->name, name, len + 1);
 	e->len = len;
 	e->hash = hash;
+	e->idx = (uint32_t)idx;
 	mask = ((size_t)1 << p->by_name.bits) - 1;
 	for (i = name_bucket(hash, p->by_name.bits); p->by_name.slots[i].key;
 	     i = (i + 1) & mask)
@@ -369,18 +255,102 @@ static void alias_pointer(struct profile *p, const char *name, long idx)
 	s->idx = (uint32_t)idx;
 }
 
+
+long pk_region_intern(struct profile *p, const char *name, size_t len)
+{
+	uint32_t hash = pk_region_str_hash(name, len);
+	long idx = find_by_name(p, name, len, hash);
+
+	return idx >= 0 ? idx : add_entry(p, name, len, hash);
+}
+
+/* ---- per-thread edges ----------------------------------------------- */
+
+static inline size_t edge_bucket(uint32_t caller, uint32_t callee, unsigned bits)
+{
+	return ptr_hash((const void *)(uintptr_t)(((uint64_t)caller << 32) | callee), bits);
+}
+
+static size_t edge_slot_bucket(const struct profile *p, const struct slot *s,
+			       unsigned bits)
+{
+	const struct edge *g = s->key;
+
+	(void)p;
+	return edge_bucket(g->caller_idx, g->callee_idx, bits);
+}
+
+/* The edge from `caller` (NULL: top level) to `callee`, added if new.
+ * Owner only. */
+static int find_edge(struct profile *p, struct entry *caller,
+		     struct entry *callee, struct edge **out)
+{
+	uint32_t ci = caller ? caller->idx : UINT32_MAX;
+	struct map *m = &p->by_edge;
+	size_t mask = ((size_t)1 << m->bits) - 1, i, idx;
+	struct edge *g;
+
+	for (i = edge_bucket(ci, callee->idx, m->bits); m->slots[i].key; i = (i + 1) & mask) {
+		g = (struct edge *)m->slots[i].key;
+		if (g->caller_idx == ci && g->callee_idx == callee->idx) {
+			*out = g;
+			return 0;
+		}
+	}
+	idx = atomic_load_explicit(&p->nedges, memory_order_relaxed);
+	if (idx >= MAX_EDGES)
+		return pk_error(-ERANGE, "perfkit_region_begin: this thread already "
+				"has %d caller-callee pairs", MAX_EDGES);
+	if (!p->edge_chunks[idx >> CHUNK_BITS]) {
+		p->edge_chunks[idx >> CHUNK_BITS] = calloc(CHUNK, sizeof(struct edge));
+		if (!p->edge_chunks[idx >> CHUNK_BITS])
+			goto nomem;
+	}
+	if ((m->used + 1) * 2 > mask + 1) {
+		if (map_grow(m, edge_slot_bucket, p) < 0)
+			goto nomem;
+		mask = ((size_t)1 << m->bits) - 1;
+		for (i = edge_bucket(ci, callee->idx, m->bits); m->slots[i].key;
+		     i = (i + 1) & mask)
+			;
+	}
+	g = pk_edge_at(p, idx);
+	g->caller = caller;
+	g->callee = callee;
+	g->caller_idx = ci;
+	g->callee_idx = callee->idx;
+	m->slots[i].key = g;
+	m->slots[i].idx = (uint32_t)idx;
+	m->used++;
+	atomic_store_explicit(&p->nedges, idx + 1, memory_order_release);
+	*out = g;
+	return 0;
+nomem:
+	return pk_error(-ENOMEM, "perfkit_region_begin: out of memory");
+}
+
 /* ---- thread registration -------------------------------------------- */
+
+static void profile_free_maps(struct profile *p)
+{
+	free(p->by_ptr.slots);
+	free(p->by_name.slots);
+	free(p->by_edge.slots);
+	p->by_ptr.slots = p->by_name.slots = p->by_edge.slots = NULL;
+}
 
 static void profile_free(struct profile *p)
 {
 	size_t n = atomic_load_explicit(&p->nentries, memory_order_relaxed);
 
 	for (size_t i = 0; i < n; i++)
-		free(entry_at(p, i)->name);
+		free(pk_entry_at(p, i)->name);
 	for (size_t c = 0; c < MAX_CHUNKS && p->chunks[c]; c++)
 		free(p->chunks[c]);
-	free(p->by_ptr.slots);
-	free(p->by_name.slots);
+	for (size_t c = 0; c < MAX_EDGE_CHUNKS && p->edge_chunks[c]; c++)
+		free(p->edge_chunks[c]);
+	pk_trace_free(p);
+	profile_free_maps(p);
 	free(p);
 }
 
@@ -390,71 +360,54 @@ static struct profile *profile_alloc(void)
 
 	if (!p)
 		return NULL;
-	if (map_init(&p->by_ptr, 6) < 0 || map_init(&p->by_name, 6) < 0) {
+	if (map_init(&p->by_ptr, 6) < 0 || map_init(&p->by_name, 6) < 0 ||
+	    map_init(&p->by_edge, 6) < 0) {
 		profile_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-static int aggtab_add(struct aggtab *t, const char *name, size_t len,
-		      uint32_t hash, uint64_t calls, uint64_t incl,
-		      uint64_t excl, uint32_t threads);
-
-/* Fold a profile's counts since the last reset into `t`. Under `lock`.
- * Returns 1 if it had any call, 0 if none, -ENOMEM. */
-static int fold_profile(struct aggtab *t, struct profile *p)
-{
-	size_t n = atomic_load_explicit(&p->nentries, memory_order_acquire);
-	int any = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		struct entry *e = entry_at(p, i);
-		uint64_t calls = atomic_load_explicit(&e->calls, memory_order_relaxed);
-		uint64_t incl = atomic_load_explicit(&e->incl, memory_order_relaxed);
-		uint64_t excl = atomic_load_explicit(&e->excl, memory_order_relaxed);
-
-		if (calls == e->base_calls)
-			continue;
-		any = 1;
-		if (aggtab_add(t, e->name, e->len, e->hash, calls - e->base_calls,
-			       incl - e->base_incl, excl - e->base_excl, 1) < 0)
-			return -ENOMEM;
-	}
-	return any;
-}
-
-static uint64_t profile_dropped(const struct profile *p)
-{
-	return atomic_load_explicit(&p->dropped, memory_order_relaxed) - p->base_dropped;
-}
-
-/* Thread exit: fold the profile into `retired`, unlink and free it. */
+/* Thread exit: fold the profile's counts into the retired tables and
+ * unlink it; keep it on the exited list while its trace has events (the
+ * events name its entries), else free it. */
 static void profile_exit(void *arg)
 {
 	struct profile *p = arg;
+	bool keep = atomic_load_explicit(&p->tused, memory_order_acquire) > 0;
 
-	pthread_mutex_lock(&lock);
-	if (fold_profile(&retired, p) > 0)
-		retired_threads++;
-	retired_dropped += profile_dropped(p);
+	if (keep && pthread_getname_np(pthread_self(), p->tname, sizeof(p->tname)) != 0)
+		p->tname[0] = '\0';
+	pthread_mutex_lock(&pk_region_lock);
+	if (pk_region_fold(&pk_region_retired, &pk_region_retired_edges, p) > 0)
+		pk_region_retired_threads++;
+	pk_region_retired_dropped += pk_region_profile_dropped(p);
 	if (p->prev)
 		p->prev->next = p->next;
 	else
-		live = p->next;
+		pk_region_live = p->next;
 	if (p->next)
 		p->next->prev = p->prev;
-	pthread_mutex_unlock(&lock);
+	if (keep) {
+		p->prev = NULL;
+		p->next = pk_region_exited;
+		pk_region_exited = p;
+	}
+	pthread_mutex_unlock(&pk_region_lock);
 	if (self == p)
 		self = NULL;
-	profile_free(p);
+	if (keep)
+		profile_free_maps(p);
+	else
+		profile_free(p);
 }
 
 static struct profile *profile_register(void)
 {
 	struct profile *p;
 
-	pthread_once(&setup_once, setup);
+	pk_region_setup();
+	pthread_once(&key_once, make_key);
 	p = profile_alloc();
 	if (!p)
 		return NULL;
@@ -462,12 +415,14 @@ static struct profile *profile_register(void)
 		profile_free(p);
 		return NULL;
 	}
-	pthread_mutex_lock(&lock);
-	p->next = live;
-	if (live)
-		live->prev = p;
-	live = p;
-	pthread_mutex_unlock(&lock);
+	p->tid = (long)syscall(SYS_gettid);
+	p->thread = pthread_self();
+	pthread_mutex_lock(&pk_region_lock);
+	p->next = pk_region_live;
+	if (pk_region_live)
+		pk_region_live->prev = p;
+	pk_region_live = p;
+	pthread_mutex_unlock(&pk_region_lock);
 	self = p;
 	return p;
 }
@@ -483,18 +438,25 @@ static inline struct entry *lookup_fast(struct profile *p, const char *name)
 
 	if (unlikely(!s->key))
 		return NULL;
-	e = entry_at(p, s->idx);
+	e = pk_entry_at(p, s->idx);
 	return likely(strcmp(e->name, name) == 0) ? e : NULL;
 }
 
-static inline void push(struct profile *p, struct entry *e)
+static inline struct entry *caller_of_next(const struct profile *p)
+{
+	return p->depth ? p->frames[p->depth - 1].e : NULL;
+}
+
+static inline void push(struct profile *p, struct entry *e, struct edge *g)
 {
 	struct frame *f = &p->frames[p->depth++];
 
 	f->e = e;
+	f->g = g;
 	f->child = 0;
+	f->nargs = 0;
 	e->open++;
-	f->start = now(); /* last: time as little of our own work as we can */
+	f->start = pk_region_clock_now(); /* last: time as little of our own work as we can */
 }
 
 static int refuse(struct profile *p, int code)
@@ -509,8 +471,9 @@ static int refuse(struct profile *p, int code)
 static __attribute__((noinline)) int begin_slow(const char *name)
 {
 	struct profile *p = self;
+	struct entry *e;
+	struct edge *g;
 	size_t len;
-	uint32_t hash;
 	long idx;
 	int rc;
 
@@ -528,15 +491,19 @@ static __attribute__((noinline)) int begin_slow(const char *name)
 		return refuse(p, pk_error(-ERANGE, "perfkit_region_begin: \"%s\" "
 					  "nested deeper than %d regions", name,
 					  PERFKIT_REGION_MAX_DEPTH));
-	hash = str_hash(name, len);
-	idx = find_by_name(p, name, len, hash);
-	if (idx < 0) {
-		idx = add_entry(p, name, len, hash);
-		if (idx < 0)
-			return refuse(p, (int)idx);
-	}
+	idx = pk_region_intern(p, name, len);
+	if (idx < 0)
+		return refuse(p, (int)idx);
 	alias_pointer(p, name, idx);
-	push(p, entry_at(p, (size_t)idx));
+	e = pk_entry_at(p, (size_t)idx);
+	g = e->last_edge;
+	if (!g || g->caller != caller_of_next(p)) {
+		rc = find_edge(p, caller_of_next(p), e, &g);
+		if (rc < 0)
+			return refuse(p, rc);
+		e->last_edge = g;
+	}
+	push(p, e, g);
 	return 0;
 }
 
@@ -544,6 +511,7 @@ PERFKIT_EXPORT int perfkit_region_begin(const char *name)
 {
 	struct profile *p = self;
 	struct entry *e;
+	struct edge *g;
 
 	if (unlikely(!p || !name || p->dropped_open ||
 		     p->depth >= PERFKIT_REGION_MAX_DEPTH))
@@ -551,7 +519,10 @@ PERFKIT_EXPORT int perfkit_region_begin(const char *name)
 	e = lookup_fast(p, name);
 	if (unlikely(!e))
 		return begin_slow(name);
-	push(p, e);
+	g = e->last_edge;
+	if (unlikely(!g || g->caller != caller_of_next(p)))
+		return begin_slow(name);
+	push(p, e, g);
 	return 0;
 }
 
@@ -583,12 +554,27 @@ static __attribute__((noinline)) int end_slow(const char *name)
 			p->frames[p->depth - 1].e->name);
 }
 
+/* With tracing on: keep the event unless it is shorter than the minimum. */
+static inline void trace_end(struct profile *p, const struct frame *f,
+			     uint64_t t, uint64_t elapsed, unsigned depth)
+{
+	if (elapsed < atomic_load_explicit(&pk_trace_min_units, memory_order_relaxed)) {
+		add_relaxed(&p->tfiltered, 1);
+		return;
+	}
+	if (unlikely(p->tpos + 1 + f->nargs > p->tlimit))
+		pk_trace_put(p, f, t, depth);
+	else
+		pk_trace_write(p, f, t, depth);
+}
+
 PERFKIT_EXPORT int perfkit_region_end(const char *name)
 {
 	struct profile *p = self;
-	uint64_t t = now(); /* early: time as little of our own work as we can */
+	uint64_t t = pk_region_clock_now(); /* early: time as little of our own work as we can */
 	struct frame *f;
 	struct entry *e;
+	struct edge *g;
 	uint64_t elapsed;
 
 	if (unlikely(!p || !name || p->dropped_open || p->depth == 0))
@@ -597,11 +583,16 @@ PERFKIT_EXPORT int perfkit_region_end(const char *name)
 	e = f->e;
 	if (unlikely(strcmp(e->name, name) != 0))
 		return end_slow(name);
-	elapsed = t > f->start ? t - f->start : 0;
-	add_relaxed(&e->calls, 1);
-	add_relaxed(&e->excl, elapsed > f->child ? elapsed - f->child : 0);
+	if (unlikely(t < f->start))
+		t = f->start;
+	elapsed = t - f->start;
+	g = f->g;
+	add_relaxed(&g->calls, 1);
+	add_relaxed(&g->excl, elapsed > f->child ? elapsed - f->child : 0);
 	if (--e->open == 0)
-		add_relaxed(&e->incl, elapsed);
+		add_relaxed(&g->incl, elapsed);
+	if (unlikely(atomic_load_explicit(&pk_trace_on, memory_order_relaxed)))
+		trace_end(p, f, t, elapsed, p->depth - 1);
 	if (--p->depth)
 		p->frames[p->depth - 1].child += elapsed;
 	return 0;
@@ -614,9 +605,44 @@ PERFKIT_EXPORT int perfkit_region_depth(void)
 	return p ? (int)(p->depth + p->dropped_open) : 0;
 }
 
+PERFKIT_EXPORT int perfkit_region_arg(const char *key, double value)
+{
+	struct profile *p = self;
+	struct frame *f;
+	size_t len;
+	long idx;
+	int rc;
+
+	rc = pk_region_check_name("perfkit_region_arg", "key", key, &len);
+	if (rc < 0)
+		return rc;
+	if (p && p->dropped_open)
+		return pk_error(-ERANGE, "perfkit_region_arg: \"%s\": the innermost "
+				"region was not recorded", key);
+	if (!p || p->depth == 0)
+		return pk_error(-EINVAL, "perfkit_region_arg: \"%s\": no region is "
+				"open", key);
+	idx = pk_region_intern(p, key, len);
+	if (idx < 0)
+		return (int)idx;
+	f = &p->frames[p->depth - 1];
+	for (uint32_t i = 0; i < f->nargs; i++)
+		if (f->arg_key[i] == (uint32_t)idx) {
+			f->arg_value[i] = value;
+			return 0;
+		}
+	if (f->nargs == PERFKIT_REGION_MAX_ARGS)
+		return pk_error(-ENOSPC, "perfkit_region_arg: \"%s\": region \"%s\" "
+				"already has %d arguments", key, f->e->name,
+				PERFKIT_REGION_MAX_ARGS);
+	f->arg_key[f->nargs] = (uint32_t)idx;
+	f->arg_value[f->nargs++] = value;
+	return 0;
+}
+
 /* ---- merged tables -------------------------------------------------- */
 
-static void aggtab_free(struct aggtab *t)
+void pk_aggtab_free(struct aggtab *t)
 {
 	for (size_t i = 0; i < t->n; i++)
 		free(t->v[i].name);
@@ -625,7 +651,7 @@ static void aggtab_free(struct aggtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static int aggtab_add(struct aggtab *t, const char *name, size_t len,
+int pk_aggtab_add(struct aggtab *t, const char *name, size_t len,
 		      uint32_t hash, uint64_t calls, uint64_t incl,
 		      uint64_t excl, uint32_t threads)
 {
@@ -685,250 +711,94 @@ static int aggtab_add(struct aggtab *t, const char *name, size_t len,
 	return 0;
 }
 
+/* Sums per entry index: calls, inclusive, exclusive. */
+struct sums {
+	uint64_t calls, incl, excl;
+};
+
+static int fold_edge(struct aggtab *edges, const struct profile *p,
+		     const struct edge *g, const struct sums *d)
+{
+	char key[2 * PERFKIT_REGION_NAME_MAX + 2];
+	const struct entry *callee = pk_entry_at(p, g->callee_idx);
+	size_t n = 0;
+
+	if (g->caller_idx != UINT32_MAX) {
+		const struct entry *caller = pk_entry_at(p, g->caller_idx);
+
+		memcpy(key, caller->name, caller->len);
+		n = caller->len;
+	}
+	key[n++] = '\n';
+	memcpy(key + n, callee->name, callee->len + 1);
+	n += callee->len;
+	return pk_aggtab_add(edges, key, n, pk_region_str_hash(key, n),
+			     d->calls, d->incl, d->excl, 1);
+}
+
+int pk_region_fold(struct aggtab *names, struct aggtab *edges,
+		   const struct profile *p)
+{
+	/* Edges first: every published edge's entries are published. */
+	size_t ng = atomic_load_explicit(&p->nedges, memory_order_acquire);
+	size_t ne = atomic_load_explicit(&p->nentries, memory_order_acquire);
+	struct sums *sum = calloc(ne ? ne : 1, sizeof(*sum));
+	int any = 0, rc = 0;
+
+	if (!sum)
+		return -ENOMEM;
+	for (size_t i = 0; i < ng && rc == 0; i++) {
+		const struct edge *g = pk_edge_at(p, i);
+		struct sums d = {
+			atomic_load_explicit(&g->calls, memory_order_relaxed) - g->base_calls,
+			atomic_load_explicit(&g->incl, memory_order_relaxed) - g->base_incl,
+			atomic_load_explicit(&g->excl, memory_order_relaxed) - g->base_excl,
+		};
+
+		if (d.calls == 0)
+			continue;
+		any = 1;
+		sum[g->callee_idx].calls += d.calls;
+		sum[g->callee_idx].incl += d.incl;
+		sum[g->callee_idx].excl += d.excl;
+		rc = fold_edge(edges, p, g, &d);
+	}
+	for (size_t i = 0; i < ne && rc == 0; i++) {
+		const struct entry *e = pk_entry_at(p, i);
+
+		if (sum[i].calls)
+			rc = pk_aggtab_add(names, e->name, e->len, e->hash, sum[i].calls,
+					   sum[i].incl, sum[i].excl, 1);
+	}
+	free(sum);
+	return rc < 0 ? -ENOMEM : any;
+}
+
+uint64_t pk_region_profile_dropped(const struct profile *p)
+{
+	return atomic_load_explicit(&p->dropped, memory_order_relaxed) - p->base_dropped;
+}
+
 PERFKIT_EXPORT void perfkit_region_reset(void)
 {
-	pthread_mutex_lock(&lock);
-	for (struct profile *p = live; p; p = p->next) {
-		size_t n = atomic_load_explicit(&p->nentries, memory_order_acquire);
+	pthread_mutex_lock(&pk_region_lock);
+	for (struct profile *p = pk_region_live; p; p = p->next) {
+		size_t n = atomic_load_explicit(&p->nedges, memory_order_acquire);
 
 		for (size_t i = 0; i < n; i++) {
-			struct entry *e = entry_at(p, i);
+			struct edge *g = pk_edge_at(p, i);
 
-			e->base_calls = atomic_load_explicit(&e->calls, memory_order_relaxed);
-			e->base_incl = atomic_load_explicit(&e->incl, memory_order_relaxed);
-			e->base_excl = atomic_load_explicit(&e->excl, memory_order_relaxed);
+			g->base_calls = atomic_load_explicit(&g->calls, memory_order_relaxed);
+			g->base_incl = atomic_load_explicit(&g->incl, memory_order_relaxed);
+			g->base_excl = atomic_load_explicit(&g->excl, memory_order_relaxed);
 		}
 		p->base_dropped = atomic_load_explicit(&p->dropped, memory_order_relaxed);
 	}
-	aggtab_free(&retired);
-	retired_threads = 0;
-	retired_dropped = 0;
-	pthread_mutex_unlock(&lock);
-}
-
-/* ---- snapshots ------------------------------------------------------ */
-
-struct perfkit_region_snapshot {
-	struct aggtab tab;			/* owns the names */
-	struct perfkit_region_entry *entries;
-	size_t n;
-	uint64_t total_ns;
-	uint64_t dropped;
-	size_t threads;
-	enum perfkit_region_scope scope;
-	enum perfkit_clock clock;
-};
-
-static int cmp_entry(const void *a, const void *b)
-{
-	const struct perfkit_region_entry *x = a, *y = b;
-
-	if (x->exclusive_ns != y->exclusive_ns)
-		return x->exclusive_ns < y->exclusive_ns ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
-/* Merge the wanted profiles into `s->tab`, under `lock`. */
-static int gather(struct perfkit_region_snapshot *s)
-{
-	int rc = 0;
-
-	pthread_mutex_lock(&lock);
-	if (s->scope == PERFKIT_REGION_CALLING_THREAD) {
-		if (self) {
-			rc = fold_profile(&s->tab, self);
-			s->threads = rc > 0;
-			s->dropped = profile_dropped(self);
-		}
-	} else {
-		for (struct profile *p = live; p && rc >= 0; p = p->next) {
-			rc = fold_profile(&s->tab, p);
-			s->threads += rc > 0;
-			s->dropped += profile_dropped(p);
-		}
-		for (size_t i = 0; i < retired.n && rc >= 0; i++) {
-			const struct agg *a = &retired.v[i];
-
-			rc = aggtab_add(&s->tab, a->name, a->len, a->hash, a->calls,
-					a->incl, a->excl, a->threads);
-		}
-		s->threads += retired_threads;
-		s->dropped += retired_dropped;
-	}
-	pthread_mutex_unlock(&lock);
-	return rc < 0 ? rc : 0;
-}
-
-static uint64_t to_ns(uint64_t units, double ns_per_unit)
-{
-	double v = (double)units * ns_per_unit;
-
-	return v >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)(v + 0.5);
-}
-
-PERFKIT_EXPORT int perfkit_region_snapshot_new(enum perfkit_region_scope scope,
-					       struct perfkit_region_snapshot **out)
-{
-	struct perfkit_region_snapshot *s;
-	double scale;
-
-	if (!out)
-		return pk_error(-EINVAL, "perfkit_region_snapshot_new: out is NULL");
-	*out = NULL;
-	if (scope != PERFKIT_REGION_ALL_THREADS && scope != PERFKIT_REGION_CALLING_THREAD)
-		return pk_error(-EINVAL, "perfkit_region_snapshot_new: unknown scope %d",
-				(int)scope);
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return pk_error(-ENOMEM, "perfkit_region_snapshot_new: out of memory");
-	s->scope = scope;
-	s->clock = perfkit_region_clock();
-	scale = unit_ns(); /* before the lock: the first call calibrates */
-	if (gather(s) < 0)
-		goto nomem;
-	s->entries = calloc(s->tab.n ? s->tab.n : 1, sizeof(*s->entries));
-	if (!s->entries)
-		goto nomem;
-	for (size_t i = 0; i < s->tab.n; i++) {
-		const struct agg *a = &s->tab.v[i];
-		struct perfkit_region_entry *e = &s->entries[i];
-
-		e->name = a->name;
-		e->calls = a->calls;
-		e->inclusive_ns = to_ns(a->incl, scale);
-		e->exclusive_ns = to_ns(a->excl, scale);
-		e->threads = a->threads;
-		s->total_ns += e->exclusive_ns;
-	}
-	s->n = s->tab.n;
-	qsort(s->entries, s->n, sizeof(*s->entries), cmp_entry);
-	*out = s;
-	return 0;
-nomem:
-	perfkit_region_snapshot_destroy(s);
-	return pk_error(-ENOMEM, "perfkit_region_snapshot_new: out of memory");
-}
-
-PERFKIT_EXPORT void perfkit_region_snapshot_destroy(struct perfkit_region_snapshot *snap)
-{
-	if (!snap)
-		return;
-	aggtab_free(&snap->tab);
-	free(snap->entries);
-	free(snap);
-}
-
-PERFKIT_EXPORT int perfkit_region_snapshot_count(const struct perfkit_region_snapshot *snap,
-						 size_t *count)
-{
-	if (!snap || !count)
-		return pk_error(-EINVAL, "perfkit_region_snapshot_count: %s is NULL",
-				!snap ? "snap" : "count");
-	*count = snap->n;
-	return 0;
-}
-
-PERFKIT_EXPORT int perfkit_region_snapshot_entry(const struct perfkit_region_snapshot *snap,
-						 size_t index,
-						 const struct perfkit_region_entry **entry)
-{
-	if (!snap || !entry)
-		return pk_error(-EINVAL, "perfkit_region_snapshot_entry: %s is NULL",
-				!snap ? "snap" : "entry");
-	if (index >= snap->n)
-		return pk_error(-EINVAL, "perfkit_region_snapshot_entry: index %zu "
-				"out of range (%zu entries)", index, snap->n);
-	*entry = &snap->entries[index];
-	return 0;
-}
-
-PERFKIT_EXPORT int perfkit_region_snapshot_total(const struct perfkit_region_snapshot *snap,
-						 uint64_t *total_ns)
-{
-	if (!snap || !total_ns)
-		return pk_error(-EINVAL, "perfkit_region_snapshot_total: %s is NULL",
-				!snap ? "snap" : "total_ns");
-	*total_ns = snap->total_ns;
-	return 0;
-}
-
-PERFKIT_EXPORT int perfkit_region_snapshot_threads(const struct perfkit_region_snapshot *snap,
-						   size_t *threads)
-{
-	if (!snap || !threads)
-		return pk_error(-EINVAL, "perfkit_region_snapshot_threads: %s is NULL",
-				!snap ? "snap" : "threads");
-	*threads = snap->threads;
-	return 0;
-}
-
-PERFKIT_EXPORT int perfkit_region_snapshot_dropped(const struct perfkit_region_snapshot *snap,
-						   uint64_t *dropped)
-{
-	if (!snap || !dropped)
-		return pk_error(-EINVAL, "perfkit_region_snapshot_dropped: %s is NULL",
-				!snap ? "snap" : "dropped");
-	*dropped = snap->dropped;
-	return 0;
-}
-
-static double per_call_us(uint64_t ns, uint64_t calls)
-{
-	return calls ? (double)ns / (double)calls / 1e3 : 0.0;
-}
-
-PERFKIT_EXPORT int perfkit_region_snapshot_print(const struct perfkit_region_snapshot *snap,
-						 FILE *f)
-{
-	uint64_t calls = 0;
-	int bad = 0;
-
-	if (!snap || !f)
-		return pk_error(-EINVAL, "perfkit_region_snapshot_print: %s is NULL",
-				!snap ? "snap" : "f");
-	for (size_t i = 0; i < snap->n; i++)
-		calls += snap->entries[i].calls;
-	bad |= fprintf(f, "# perfkit regions (%s): %zu names, %zu thread%s, "
-		       "%llu calls, total %.6f ms, clock %s, dropped %llu\n",
-		       snap->scope == PERFKIT_REGION_ALL_THREADS ?
-		       "all threads" : "calling thread",
-		       snap->n, snap->threads, snap->threads == 1 ? "" : "s",
-		       (unsigned long long)calls, (double)snap->total_ns / 1e6,
-		       perfkit_clock_name(snap->clock),
-		       (unsigned long long)snap->dropped) < 0;
-	bad |= fprintf(f, "# %8s %12s %7s %12s %13s %13s  %s\n", "calls",
-		       "excl_ms", "excl_%", "incl_ms", "excl/call_us",
-		       "incl/call_us", "name") < 0;
-	for (size_t i = 0; i < snap->n && !bad; i++) {
-		const struct perfkit_region_entry *e = &snap->entries[i];
-		double pct = snap->total_ns ?
-			100.0 * (double)e->exclusive_ns / (double)snap->total_ns : 0.0;
-
-		bad |= fprintf(f, "%10llu %12.6f %7.2f %12.6f %13.3f %13.3f  %s\n",
-			       (unsigned long long)e->calls,
-			       (double)e->exclusive_ns / 1e6, pct,
-			       (double)e->inclusive_ns / 1e6,
-			       per_call_us(e->exclusive_ns, e->calls),
-			       per_call_us(e->inclusive_ns, e->calls), e->name) < 0;
-	}
-	if (bad || fflush(f) != 0 || ferror(f))
-		return pk_error(-EIO, "perfkit_region_snapshot_print: write failed");
-	return 0;
-}
-
-PERFKIT_EXPORT int perfkit_region_report(FILE *f)
-{
-	struct perfkit_region_snapshot *s;
-	int rc;
-
-	if (!f)
-		return pk_error(-EINVAL, "perfkit_region_report: f is NULL");
-	rc = perfkit_region_snapshot_new(PERFKIT_REGION_ALL_THREADS, &s);
-	if (rc < 0)
-		return rc;
-	rc = perfkit_region_snapshot_print(s, f);
-	perfkit_region_snapshot_destroy(s);
-	return rc;
+	pk_aggtab_free(&pk_region_retired);
+	pk_aggtab_free(&pk_region_retired_edges);
+	pk_region_retired_threads = 0;
+	pk_region_retired_dropped = 0;
+	pthread_mutex_unlock(&pk_region_lock);
 }
 
 /* ---- overhead ------------------------------------------------------- */
@@ -943,10 +813,11 @@ PERFKIT_EXPORT int perfkit_region_overhead(double *pair_ns)
 
 	if (!pair_ns)
 		return pk_error(-EINVAL, "perfkit_region_overhead: pair_ns is NULL");
-	pthread_once(&setup_once, setup);
+	pk_region_setup();
 	scratch = profile_alloc();
 	if (!scratch)
 		return pk_error(-ENOMEM, "perfkit_region_overhead: out of memory");
+	scratch->no_trace = true;
 	/* A private, unregistered profile: no snapshot sees these pairs. */
 	self = scratch;
 	for (int i = 0; i < OVERHEAD_PAIRS; i++) { /* warm up, first use */
@@ -968,3 +839,4 @@ PERFKIT_EXPORT int perfkit_region_overhead(double *pair_ns)
 	*pair_ns = per_pair[OVERHEAD_BATCHES / 2];
 	return 0;
 }
+
