@@ -72,8 +72,12 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 			report_meta_num(res, "harness.peak_clock_cores"));
 	if (!isfinite(per_worker) || !isfinite(workers))
 		return;
-	fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g workers",
-		per_worker * workers, workers);
+	if (isfinite(report_meta_num(res, "harness.peak_kernel_cores")))
+		fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g cores (one worker each)",
+			per_worker * workers, report_meta_num(res, "harness.peak_kernel_cores"));
+	else /* a file from before the peak ran once per core */
+		fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g workers",
+			per_worker * workers, workers);
 	if (isfinite(core_peak) && used > 0)
 		fprintf(out, " = %.0f%% of the theoretical peak of %g cores",
 			100 * per_worker * workers / (core_peak * used), used);
