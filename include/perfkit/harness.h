@@ -387,8 +387,12 @@ struct perfkit_harness_summary {
 	double intensity;
 	/** Last t_collected − first t_submit over all worker records. */
 	double span;
-	/** Sum over succeeded workers of flops / elapsed, in GFLOPS: what all
-	 *  workers computed together while they ran ("peak"). */
+	/** Sum of per-worker rates: over succeeded workers, flops / elapsed,
+	 *  in GFLOPS. What the workers computed together while they ran
+	 *  *if they ran at the same time*; workers time-sliced on fewer cores
+	 *  (more workers than cores) are added as if they had, so this can
+	 *  exceed the machine by far (2,800 workers on 2 cores: 24,000 GFLOPS
+	 *  of 230). @c concurrent_gflops cannot. */
 	double peak_gflops;
 	/** flops / span in GFLOPS: the job's rate including start-up,
 	 *  setup, stragglers and collection ("effective"). */
@@ -429,6 +433,29 @@ struct perfkit_harness_summary {
 	/** Median of t_collected − t_end, microseconds: verification and
 	 *  handing the result back (the kernel's teardown comes after). */
 	double collect_us_median;
+	/** Theoretical peak of all allowed cores: "harness.core_peak_gflops"
+	 *  × "harness.cores"; NaN if absent. A rate the workers reached
+	 *  together above it is a bug (of the measurement or of the peak),
+	 *  never a result. */
+	double machine_gflops;
+	/** The summed rate the workers provably reached together, in
+	 *  GFLOPS: the highest, over time windows [a, b], of the flops of the
+	 *  succeeded workers whose timed work [t_setup, t_end] lay wholly
+	 *  inside the window, divided by b − a. All those flops were computed
+	 *  inside the window, so it cannot exceed what the cores can do,
+	 *  however the workers were time-sliced. With a barrier start on
+	 *  enough cores it is close to @c peak_gflops (a little lower with
+	 *  stragglers); effective_gflops ≤ concurrent_gflops ≤ the cores'
+	 *  real peak. With more than 4096 records, windows start at 4096 of
+	 *  the start times (a lower bound then). */
+	double concurrent_gflops;
+	/** concurrent_gflops / theoretical_gflops. */
+	double concurrent_fraction_theoretical;
+	/** Threads the workers ran at most (workers × "harness.threads")
+	 *  over the allowed cores ("harness.cores"): above 1 the cores were
+	 *  oversubscribed and workers time-sliced; NaN if unknown. See
+	 *  perfkit_harness_oversubscription() for the words. */
+	double oversubscription;
 };
 
 /**

@@ -123,4 +123,15 @@ int pk_harness_kernel_is_sp(const struct perfkit_kernel *k);
 int pk_harness_is_worker(const struct perfkit_record *r);
 int pk_harness_succeeded(const struct perfkit_record *r);
 
+/* A succeeded worker's timed work: [start, end] (t_setup, t_end) and its
+ * flops. */
+struct pk_interval {
+	double start, end, flops;
+};
+
+/* The highest rate over time windows of the workers whose timed work lay
+ * wholly inside the window (harness-concurrent.c), GFLOPS; NaN for n = 0.
+ * Sorts @v. 0 or -ENOMEM. */
+int pk_harness_concurrent_gflops(struct pk_interval *v, size_t n, double *gflops);
+
 #endif /* PERFKIT_HARNESS_PRIVATE_H */
