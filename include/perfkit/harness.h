@@ -567,6 +567,39 @@ int perfkit_harness_histogram(const struct perfkit_results *res,
 			      const double *edges, size_t nedges,
 			      size_t *counts, size_t *below, size_t *above);
 
+/**
+ * @brief Say whether a run had more threads than allowed cores, by how
+ *        much, and what to change.
+ * @param res a set made by the harness (or read back from a file): its
+ *        metadata "harness.cores", "harness.workers" (a sweep's largest
+ *        count), "harness.threads", "harness.kernel_builtin" and
+ *        "harness.env.*" are read
+ * @param[out] factor the largest oversubscription found: threads that
+ *        may run at once over allowed cores (at most 1: none)
+ * @param[out] text the warnings in words, one per line, empty when
+ *        @p factor ≤ 1; truncated to @p len bytes (may be NULL when
+ *        @p len is 0)
+ * @param len size of @p text
+ * @return 0 on success
+ * @retval -EINVAL @p res or @p factor is NULL, or @p text is NULL with
+ *         @p len > 0
+ * @retval -ENOENT the metadata lacks "harness.cores" or
+ *         "harness.workers" (@p factor is NaN)
+ *
+ * Two causes are checked. Workers × kernel threads per worker above the
+ * allowed cores ("2 workers x 4 kernel threads = 8 threads on 2 allowed
+ * cores: 4x oversubscribed"). And, for kernels registered by the user
+ * only, OMP_NUM_THREADS, BLIS_NUM_THREADS and OPENBLAS_NUM_THREADS as
+ * they were when the run started: such a kernel may start that many
+ * threads in each worker. The built-in kernels set their own thread
+ * count (the BLAS kernels pass BLIS a per-call runtime with
+ * @c threads threads; the others run one), so these variables do not
+ * change them and are not reported. Thread-safe while nobody changes
+ * the set.
+ */
+int perfkit_harness_oversubscription(const struct perfkit_results *res,
+				     double *factor, char *text, size_t len);
+
 /** @} */
 
 #ifdef __cplusplus

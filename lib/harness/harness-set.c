@@ -9,6 +9,7 @@
 
 #include "perfkit/kernel.h"
 #include "perfkit/machine.h"
+#include "kernels.h"
 #include "harness-private.h"
 
 /* Inner iterations of one `peak` repetition for the peak reference: some
@@ -87,6 +88,28 @@ static int meta_peak(struct perfkit_results *res, const struct pk_harness_plan *
 	return meta_peak_clock(res, plan, core_peak);
 }
 
+/* What perfkit_harness_oversubscription() needs beyond the options:
+ * whether the kernel sets its own thread count (the built-ins do), and
+ * the threads variables a user kernel may obey, where they are set. */
+static int meta_threads_env(struct perfkit_results *res,
+			    const struct pk_harness_plan *plan)
+{
+	static const char *const vars[] = { "OMP_NUM_THREADS", "BLIS_NUM_THREADS",
+					    "OPENBLAS_NUM_THREADS" };
+	char key[64];
+	int rc = meta_u64(res, "harness.kernel_builtin",
+			  (uint64_t)pk_kernel_is_builtin(plan->kernel));
+
+	for (size_t i = 0; rc == 0 && i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+
+		snprintf(key, sizeof(key), "harness.env.%s", vars[i]);
+		if (v && *v)
+			rc = perfkit_results_meta_set(res, key, v);
+	}
+	return rc;
+}
+
 static int write_meta(struct perfkit_results *res,
 			  const struct pk_harness_plan *plan)
 {
@@ -111,7 +134,7 @@ static int write_meta(struct perfkit_results *res,
 					   perfkit_harness_start_name(o->start))) ||
 	    (rc = meta_real(res, "harness.stagger", o->stagger)) ||
 	    (rc = meta_u64(res, "harness.verify", o->verify != 0)) ||
-	    (rc = meta_blas(res)))
+	    (rc = meta_blas(res)) || (rc = meta_threads_env(res, plan)))
 		return rc;
 	return meta_peak(res, plan);
 }
