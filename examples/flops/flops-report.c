@@ -157,19 +157,55 @@ static void failures(FILE *out, const struct perfkit_results *res)
 	}
 }
 
+/* The summed rate the cores reached (concurrent), or, above their
+ * theoretical peak, the bug it would be. Returns 0 when it was printed
+ * as a result. */
+static int summed_line(FILE *out, const struct perfkit_harness_summary *s)
+{
+	if (isfinite(s->machine_gflops) && s->concurrent_gflops > s->machine_gflops) {
+		fprintf(out, "Summed    not a result: the workers would have computed %.2f GFLOPS "
+			"together, above the\n          %.2f GFLOPS theoretical peak of every allowed "
+			"core. That is a bug, in the\n          measurement or in the peak (clock, "
+			"FLOPs/cycle): please report it.\n", s->concurrent_gflops,
+			s->machine_gflops);
+		return -1;
+	}
+	fprintf(out, "Summed    %10.2f GFLOPS   the most the workers computed together (concurrent: best "
+		"window of their compute times)", s->concurrent_gflops);
+	if (isfinite(s->concurrent_fraction_theoretical))
+		fprintf(out, "; %.0f%% of theoretical", 100 * s->concurrent_fraction_theoretical);
+	if (isfinite(s->peak_kernel_gflops))
+		fprintf(out, ", %.0f%% of the peak kernel",
+			100 * s->concurrent_gflops / s->peak_kernel_gflops);
+	fputc('\n', out);
+	return 0;
+}
+
+/* The per-worker sum, labelled: above the machine it is not a rate. */
+static void per_worker_sum_line(FILE *out, const struct perfkit_harness_summary *s)
+{
+	fprintf(out, "          %10.2f GFLOPS   sum of per-worker rates (each worker's flops / "
+		"its compute time)", s->peak_gflops);
+	if (isfinite(s->machine_gflops) && s->peak_gflops > s->machine_gflops)
+		fprintf(out, ":\n                              %.0f%% of the cores' theoretical peak, "
+			"not a rate they reached: the workers\n                              were "
+			"time-sliced and did not all run at once",
+			100 * s->peak_gflops / s->machine_gflops);
+	fputc('\n', out);
+}
+
 static void summary_lines(FILE *out, const struct perfkit_harness_summary *s)
 {
-	fprintf(out, "Summed    %10.2f GFLOPS   sum of each worker's flops / compute time (\"peak\")",
-		s->peak_gflops);
-	if (isfinite(s->fraction_theoretical))
-		fprintf(out, "; %.0f%% of theoretical", 100 * s->fraction_theoretical);
-	if (isfinite(s->fraction_peak_kernel))
-		fprintf(out, ", %.0f%% of the peak kernel", 100 * s->fraction_peak_kernel);
-	fprintf(out, "\nEffective %10.2f GFLOPS   total flops / %.4f s from first submit to last "
-		"collection (%.1f%% of summed)\n",
-		s->effective_gflops, s->span, 100 * s->effective_gflops / s->peak_gflops);
+	int ok = summed_line(out, s) == 0;
+
+	per_worker_sum_line(out, s);
+	fprintf(out, "Effective %10.2f GFLOPS   total flops / %.4f s from first submit to last "
+		"collection", s->effective_gflops, s->span);
+	if (ok)
+		fprintf(out, " (%.1f%% of summed)", 100 * s->effective_gflops / s->concurrent_gflops);
+	fputc('\n', out);
 	if (s->bytes > 0 && s->intensity < 10) /* memory-bound kernels */
-		fprintf(out, "Memory    %10.2f GB/s summed, %.2f GB/s effective (intensity %.3g flops/byte)\n",
+		fprintf(out, "Memory    %10.2f GB/s summed per worker, %.2f GB/s effective (intensity %.3g flops/byte)\n",
 			s->peak_gbps, s->effective_gbps, s->intensity);
 	fprintf(out, "Workers   GFLOPS min %.2f, median %.2f, max %.2f; straggler ratio %.3f "
 		"(slowest / median compute time)\n",
@@ -180,6 +216,16 @@ static void summary_lines(FILE *out, const struct perfkit_harness_summary *s)
 		s->spawn_us_median, s->setup_median * 1e3, s->collect_us_median);
 }
 
+void report_oversubscription(FILE *out, const struct perfkit_results *res)
+{
+	char text[2048];
+	double f;
+
+	if (perfkit_harness_oversubscription(res, &f, text, sizeof(text)) != 0 || !(f > 1))
+		return;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		fprintf(out, "Warning   %s\n", line);
+}
 
 void report_run(FILE *out, const struct perfkit_results *res)
 {
@@ -199,6 +245,7 @@ void report_run(FILE *out, const struct perfkit_results *res)
 	}
 	fputc('\n', out);
 	summary_lines(out, &s);
+	report_oversubscription(out, res);
 	report_histogram(out, res);
 	report_timeline(out, res, s.span);
 }
@@ -236,15 +283,15 @@ void report_sweep(FILE *out, const struct perfkit_results *res, const char *key)
 			continue;
 		}
 		if (isnan(base))
-			base = s.peak_gflops / atof(v);
+			base = s.concurrent_gflops / atof(v);
 		if (workers)
 			fprintf(out, "%-12s  %9.2f  %9.2f  %9.2f  %9.2f  %9.3f  %.0f%%\n", v,
-				s.peak_gflops / base, s.peak_gflops, s.effective_gflops,
+				s.concurrent_gflops / base, s.concurrent_gflops, s.effective_gflops,
 				s.worker_gflops_median, s.straggler_ratio,
-				100 * s.peak_gflops / base / atof(v));
+				100 * s.concurrent_gflops / base / atof(v));
 		else
 			fprintf(out, "%-12s  %9.3g  %9.2f  %9.2f  %9.2f  %9.3f  %.2f\n", v,
-				s.intensity, s.peak_gflops, s.effective_gflops,
+				s.intensity, s.concurrent_gflops, s.effective_gflops,
 				s.worker_gflops_median, s.straggler_ratio, s.peak_gbps);
 	}
 	if (workers)

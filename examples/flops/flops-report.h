@@ -18,6 +18,10 @@ void report_machine(FILE *out, const struct perfkit_results *res);
  * summed against effective, stragglers, costs, histogram and timeline. */
 void report_run(FILE *out, const struct perfkit_results *res);
 
+/* "Warning" lines when the run had more threads than allowed cores
+ * (perfkit_harness_oversubscription()); nothing otherwise. */
+void report_oversubscription(FILE *out, const struct perfkit_results *res);
+
 /* A sweep: one line per point. @key is "workers" or "problem_size". */
 void report_sweep(FILE *out, const struct perfkit_results *res, const char *key);
 
