@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 	if (stop_catch() != 0)
 		return CLI_EXIT_FAILED;
 	a.o.cancel = &stop_signal;
-	flops_stream_init(&fs, a.outfile, isatty(STDERR_FILENO));
+	flops_stream_init(&fs, a.outfile, flops_progress_terminal());
 	a.o.progress = flops_progress;
 	a.o.userdata = &fs;
 
