@@ -986,9 +986,136 @@ START_TEST(test_summary_exact)
 	ck_assert(s.setup_median == 0.75);
 	ck_assert_close(s.spawn_us_median, 5e5, 1e-12);
 	ck_assert_close(s.collect_us_median, 5e5, 1e-12);
+	/* best window: [1, 3] holds A and B, 7 GFLOP in 2 s */
+	ck_assert_close(s.concurrent_gflops, 3.5, 1e-12);
+	ck_assert_close(s.concurrent_fraction_theoretical, 0.7, 1e-12);
+	ck_assert(s.machine_gflops == 5);
+	ck_assert(s.oversubscription == 2); /* 4 workers x 1 thread on 2 cores */
 	perfkit_results_destroy(res);
 }
 END_TEST
+
+/* Workers that never ran together: the per-worker sum adds them up as if
+ * they had, the concurrent rate does not. */
+START_TEST(test_summary_time_sliced)
+{
+	struct perfkit_results *res = NULL;
+	struct perfkit_harness_summary s;
+
+	ck_assert_int_eq(perfkit_results_new(&res), 0);
+	for (int i = 0; i < 100; i++) /* one after the other, 1 GFLOP in 10 ms each */
+		hand_record(res, i, (double[]){ 0, 0, 0.01 * i, 0.01 * (i + 1), 1 }, 1e9, 0, 0,
+			    "100");
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.core_peak_gflops", "150"), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.cores", "1"), 0);
+	ck_assert_int_eq(perfkit_harness_summarize(res, &s), 0);
+	ck_assert_close(s.peak_gflops, 10000, 1e-9);
+	ck_assert_close(s.concurrent_gflops, 100, 1e-9);
+	ck_assert(s.concurrent_gflops <= s.machine_gflops);
+	ck_assert(s.effective_gflops <= s.concurrent_gflops);
+	ck_assert(s.oversubscription == 100);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+static struct perfkit_results *oversub_set(const char *workers, const char *threads,
+					   const char *builtin, const char *omp)
+{
+	struct perfkit_results *res = NULL;
+
+	ck_assert_int_eq(perfkit_results_new(&res), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.cores", "2"), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.workers", workers), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.threads", threads), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.kernel_builtin", builtin), 0);
+	if (omp)
+		ck_assert_int_eq(perfkit_results_meta_set(res, "harness.env.OMP_NUM_THREADS",
+							  omp), 0);
+	return res;
+}
+
+START_TEST(test_oversubscription)
+{
+	struct perfkit_results *res;
+	char text[1024];
+	double f;
+
+	res = oversub_set("2", "4", "1", NULL);
+	ck_assert_int_eq(perfkit_harness_oversubscription(res, &f, text, sizeof(text)), 0);
+	ck_assert(f == 4);
+	ck_assert_msg(strstr(text, "2 workers x 4 kernel threads = 8 threads on 2 allowed "
+			      "cores: 4x oversubscribed"), "%s", text);
+	ck_assert_msg(strstr(text, "1 worker of 2 threads"), "%s", text);
+	perfkit_results_destroy(res);
+
+	res = oversub_set("1,2,2800", "1", "1", NULL); /* a sweep: its largest point */
+	ck_assert_int_eq(perfkit_harness_oversubscription(res, &f, text, sizeof(text)), 0);
+	ck_assert(f == 1400);
+	ck_assert_msg(strstr(text, "2800 threads on 2 allowed cores: 1400x"), "%s", text);
+	ck_assert_msg(strstr(text, "2 workers of 1 thread."), "%s", text);
+	perfkit_results_destroy(res);
+
+	res = oversub_set("2", "1", "1", NULL);
+	ck_assert_int_eq(perfkit_harness_oversubscription(res, &f, text, sizeof(text)), 0);
+	ck_assert(f == 1);
+	ck_assert_str_eq(text, "");
+	perfkit_results_destroy(res);
+
+	/* the variables matter for user kernels only */
+	res = oversub_set("2", "1", "0", "4");
+	ck_assert_int_eq(perfkit_harness_oversubscription(res, &f, text, sizeof(text)), 0);
+	ck_assert(f == 4);
+	ck_assert_msg(strstr(text, "OMP_NUM_THREADS=4") && strstr(text, "8 threads on 2 allowed "
+			      "cores: 4x oversubscribed") && strstr(text, "Set OMP_NUM_THREADS=1"),
+		      "%s", text);
+	perfkit_results_destroy(res);
+	res = oversub_set("2", "1", "1", "4");
+	ck_assert_int_eq(perfkit_harness_oversubscription(res, &f, text, sizeof(text)), 0);
+	ck_assert(f == 1);
+	ck_assert_str_eq(text, "");
+	/* truncated text, no text, bad input */
+	ck_assert_int_eq(perfkit_harness_oversubscription(res, &f, NULL, 0), 0);
+	ck_assert_fails(perfkit_harness_oversubscription(NULL, &f, NULL, 0), -EINVAL, "res");
+	ck_assert_fails(perfkit_harness_oversubscription(res, NULL, NULL, 0), -EINVAL, "factor");
+	ck_assert_fails(perfkit_harness_oversubscription(res, &f, NULL, 4), -EINVAL, "text");
+	perfkit_results_destroy(res);
+	res = oversub_set("3", "1", "0", "9");
+	ck_assert_int_eq(perfkit_harness_oversubscription(res, &f, text, 8), 0);
+	ck_assert_uint_eq(strlen(text), 7);
+	ck_assert(f == 13.5);
+	perfkit_results_destroy(res);
+	ck_assert_int_eq(perfkit_results_new(&res), 0);
+	ck_assert_fails(perfkit_harness_oversubscription(res, &f, text, sizeof(text)), -ENOENT,
+			"harness.cores");
+	ck_assert(isnan(f));
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+/* A run records what the check needs: a built-in kernel and the
+ * variables as they were (which the built-in kernels override). */
+START_TEST(test_oversubscription_run)
+{
+	struct perfkit_harness_options o = small("dgemm", 16);
+	struct perfkit_results *res = NULL;
+	char text[1024];
+	double f;
+
+	setenv("OMP_NUM_THREADS", "64", 1);
+	setenv("OPENBLAS_NUM_THREADS", "64", 1);
+	o.workers = 1;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	unsetenv("OMP_NUM_THREADS");
+	unsetenv("OPENBLAS_NUM_THREADS");
+	ck_assert_str_eq(meta(res, "harness.kernel_builtin"), "1");
+	ck_assert_str_eq(meta(res, "harness.env.OMP_NUM_THREADS"), "64");
+	ck_assert_str_eq(meta(res, "harness.env.OPENBLAS_NUM_THREADS"), "64");
+	ck_assert_int_eq(perfkit_harness_oversubscription(res, &f, text, sizeof(text)), 0);
+	ck_assert_str_eq(text, "");
+	perfkit_results_destroy(res);
+}
+END_TEST
+
 
 START_TEST(test_summary_points_and_bad_input)
 {
@@ -1171,6 +1298,9 @@ static Suite *harness_suite(void)
 	tcase_add_test(agg, test_effective_timeline_exact);
 	tcase_add_test(agg, test_histogram_exact);
 	tcase_add_test(agg, test_timeline_bad_input);
+	tcase_add_test(agg, test_summary_time_sliced);
+	tcase_add_test(agg, test_oversubscription);
+	tcase_add_test(runs, test_oversubscription_run);
 	suite_add_tcase(s, opts);
 	suite_add_tcase(s, runs);
 	suite_add_tcase(s, faults);

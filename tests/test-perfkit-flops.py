@@ -10,6 +10,8 @@ Usage: test-perfkit-flops.py PERFKIT_FLOPS READ_RESULTS
 """
 import math
 import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
@@ -236,6 +238,82 @@ def test_no_arguments():
     check(g and math.isfinite(g[0]) and g[0] > 0, 'summed GFLOPS')
 
 
+def test_oversubscription_warning():
+    # workers x kernel threads above the allowed cores: warned, with the factor
+    rc, out, err = run(['--workers', '2', '--threads', '4'] + SMALL)
+    check(rc == 0, f'--threads 4: rc {rc}: {err}')
+    warn = [line for line in out.splitlines() if line.startswith('Warning')]
+    check(any('2 workers x 4 kernel threads = 8 threads on' in w and
+              'oversubscribed' in w and 'To measure the cores' in w
+              for w in warn), f'no oversubscription warning: {out}')
+    # the threads variables: the built-in kernels set their own count
+    env = dict(os.environ, OMP_NUM_THREADS='16', BLIS_NUM_THREADS='16',
+               OPENBLAS_NUM_THREADS='16')
+    rc, out, err = run(['--workers', '1'] + SMALL, env=env)
+    check(rc == 0, f'OMP_NUM_THREADS=16: rc {rc}: {err}')
+    check(not any(line.startswith('Warning') for line in out.splitlines()),
+          f'a built-in kernel warned of variables it overrides: {out}')
+    # one worker on one core: no warning
+    rc, out, err = run(['--workers', '1'] + SMALL)
+    check('Warning' not in out, f'1 worker warned: {out}')
+
+
+def test_time_sliced_rates():
+    # many workers on few cores: Summed stays a rate the cores reached, the
+    # per-worker sum is labelled, the factor said
+    rc, out, err = run(['--workers', '300', '--matn', '16', '--loopcount', '2',
+                        '--peak-time', '0'])
+    check(rc == 0, f'300 workers: rc {rc}: {err}')
+    lines = out.splitlines()
+    summed = [line for line in lines if line.startswith('Summed')]
+    check(summed and 'the most the workers computed together' in summed[0],
+          f'Summed line: {summed}')
+    check(any('sum of per-worker rates' in line for line in lines),
+          'per-worker sum not labelled')
+    check(any(line.startswith('Warning') and '300 worker' in line and
+              'oversubscribed' in line for line in lines),
+          f'300 workers: no warning: {out}')
+    check('not a result' not in out, f'a bug reported: {out}')
+
+
+def pty_run(args):
+    """Run under a pseudo-terminal (stdout and stderr); all it wrote."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(EXE, [EXE] + args)
+    buf = b''
+    while True:
+        r, _, _ = select.select([fd], [], [], 300)
+        if not r:
+            break
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        buf += data
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), buf.decode(errors='replace')
+
+
+def test_progress_line():
+    # on a terminal: a line redrawn in place with elapsed time, ETA, point
+    rc, out = pty_run(['--workers', '2', '--matn', '32', '--loopcount', '2',
+                       '--sweep-workers=1,2', '--peak-time', '0.6'])
+    check(rc == 0, f'progress under a pty: rc {rc}: {out[-500:]}')
+    frames = [f for f in out.split('\r') if 'elapsed' in f]
+    check(len(frames) >= 2, f'progress: {len(frames)} frames: {out[:500]}')
+    check(any('ETA' in f and 'point 2 of 2' in f and 'workers' in f for f in frames),
+          f'progress: no ETA and point: {frames}')
+    # the ticker moves it while nothing is collected (the 0.6 s peak run)
+    check(sum('preparing' in f for f in frames) >= 2,
+          f'progress: the line did not move while preparing: {frames}')
+    # not a terminal: none of it
+    rc, o, e = run(['--workers', '1'] + SMALL)
+    check('elapsed' not in o + e and '\r' not in o + e, 'progress line in a pipe')
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_formats(tmp)
     test_notebook_options(tmp)
@@ -246,5 +324,8 @@ test_many_workers()
 test_bad_options()
 test_help_and_list()
 test_no_arguments()
+test_oversubscription_warning()
+test_time_sliced_rates()
+test_progress_line()
 print(f'{len(failures)} failures' if failures else 'all checks passed')
 sys.exit(1 if failures else 0)
