@@ -103,7 +103,7 @@ static void print_warnings(const struct perfkit_machine *m)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: perfkit-machine [--json | --kv]\n"
+		"Usage: perfkit-machine [--json | --kv]\n"
 		"Print what libperfkit knows about this machine: CPU, topology, caches,\n"
 		"SIMD, nominal and measured clock, peak GFLOPS, and warnings.\n"
 		"      --json     the description as JSON\n"

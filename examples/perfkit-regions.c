@@ -97,7 +97,7 @@ static int write_data(const struct options *o, const char *dir, double *z, int f
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: perfkit-regions [--vectorized] [--binary] [-n FILES] [-s SIZE]\n"
+		"Usage: perfkit-regions [--vectorized] [--binary] [-n FILES] [-s SIZE]\n"
 		"Write FILES files of SIZE x SIZE values into a temporary folder (removed\n"
 		"afterwards), timing each step with named regions, and print the region\n"
 		"table sorted by exclusive time, as cProfile -s tottime does.\n"

@@ -29,7 +29,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: perfkit-timeit [--precision REL] [--max-time SECONDS]\n"
+		"Usage: perfkit-timeit [--precision REL] [--max-time SECONDS]\n"
 		"\n"
 		"Times two implementations of the same work with libperfkit's runner\n"
 		"and prints medians, 95%% confidence intervals, spread and ratios.\n"

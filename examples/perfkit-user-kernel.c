@@ -101,7 +101,7 @@ static const struct perfkit_kernel_ops sumsq_ops = {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: perfkit-user-kernel [N] [REPETITIONS]\n"
+		"Usage: perfkit-user-kernel [N] [REPETITIONS]\n"
 		"Register the kernel sumsq (s = sum x[i]^2 over N doubles) beside the\n"
 		"built-in ones, list them all, then set it up, run it REPETITIONS times,\n"
 		"verify and time it.\n"

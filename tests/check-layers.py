@@ -107,19 +107,21 @@ def include_edges(lib, files, layers):
     return edges
 
 
-def nm_symbols(nm, obj):
-    out = subprocess.run([nm, "-P", obj], capture_output=True, text=True,
-                         check=True).stdout
-    defined, undefined = set(), set()
+def nm_symbols(nm, objects):
+    """{object: (defined, undefined)} from one run of nm over all of them."""
+    out = subprocess.run([nm, "-P", "-A"] + objects, capture_output=True,
+                         text=True, check=True).stdout
+    syms = {o: (set(), set()) for o in objects}
     for line in out.splitlines():
-        f = line.split()
-        if len(f) < 2:
+        head, _, rest = line.partition(": ")
+        f = rest.split()
+        if head not in syms or len(f) < 2:
             continue
         if f[1] == "U":
-            undefined.add(f[0])
+            syms[head][1].add(f[0])
         elif f[1] in "TDBRVW":
-            defined.add(f[0])
-    return defined, undefined
+            syms[head][0].add(f[0])
+    return syms
 
 
 def call_edges(lib, build, nm):
@@ -138,8 +140,9 @@ def call_edges(lib, build, nm):
         raise SystemExit(f"check-layers: not built yet: {missing[0]} "
                          f"(and {len(missing) - 1} more)")
     owner, needs = {}, {}
+    table = nm_symbols(nm, sorted(set(objects.values())))
     for src, obj in objects.items():
-        d, u = nm_symbols(nm, obj)
+        d, u = table[obj]
         for s in d:
             owner.setdefault(s, src)
         needs[src] = u

@@ -4,9 +4,15 @@
 #define PK_CHECK_H
 
 #include <check.h>
+#include <errno.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "perfkit/error.h"
 
@@ -30,6 +36,64 @@
 			      "%s: message \"%s\" lacks \"%s\"", #call,     \
 			      perfkit_last_error(), (text));                \
 	} while (0)
+
+/* What a call run by pk_run_within() returned, and its last error. */
+struct pk_outcome {
+	int rc;
+	char msg[512];
+};
+
+/*
+ * Run @fn(@arg) in a child process and give back its return value and
+ * perfkit_last_error(); fail the test if it takes more than @seconds (the
+ * child is killed) or dies. A watchdog of our own, so that a hang fails
+ * even where Check does not fork (CK_FORK=no under valgrind).
+ */
+static inline struct pk_outcome pk_run_within(unsigned seconds,
+					      int (*fn)(void *), void *arg)
+{
+	struct pk_outcome out = { 0, "" };
+	struct pollfd pfd = { .events = POLLIN };
+	int fds[2], ready, status;
+	size_t got = 0;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		out.rc = fn(arg);
+		snprintf(out.msg, sizeof(out.msg), "%s", perfkit_last_error());
+		_exit(write(fds[1], &out, sizeof(out)) == sizeof(out) ? 0 : 1);
+	}
+	close(fds[1]);
+	pfd.fd = fds[0];
+	do
+		ready = poll(&pfd, 1, (int)seconds * 1000);
+	while (ready < 0 && errno == EINTR);
+	if (ready == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		close(fds[0]);
+		ck_abort_msg("did not finish within %u s", seconds);
+	}
+	while (got < sizeof(out)) {
+		ssize_t n = read(fds[0], (char *)&out + got, sizeof(out) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(got == sizeof(out) && WIFEXITED(status) &&
+			      WEXITSTATUS(status) == 0,
+		      "the child died (status %#x)", (unsigned)status);
+	return out;
+}
 
 /* Define main() running the suite returned by make_suite(). */
 #define PK_CHECK_MAIN(make_suite)                                           \

@@ -108,7 +108,7 @@ def test_bad_options(tmp):
         check(rc == 2, f'{args}: rc {rc}, want 2')
         check(err.count(text) == 1, f'{args}: want "{text}" once in stderr: {err}')
     rc, out, _ = run(['--help'])
-    check(rc == 0 and out.count('usage: perfkit-flops-mpi') == 1, f'--help: rc {rc}')
+    check(rc == 0 and out.count('Usage: perfkit-flops-mpi') == 1, f'--help: rc {rc}')
 
 
 def ranks_of(pid):

@@ -3,15 +3,17 @@
 
 Good folders: the printed table, the CSV and JSON tables, the Amdahl fit and
 Karp-Flatt values are checked against numbers computed independently below.
-Bad folders: each must fail with exit status 1 and a message naming the
-file (and line). Result files (--results), written here with MAKE_RESULTS
-in every format, are checked the same way.
+Bad folders: each must fail with exit status 1 (a failed read) and a
+message naming the file (and line); a bad command line exits 2. Result files
+(--results), written here with MAKE_RESULTS in every format, are checked the
+same way.
 Usage: test-perfkit-scaling.py PERFKIT_SCALING [DATA_DIR [MAKE_RESULTS]]
 """
 import csv
 import json
 import math
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -37,13 +39,23 @@ def run(args, env=None):
 
 
 def make_run(root, name, ranks, times, n_train=64, n_valid=16, shard=False,
-             config=None, header='epoch,loss,time,val_loss'):
+             config=None, header='epoch,loss,time,val_loss', pickle_protocol=None):
+    """A run folder; with pickle_protocol, config.pkl as the CosmoFlow
+    benchmark writes it (pickle.dump of the dict, or @config's bytes)."""
     d = os.path.join(root, name)
     os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, 'config.json'), 'w') as f:
-        f.write(config if config is not None else json.dumps(
-            {'data': {'n_train': n_train, 'n_valid': n_valid, 'shard': shard},
-             'ranks': ranks}))
+    value = {'data': {'n_train': n_train, 'n_valid': n_valid, 'shard': shard},
+             'ranks': ranks}
+    if pickle_protocol is not None:
+        with open(os.path.join(d, 'config.pkl'), 'wb') as f:
+            if isinstance(config, bytes):
+                f.write(config)
+            else:
+                pickle.dump(config if config is not None else value, f,
+                            protocol=pickle_protocol)
+    else:
+        with open(os.path.join(d, 'config.json'), 'w') as f:
+            f.write(config if config is not None else json.dumps(value))
     with open(os.path.join(d, 'history.csv'), 'w') as f:
         f.write(header + '\n')
         for e, t in enumerate(times):
@@ -126,22 +138,25 @@ def test_good(tmp):
         for k, v in want.items():
             check(close(got[k], v, 1e-13), f'json {k}')
     check(j['usl'] is not None and j['usl']['alpha'] >= 0, 'json usl fit')
+    check(j['usl'] and j['usl']['alpha_ci'][0] is not None and
+          j['usl']['alpha_ci'][0] >= 0 and 'alpha_at_bound' in j['usl'],
+          'json usl profile interval within the bound')
 
-    # Amdahl f through the origin of 1/S - 1/q on 1 - 1/q, done here.
-    sxx = sxy = 0
+    # Karp-Flatt per row, done here.
     for row in exp[1:]:
         q = row['ranks'] / exp[0]['ranks']
         s = row['throughputs'] / exp[0]['throughputs']
-        x, y = 1 - 1 / q, 1 / s - 1 / q
-        sxx, sxy = sxx + x * x, sxy + x * y
         kf = (1 / s - 1 / q) / (1 - 1 / q)
         m = re.search(r'^\s*%d\s+(\S+)\s+(\S+)$' % row['ranks'], out, re.M)
         check(m and close(float(m.group(2)), kf, 1e-3) if abs(kf) > 1e-3
               else m is not None, f'Karp-Flatt at {row["ranks"]}: {m and m.group(0)} vs {kf}')
-    f_exp = sxy / sxx
-    m = re.search(r'Amdahl fit: f = (\S+)', out)
+    f_exp = amdahl_times_f([r['ranks'] for r in exp],
+                           [1 / r['throughputs'] for r in exp])
+    m = re.search(r'Amdahl fit on time per sample \(4 points\): f = (\S+)', out)
     check(m and abs(float(m.group(1)) - f_exp) < 6e-6,
           f'Amdahl f {m and m.group(1)} vs {f_exp}')
+    check('Gustafson fit on times (4 points): f = ' in out, 'Gustafson fit')
+    check('95% profile-likelihood intervals' in out, 'USL intervals')
     # optimal count: the largest rank count with eff >= 0.8
     best = max(r['ranks'] for r in exp if r['eff'] >= 0.8)
     m = re.search(r'efficiency >= 0.8: (\d+)', out)
@@ -174,13 +189,18 @@ def test_good(tmp):
     check(rc == 1 and 'gnuplot' in err and 'apt-get install gnuplot' in err,
           f'no gnuplot: {rc} {err!r}')
     rc, _, err = run([pat, '--ranks', '1,2,4,8', '--plot', svg + '.pdf'])
-    check(rc == 1 and '.png or .svg' in err, f'plot suffix: {err!r}')
+    check(rc == 2 and '.png or .svg' in err, f'plot suffix: {rc} {err!r}')
 
 
-def expect_fail(args, *needles):
+def expect_fail(args, *needles, status=1):
     rc, out, err = run(args)
-    ok = rc == 1 and all(n in err for n in needles)
-    check(ok, f'{args}: exit {rc}, stderr {err!r}, wanted {needles}')
+    ok = rc == status and all(n in err for n in needles)
+    check(ok, f'{args}: exit {rc}, stderr {err!r}, wanted {status} and {needles}')
+
+
+def expect_usage(args, *needles):
+    """A bad command line: exit status 2 (one convention for every program)."""
+    expect_fail(args, *needles, status=2)
 
 
 def test_bad(tmp):
@@ -224,18 +244,158 @@ def test_bad(tmp):
     expect_fail([os.path.join(tmp, 'mism-n%i'), '--ranks', '1'],
                 'mism-n1/config.json', 'ranks')
     # order, patterns, arguments
-    expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '2,1'], 'must increase')
+    expect_usage([os.path.join(tmp, 'ok-n%i'), '--ranks', '2,1'], 'must increase')
     expect_fail([os.path.join(tmp, 'ok-n2'), os.path.join(tmp, 'ok-n1')],
                 'ok-n1/config.json', 'must increase')
-    expect_fail([os.path.join(tmp, 'ok-n%s'), '--ranks', '1'], '%i')
-    expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,x'], '--ranks')
+    expect_usage([os.path.join(tmp, 'ok-n%s'), '--ranks', '1'], '%i')
+    expect_usage([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,x'], '--ranks')
     expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,4'],
                 'ok-n4: no such run folder')
-    expect_fail([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,2',
-                 '--threshold', 'nan'], '--threshold')
-    expect_fail([], 'no run folders')
+    expect_usage([os.path.join(tmp, 'ok-n%i'), '--ranks', '1,2',
+                  '--threshold', 'nan'], '--threshold')
+    expect_usage([os.path.join(tmp, 'ok-n%i'), '--ranks', '1',
+                  '--compare', os.path.join(tmp, 'ok-n%i%i')], '%i')
+    expect_usage([], 'no run folders')
     rc, out, _ = run(['--help'])
-    check(rc == 0 and 'usage' in out, '--help')
+    check(rc == 0 and out.startswith('Usage: perfkit-scaling'), '--help')
+
+
+# The CosmoFlow benchmark's own configuration (configs/cosmo.yaml as
+# train.py pickles it): nested dicts, lists, floats, None, and the epoch
+# numbers of the learning-rate schedule as int keys.
+def cosmoflow_config(ranks, n_train=64, n_valid=16, shard=False):
+    return {'output_dir': f'results/scaling-cpu-n{ranks}',
+            'data': {'name': 'cosmo', 'data_dir': '/scratch/cosmoUniverse',
+                     'n_train': n_train, 'n_valid': n_valid,
+                     'sample_shape': [128, 128, 128, 4], 'batch_size': 4,
+                     'n_epochs': 4, 'shard': shard, 'apply_log': True,
+                     'compression': None},
+            'model': {'name': 'cosmoflow', 'input_shape': (128, 128, 128, 4),
+                      'dropout': 0.5},
+            'optimizer': {'name': 'SGD', 'momentum': 0.9},
+            'lr_schedule': {'base_lr': 0.001, 'scaling': 'linear',
+                            'decay_schedule': {32: 0.25, 64: 0.125}},
+            'ranks': ranks}
+
+
+def test_pickle(tmp):
+    """config.pkl read as config.json is, at every protocol; anything that
+    would run code refused, and never run."""
+    for r, t in GOOD.items():
+        make_run(tmp, f'json-n{r}', r, t)
+    rc, want, err = run([os.path.join(tmp, 'json-n%i'), '--ranks', '1,2,4,8'])
+    check(rc == 0, f'json folders: {err!r}')
+    for proto in (2, 3, 4, 5):
+        for r, t in GOOD.items():
+            make_run(tmp, f'pkl{proto}-n{r}', r, t, pickle_protocol=proto,
+                     config=cosmoflow_config(r))
+        pat = os.path.join(tmp, f'pkl{proto}-n%i')
+        rc, out, err = run([pat, '--ranks', '1,2,4,8'])
+        check(rc == 0 and out.replace(f'pkl{proto}', 'json') == want,
+              f'config.pkl protocol {proto}: exit {rc}, {err!r}')
+        dirs = [os.path.join(tmp, f'pkl{proto}-n{r}') for r in (1, 2, 4, 8)]
+        rc, out, err = run(dirs)
+        check(rc == 0 and printed_table(out)[1][3]['ranks'] == 8,
+              f'config.pkl folder list, protocol {proto}: {err!r}')
+    # shard and the sample count come from the pickle
+    make_run(tmp, 'shard-n1', 1, [300, 200], pickle_protocol=4,
+             config=cosmoflow_config(1, n_train=100, n_valid=28, shard=True))
+    rc, out, err = run([os.path.join(tmp, 'shard-n%i'), '--ranks', '1'])
+    check(rc == 0 and printed_table(out)[1][0]['samples'] == 128,
+          f'config.pkl samples: {err!r}')
+    # config.json wins when both are there
+    d = make_run(tmp, 'both-n1', 1, [300, 200], pickle_protocol=4,
+                 config=b'\x80\x02cos\nsystem\n.')
+    make_run(tmp, 'both-n1', 1, [300, 200])
+    rc, _, err = run([os.path.join(tmp, 'both-n%i'), '--ranks', '1'])
+    check(rc == 0, f'config.json before config.pkl: {err!r}')
+
+    # refused: os.system through GLOBAL and REDUCE (at protocol 2, and
+    # STACK_GLOBAL at 4), a class instance, a set; nothing may run
+    pwned = os.path.join(tmp, 'pwned')
+    cmd = f'touch {pwned}'.encode()
+    evil2 = (b'\x80\x02cos\nsystem\nX' + len(cmd).to_bytes(4, 'little') + cmd +
+             b'\x85R.')
+    body = (b'\x8c\x02os\x8c\x06system\x93X' + len(cmd).to_bytes(4, 'little') +
+            cmd + b'\x85R.')
+    evil4 = b'\x80\x04\x95' + len(body).to_bytes(8, 'little') + body
+    for name, data, words in (
+            ('evil2', evil2, ('pickle byte 2: GLOBAL: refused', 'Python code')),
+            ('evil4', evil4, ('pickle byte 23: STACK_GLOBAL: refused',)),
+            ('object', pickle.dumps({'data': os.stat_result((0,) * 10)}, 2),
+             ('GLOBAL: refused',)),
+            ('set', pickle.dumps({'data': {1, 2}}, 4), ('EMPTY_SET: refused', 'sets')),
+            ('trunc', pickle.dumps(cosmoflow_config(1), 4)[:-5], ('truncated',)),
+            ('proto0', pickle.dumps(cosmoflow_config(1), 0), ('protocol 2 to 5',))):
+        make_run(tmp, f'{name}-n1', 1, [300, 200], pickle_protocol=2,
+                 config=data)
+        expect_fail([os.path.join(tmp, f'{name}-n%i'), '--ranks', '1'],
+                    f'{name}-n1/config.pkl: ', *words)
+    check(not os.path.exists(pwned), 'a refused pickle ran its command')
+    # the keys are checked as in config.json
+    make_run(tmp, 'noshard-n1', 1, [300, 200], pickle_protocol=3,
+             config={'data': {'n_train': 4, 'n_valid': 1}})
+    expect_fail([os.path.join(tmp, 'noshard-n%i'), '--ranks', '1'],
+                'noshard-n1/config.pkl: data.shard must be true or false')
+    make_run(tmp, 'nodata-n1', 1, [300, 200], pickle_protocol=5, config=[1, 2])
+    expect_fail([os.path.join(tmp, 'nodata-n%i'), '--ranks', '1'],
+                'nodata-n1/config.pkl: no "data" object')
+    d = make_run(tmp, 'noconf-n1', 1, [300, 200])
+    os.remove(os.path.join(d, 'config.json'))
+    expect_fail([os.path.join(tmp, 'noconf-n%i'), '--ranks', '1'],
+                'noconf-n1: no config.json or config.pkl')
+    d = make_run(tmp, 'dirconf-n1', 1, [300, 200])
+    os.remove(os.path.join(d, 'config.json'))
+    os.makedirs(os.path.join(d, 'config.pkl'))
+    expect_fail([os.path.join(tmp, 'dirconf-n%i'), '--ranks', '1'],
+                'dirconf-n1/config.pkl: not a regular file')
+
+
+def test_history_edges(tmp):
+    """The run-folder reader's bugs: long lines, folders, BOMs."""
+    # a line longer than 64 KiB is one row, not several (the mean was
+    # 334.667 instead of 2, with exit 0)
+    d = make_run(tmp, 'long-n1', 1, [])
+    with open(os.path.join(d, 'history.csv'), 'w') as f:
+        f.write('epoch,loss,time,val_loss\n0,0.5,1000,0.6\n')
+        f.write('1,"' + 'x' * 70000 + '",2,0.6\n')
+        f.write('2,' + '9' * 70000 + ',2,0.6\n')
+    rc, out, err = run([os.path.join(tmp, 'long-n%i'), '--ranks', '1'])
+    check(rc == 0 and close(printed_table(out)[1][0]['times'], 2, 1e-9),
+          f'line > 64 KiB: exit {rc}, {out[-300:]!r} {err!r}')
+    d = make_run(tmp, 'longbad-n1', 1, [300, 200])
+    with open(os.path.join(d, 'history.csv'), 'a') as f:
+        f.write('3,0.5,' + '7' * 70000 + 'x,0.6\n')
+    expect_fail([os.path.join(tmp, 'longbad-n%i'), '--ranks', '1'],
+                'longbad-n1/history.csv:4: time')
+    # history.csv a folder, or a FIFO (which must not block)
+    d = make_run(tmp, 'dir-n1', 1, [300, 200])
+    os.remove(os.path.join(d, 'history.csv'))
+    os.makedirs(os.path.join(d, 'history.csv'))
+    expect_fail([os.path.join(tmp, 'dir-n%i'), '--ranks', '1'],
+                'dir-n1/history.csv: not a regular file (a folder)')
+    d = make_run(tmp, 'fifo-n1', 1, [300, 200])
+    os.remove(os.path.join(d, 'history.csv'))
+    os.mkfifo(os.path.join(d, 'history.csv'))
+    expect_fail([os.path.join(tmp, 'fifo-n%i'), '--ranks', '1'],
+                'fifo-n1/history.csv: not a regular file')
+    # a UTF-8 byte order mark in history.csv and in config.json
+    for r, t in GOOD.items():
+        make_run(tmp, f'plain-n{r}', r, t)
+        d = make_run(tmp, f'bom-n{r}', r, t)
+        for name in ('history.csv', 'config.json'):
+            path = os.path.join(d, name)
+            with open(path, 'rb') as f:
+                data = f.read()
+            with open(path, 'wb') as f:
+                f.write(b'\xef\xbb\xbf' + data)
+    rc, want, _ = run([os.path.join(tmp, 'plain-n%i'), '--ranks', '1,2,4,8'])
+    rc2, out, err = run([os.path.join(tmp, 'bom-n%i'), '--ranks', '1,2,4,8'])
+    check(rc == 0 and rc2 == 0 and out.replace('bom-n', 'plain-n') == want,
+          f'BOM: exit {rc2}, {err!r}')
+    make_run(tmp, 'bombad-n1', 1, [300, 200], config='\ufeff{"data": }')
+    expect_fail([os.path.join(tmp, 'bombad-n%i'), '--ranks', '1'],
+                'bombad-n1/config.json:1:')
 
 
 def test_sample_data():
@@ -280,7 +440,7 @@ def sweep(failed=True):
     if failed:
         # a worker that timed out: skipped, whatever its numbers say
         recs.append(dict(name='dgemm', worker=4, workers=4, t_submit=0,
-                         t_collected=1e6, flops=1e15, elapsed=-1,
+                         t_collected=1e6, flops=1e15, elapsed=1e9,
                          status=-110))
     return recs
 
@@ -307,10 +467,23 @@ def points(recs, measure='makespan'):
     return out
 
 
-def amdahl_f(q, s):
-    sxx = sum((1 - 1 / a) ** 2 for a in q if a != 1)
-    sxy = sum((1 - 1 / a) * (1 / b - 1 / a) for a, b in zip(q, s) if a != 1)
-    return sxy / sxx
+def amdahl_times_f(p, t):
+    """Amdahl on times, T = T1 (f + (1 - f)/p), least squares on log t with
+    log T1 profiled out, f in [0, 1]: a grid, then golden section."""
+    def rss(f):
+        r = [math.log(b) - math.log(f + (1 - f) / a) for a, b in zip(p, t)]
+        m = sum(r) / len(r)
+        return sum((x - m) ** 2 for x in r)
+    k = min(range(201), key=lambda i: rss(i / 200))
+    lo, hi = max(0, (k - 1) / 200), min(1, (k + 1) / 200)
+    g = (math.sqrt(5) - 1) / 2
+    for _ in range(100):
+        a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+        if rss(a) <= rss(b):
+            hi = b
+        else:
+            lo = a
+    return min((lo + hi) / 2, k / 200, key=rss)
 
 
 def test_results_weak(tmp):
@@ -344,11 +517,12 @@ def test_results_weak(tmp):
     check('Weak-scaling summary of FILE (records grouped by workers; '
           'throughput = flops / makespan, makespan = max t_collected - min t_submit)'
           in out, 'weak heading')
-    q = [r['workers'] / want[0]['workers'] for r in want]
     sp = [r['flops_per_s'] / want[0]['flops_per_s'] for r in want]
-    m = re.search(r'Amdahl fit: f = (\S+)', out)
-    check(m and abs(float(m.group(1)) - amdahl_f(q, sp)) < 6e-6,
-          f'Amdahl f {m and m.group(1)} vs {amdahl_f(q, sp)}')
+    f_exp = amdahl_times_f([r['workers'] for r in want],
+                           [1 / r['flops_per_s'] for r in want])
+    m = re.search(r'Amdahl fit on time per flop \(4 points\): f = (\S+)', out)
+    check(m and abs(float(m.group(1)) - f_exp) < 6e-6,
+          f'Amdahl f {m and m.group(1)} vs {f_exp}')
     for r, s_ in zip(want[1:], sp[1:]):
         qq = r['workers']
         kf = (1 / s_ - 1 / qq) / (1 - 1 / qq)
@@ -483,20 +657,22 @@ def test_results_bad(tmp):
                 "record 3: workers = 'two' is not a worker count")
     expect_fail(['--results', good, '--work', 'items'], 'no record counted items',
                 '--work')
-    expect_fail(['--results', good, '--measure', 'speed'], '--measure')
-    expect_fail(['--results', good, '--work', 'ops'], '--work')
-    expect_fail(['--results', good, '--ranks', '1,2'], '--ranks', 'run folders')
-    expect_fail(['--results', good, '--warmup-epochs', '0'], '--warmup-epochs')
-    expect_fail(['--results', good, tmp], 'takes no run folders')
-    expect_fail(['--measure', 'makespan', tmp], 'need --results')
+    expect_usage(['--results', good, '--measure', 'speed'], '--measure')
+    expect_usage(['--results', good, '--work', 'ops'], '--work')
+    expect_usage(['--results', good, '--ranks', '1,2'], '--ranks', 'run folders')
+    expect_usage(['--results', good, '--warmup-epochs', '0'], '--warmup-epochs')
+    expect_usage(['--results', good, tmp], 'takes no run folders')
+    expect_usage(['--measure', 'makespan', tmp], 'need --results')
 
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for d in ('good', 'bad', 'results', 'results-bad'):
+        for d in ('good', 'bad', 'pickle', 'history', 'results', 'results-bad'):
             os.makedirs(os.path.join(tmp, d))
         test_good(os.path.join(tmp, 'good'))
         test_bad(os.path.join(tmp, 'bad'))
+        test_pickle(os.path.join(tmp, 'pickle'))
+        test_history_edges(os.path.join(tmp, 'history'))
         if MAKE_RESULTS:
             test_results_weak(os.path.join(tmp, 'results'))
             test_results_strong(os.path.join(tmp, 'results'))

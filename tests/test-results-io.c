@@ -387,9 +387,9 @@ START_TEST(test_read_failures)
 	ck_assert_fails(perfkit_results_read(in_dir("a.txt"),
 					     PERFKIT_FORMAT_AUTO, &out),
 			-ENOTSUP, "a.txt");
-	ck_assert_fails(perfkit_results_read(missing, (enum perfkit_format)5,
+	ck_assert_fails(perfkit_results_read(missing, (enum perfkit_format)99,
 					     &out),
-			-EINVAL, "format 5");
+			-EINVAL, "format 99");
 	ck_assert_fails(perfkit_results_read(NULL, PERFKIT_FORMAT_CSV, &out),
 			-EINVAL, "NULL");
 	ck_assert_fails(perfkit_results_read(missing, PERFKIT_FORMAT_CSV, NULL),
@@ -414,6 +414,50 @@ START_TEST(test_read_large)
 }
 END_TEST
 
+static int read_csv(void *path)
+{
+	struct perfkit_results *res = NULL;
+	int rc = perfkit_results_read(path, PERFKIT_FORMAT_CSV, &res);
+
+	perfkit_results_destroy(res);
+	return rc;
+}
+
+static int read_jsonl(void *path)
+{
+	struct perfkit_results *res = NULL;
+	int rc = perfkit_results_read(path, PERFKIT_FORMAT_JSONL, &res);
+
+	perfkit_results_destroy(res);
+	return rc;
+}
+
+/* A FIFO without a writer would block the open and the read for ever;
+ * /dev/zero would fill memory: both are refused at once. */
+START_TEST(test_read_special_files)
+{
+	const char *fifo = in_dir("fifo.csv");
+	int (*readers[])(void *) = { read_csv, read_jsonl };
+	const char *paths[] = { fifo, "/dev/zero", "/dev/null" };
+	struct pk_outcome o;
+
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	for (size_t i = 0; i < 2; i++) {
+		for (size_t j = 0; j < 3; j++) {
+			o = pk_run_within(30, readers[i], (void *)paths[j]);
+			ck_assert_int_eq(o.rc, -ENOTSUP);
+			ck_assert_msg(strstr(o.msg, paths[j]) &&
+					      strstr(o.msg, "not a regular file"),
+				      "message: %s", o.msg);
+		}
+	}
+	o = pk_run_within(30, read_csv, (void *)fifo);
+	ck_assert_msg(strstr(o.msg, "a FIFO"), "message: %s", o.msg);
+	o = pk_run_within(30, read_csv, (void *)"/dev/zero");
+	ck_assert_msg(strstr(o.msg, "a device"), "message: %s", o.msg);
+}
+END_TEST
+
 static Suite *results_io_suite(void)
 {
 	Suite *s = suite_create("results-io");
@@ -429,6 +473,7 @@ static Suite *results_io_suite(void)
 	tcase_add_test(tc, test_write_full_disk_keeps_old);
 	tcase_add_test(tc, test_read_failures);
 	tcase_add_test(tc, test_read_large);
+	tcase_add_test(tc, test_read_special_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

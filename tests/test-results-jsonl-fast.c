@@ -195,7 +195,12 @@ START_TEST(test_unusual_falls_back)
 		"{\"repetitions\":\"x\"}",
 		"{\"flops\":1e400}",
 		"{\"flops\":18446744073709551616}",
-		"{\"flops\":\"nan\"}",
+		"{\"flops\":\"nan(1)\"}",
+		"{\"elapsed\":-1}",
+		"{\"elapsed\":\"-inf\"}",
+		"{\"name\":\"a\",\"elapsed\":NaN}",
+		"{\"schema\":\"perfkit-results\",\"schema_version\":1,"
+		"\"epoch_ns\":7}",
 		"{\"flops\":true}",
 		"{\"flops\":null}",
 		"{\"params\":5}",
@@ -259,7 +264,7 @@ static void fill_awkward(struct perfkit_record *r, unsigned k)
 	r->flops = k % 4 == 0 ? NAN : k % 4 == 1 ? INFINITY : -INFINITY;
 	r->bytes = d[(k + 1) % 12];
 	r->items = d[(k + 2) % 12];
-	r->elapsed = d[(k + 3) % 12];
+	r->elapsed = fabs(d[(k + 3) % 12]); /* no sign */
 }
 
 static uint64_t next_random(uint64_t *s)

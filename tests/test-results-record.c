@@ -571,13 +571,18 @@ static void check_double_roundtrip(double x)
 	struct perfkit_results *res = new_set();
 	struct perfkit_record r = make("d", 0);
 
-	for (size_t k = 0; k < pk_record_field_count; k++)
-		if (pk_record_fields[k].type == PK_FIELD_DOUBLE)
-			memcpy((char *)&r + pk_record_fields[k].offset, &x,
-			       sizeof(x));
+	/* elapsed, which has no sign, gets -x in place of a negative x */
+	for (size_t k = 0; k < pk_record_field_count; k++) {
+		const struct pk_field *f = &pk_record_fields[k];
+		double y = pk_field_double_ok(f, x) == 0 ? x : -x;
+
+		if (f->type == PK_FIELD_DOUBLE)
+			memcpy((char *)&r + f->offset, &y, sizeof(y));
+	}
 	ck_assert_int_eq(perfkit_results_append(res, &r), 0);
 	for (size_t k = 0; k < pk_record_field_count; k++) {
 		const struct pk_field *f = &pk_record_fields[k];
+		double y = pk_field_double_ok(f, x) == 0 ? x : -x;
 		const char *text;
 		double back;
 
@@ -586,8 +591,8 @@ static void check_double_roundtrip(double x)
 		text = value(res, 0, f->name);
 		ck_assert_int_eq(pk_text_to_double(text, strlen(text), &back),
 				 0);
-		ck_assert_msg(isnan(x) ? isnan(back) :
-					 memcmp(&back, &x, sizeof(x)) == 0,
+		ck_assert_msg(isnan(y) ? isnan(back) :
+					 memcmp(&back, &y, sizeof(y)) == 0,
 			      "%s: %.17g wrote \"%s\"", f->name, x, text);
 	}
 	perfkit_results_destroy(res);
@@ -691,7 +696,7 @@ static struct perfkit_results *sample(void)
 		{ "triad", 1.0, NULL, "fast" },
 		{ "Peak", 2.0, "10", NULL },
 		{ "dgemm", 1.0, "100", "fast" },
-		{ "triad", -INFINITY, NULL, NULL },
+		{ "triad", 0.0, NULL, NULL },
 	};
 	struct perfkit_results *res = new_set();
 
@@ -758,7 +763,7 @@ START_TEST(test_filter)
 	ck_assert_str_eq(filter(res, "worker", "3"), "3");
 	ck_assert_str_eq(filter(res, "elapsed", "1"), "2,4");
 	ck_assert_str_eq(filter(res, "elapsed", "nan"), "1");
-	ck_assert_str_eq(filter(res, "elapsed", "-inf"), "5");
+	ck_assert_str_eq(filter(res, "elapsed", "0"), "5");
 	ck_assert_str_eq(filter(res, "n", "10"), "0,3");
 	ck_assert_str_eq(filter(res, "note", "fast"), "2,4");
 	ck_assert_str_eq(filter(res, "name", "TRIAD"), "");

@@ -26,11 +26,11 @@ fi
 
 # The formats tests/fuzz/meson.build knows, where a target exists.
 targets=""
-for name in csv json jsonl; do
+for name in csv json jsonl pickle; do
 	[ -f "tests/fuzz/fuzz-$name.c" ] && targets="$targets fuzz-$name"
 done
 if [ -z "$targets" ]; then
-	echo "fuzz: no tests/fuzz/fuzz-{csv,json,jsonl}.c" >&2
+	echo "fuzz: no tests/fuzz/fuzz-{csv,json,jsonl,pickle}.c" >&2
 	exit 1
 fi
 # shellcheck disable=SC2086 # one word per target

@@ -15,9 +15,9 @@ build=${BUILD_DIR:-build}
 packages="build-essential g++ meson ninja-build pkg-config python3 \
 libhwloc-dev hwloc libblis-dev libjansson-dev check doxygen valgrind \
 libbenchmark-dev clang libclang-rt-14-dev libudev-dev \
-gnuplot-nox locales \
+gnuplot-nox locales help2man groff-base \
 python3-numpy libopenblas0-pthread likwid libsimdjson-dev libfast-float-dev \
-libopenmpi-dev openmpi-bin"
+libopenmpi-dev openmpi-bin hyperfine"
 
 missing_packages() {
 	for p in $packages; do

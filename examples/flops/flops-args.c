@@ -11,7 +11,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s [options]\n"
+		"Usage: %s [options]\n"
 		"Run a kernel on W workers at once and report per-worker, summed and\n"
 		"effective GFLOPS, as the pywren GFLOPS notebook does. Without options:\n"
 		"dgemm, N = 1024, 10 times on every core.\n"

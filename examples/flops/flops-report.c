@@ -256,6 +256,60 @@ static const char *sweep_value(const struct perfkit_results *res, const char *ke
 	return perfkit_results_value(res, i, key, buf, len) == 0 ? buf : NULL;
 }
 
+/* Median seconds per repetition of the records of size @v (status 0). */
+static double point_time(const struct perfkit_results *res, const char *v)
+{
+	double t[256];
+	size_t n = 0;
+
+	for (size_t i = 0; i < perfkit_results_count(res) && n < 256; i++) {
+		const struct perfkit_record *r;
+		char buf[40];
+
+		if (perfkit_results_get(res, i, &r) != 0 || r->status != 0 ||
+		    !sweep_value(res, "problem_size", i, buf, sizeof(buf)) ||
+		    strcmp(buf, v) != 0)
+			continue;
+		t[n++] = r->elapsed / (double)(r->repetitions ? r->repetitions : 1);
+	}
+	if (n == 0)
+		return NAN;
+	for (size_t i = 1; i < n; i++)  /* insertion sort: a few workers */
+		for (size_t j = i; j > 0 && t[j - 1] > t[j]; j--) {
+			double x = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = x;
+		}
+	return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+/* How the time per repetition grows with N, by perfkit_complexity_fit(). */
+static void report_complexity(FILE *out, const struct perfkit_results *res,
+			      char seen[][40], size_t nseen)
+{
+	double n[64], t[64];
+	size_t m = 0;
+	struct perfkit_complexity_fit fit;
+
+	for (size_t i = 0; i < nseen; i++) {
+		n[m] = atof(seen[i]);
+		t[m] = point_time(res, seen[i]);
+		m += isfinite(t[m]) && t[m] > 0;
+	}
+	if (perfkit_complexity_fit(n, t, m, &fit) != 0) {
+		fprintf(out, "Complexity: not fitted (%s)\n", perfkit_last_error());
+		return;
+	}
+	fprintf(out, "Complexity: time per repetition ~ %s", perfkit_complexity_name(fit.best.law));
+	if (fit.best.law == PERFKIT_COMPLEXITY_POWER)
+		fprintf(out, " with k = %.3f", fit.best.exponent);
+	fprintf(out, ", coefficient %.4g s, RMS error %.3g s over %zu sizes\n"
+		"(chosen by AICc among O(1), O(log n), O(n), O(n log n), O(n^2), "
+		"O(n^3) and n^k; free power law: k = %.3f)\n",
+		fit.best.coefficient, fit.best.rms, fit.n,
+		fit.models[PERFKIT_COMPLEXITY_POWER].exponent);
+}
+
 void report_sweep(FILE *out, const struct perfkit_results *res, const char *key)
 {
 	int workers = strcmp(key, "workers") == 0;
@@ -298,4 +352,6 @@ void report_sweep(FILE *out, const struct perfkit_results *res, const char *key)
 		fprintf(out, "(GFLOPS; speedup and efficiency of the summed rate against the first point)\n");
 	else
 		fprintf(out, "(GFLOPS; flops/B and GFLOPS summed are the roofline coordinates)\n");
+	if (!workers)
+		report_complexity(out, res, seen, nseen);
 }

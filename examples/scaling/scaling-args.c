@@ -8,13 +8,14 @@
 #include "cli.h"
 #include "plot.h"
 #include "scaling-args.h"
+#include "scaling-runs.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: perfkit-scaling [options] PATTERN --ranks 1,2,4,...\n"
-		"       perfkit-scaling [options] DIR...\n"
-		"       perfkit-scaling [options] --results FILE\n"
+		"Usage: perfkit-scaling [options] PATTERN --ranks 1,2,4,...\n"
+		"  or:  perfkit-scaling [options] DIR...\n"
+		"  or:  perfkit-scaling [options] --results FILE\n"
 		"Each run folder holds history.csv (columns epoch,time; others ignored)\n"
 		"and config.json ({\"data\": {\"n_train\": N, \"n_valid\": N, \"shard\": BOOL},\n"
 		"\"ranks\": R}). PATTERN has one %%i, replaced by each rank count.\n"
@@ -39,12 +40,6 @@ static void usage(FILE *out)
 		"  -h, --help            this text\n"
 		"      --version         the program's and libperfkit's version\n");
 }
-
-/*
- * Bad usage exits 1 here, not 2 as in the other programs:
- * tests/test-perfkit-scaling.py pins status 1 for its bad options.
- */
-#define SCALING_EXIT_USAGE CLI_EXIT_FAILED
 
 /* "1,2,4" into an increasing list of rank counts. */
 static int parse_ranks(const char *s, double *out, size_t *n)
@@ -155,6 +150,17 @@ static int check_results_mode(int argc, char **argv, const struct scaling_args *
 	return 0;
 }
 
+/* A pattern without one %i is a wrong command line, not a bad folder. */
+static int check_pattern(const char *pattern, const struct scaling_args *a)
+{
+	char dir[4096];
+
+	if (expand_pattern(pattern, (long)a->ranks[a->nranks - 1], dir,
+			   sizeof(dir)) != 0)
+		return cli_error("pattern '%s' needs exactly one %%i or %%d", pattern);
+	return 0;
+}
+
 /* Check the positional arguments against the mode (pattern, folders or
  * result file). */
 static int check_mode(int argc, char **argv, struct scaling_args *a)
@@ -174,6 +180,9 @@ static int check_mode(int argc, char **argv, struct scaling_args *a)
 		return cli_error("--compare needs PATTERN and --ranks");
 	if (!pattern_mode && strchr(argv[optind], '%'))
 		return cli_error("'%s' looks like a pattern: give --ranks", argv[optind]);
+	if (pattern_mode && (check_pattern(argv[optind], a) != 0 ||
+			     (a->compare && check_pattern(a->compare, a) != 0)))
+		return -1;
 	a->pattern = pattern_mode ? argv[optind] : NULL;
 	a->dirs = argv + optind;
 	a->ndirs = (size_t)(argc - optind);
@@ -193,7 +202,7 @@ int scaling_command_line(int argc, char **argv, struct scaling_args *a)
 		       .max_time = INFINITY, .title = "Scaling" },
 	};
 	if (parse_args(argc, argv, a) != 0)
-		return SCALING_EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	if (a->help || a->version) {
 		if (a->help)
 			usage(stdout);
@@ -202,6 +211,6 @@ int scaling_command_line(int argc, char **argv, struct scaling_args *a)
 		return CLI_EXIT_OK;
 	}
 	if (check_mode(argc, argv, a) != 0)
-		return SCALING_EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	return -1;
 }

@@ -25,7 +25,7 @@ struct scaling_args {
 };
 
 /* Parse and check the command line into @a. Returns -1 when there is work
- * to do, else the exit status: 0 after --help or --version, 1 after bad
+ * to do, else the exit status: 0 after --help or --version, 2 after bad
  * usage (said on stderr in one line). */
 int scaling_command_line(int argc, char **argv, struct scaling_args *a);
 

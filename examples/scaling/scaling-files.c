@@ -73,20 +73,30 @@ static json_t *number(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
+static json_t *ci_json(const struct perfkit_fit_param *p)
+{
+	return json_pack("[o,o]", number(p->ci[0]), number(p->ci[1]));
+}
+
+/* The USL fit with its profile-likelihood intervals (infinite ends are
+ * null) and, per parameter, whether the estimate sits at its bound. */
 static json_t *usl_json(const struct series *s)
 {
-	struct perfkit_usl_fit u;
+	struct perfkit_usl_profile_fit pf;
+	const struct perfkit_usl_fit *u = &pf.fit;
 
-	if (perfkit_usl_fit(s->ranks, s->throughput, s->n, &u) < 0)
+	if (perfkit_usl_fit_profile(s->ranks, s->throughput, s->n, &pf) < 0)
 		return json_null();
-	return json_pack("{s:f,s:f,s:f,s:[f,f],s:[f,f],s:[f,f],s:f,s:f,s:o,s:o}",
-			 "alpha", u.alpha, "beta", u.beta, "gamma", u.gamma,
-			 "alpha_ci", u.alpha_ci[0], u.alpha_ci[1],
-			 "beta_ci", u.beta_ci[0], u.beta_ci[1],
-			 "gamma_ci", u.gamma_ci[0], u.gamma_ci[1],
-			 "rse", u.rse, "r2", u.r2,
-			 "peak_n", number(u.peak_n),
-			 "asymptote", number(u.asymptote));
+	return json_pack("{s:f,s:f,s:f,s:o,s:o,s:o,s:b,s:b,s:f,s:f,s:o,s:o}",
+			 "alpha", u->alpha, "beta", u->beta, "gamma", u->gamma,
+			 "alpha_ci", ci_json(&pf.alpha),
+			 "beta_ci", ci_json(&pf.beta),
+			 "gamma_ci", ci_json(&pf.gamma),
+			 "alpha_at_bound", (pf.alpha.flags & PERFKIT_FIT_AT_LOWER) != 0,
+			 "beta_at_bound", (pf.beta.flags & PERFKIT_FIT_AT_LOWER) != 0,
+			 "rse", u->rse, "r2", u->r2,
+			 "peak_n", number(u->peak_n),
+			 "asymptote", number(u->asymptote));
 }
 
 static void row_cells(json_t *r, const struct series *s, size_t i,

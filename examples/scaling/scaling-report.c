@@ -93,46 +93,93 @@ static void report_karp_flatt(FILE *out, const struct series *s,
 	}
 }
 
-static void report_amdahl(FILE *out, const double *q, const double *sp,
-			  size_t n)
+/* Says when a fitted parameter sits on its bound (0, or 1 for f). */
+static const char *bound_note(unsigned flags)
 {
-	struct perfkit_amdahl_fit f;
+	if (flags & PERFKIT_FIT_AT_LOWER)
+		return " (at the bound 0)";
+	if (flags & PERFKIT_FIT_AT_UPPER)
+		return " (at the bound 1)";
+	return "";
+}
 
-	if (perfkit_amdahl_fit(q, sp, n, &f) < 0) {
-		fprintf(out, "Amdahl fit: not possible: %s\n", perfkit_last_error());
+/* A serial fraction fitted on times: Amdahl's (fixed work) or Gustafson's
+ * (work growing with the count), both with T1 as a parameter so that the
+ * noise of the first run is not carried into every point. */
+static void report_fraction(FILE *out, const char *law, const char *what,
+			    const double *p, const double *t, size_t n)
+{
+	struct perfkit_fraction_fit f;
+	int rc = law[0] == 'A' ? perfkit_amdahl_fit_times(p, t, n, &f) :
+				 perfkit_gustafson_fit_times(p, t, n, &f);
+
+	if (rc < 0) {
+		fprintf(out, "%s fit on %s: not possible: %s\n", law, what,
+			perfkit_last_error());
 		return;
 	}
-	fprintf(out, "Amdahl fit: f = %.5f +- %.5f (95%% CI %.5f .. %.5f, %zu points), "
-		"speedup limit 1/f = %.4g\n",
-		f.f, f.f_se, f.f_ci[0], f.f_ci[1], f.n, f.limit);
+	fprintf(out, "%s fit on %s (%zu points): f = %.5f%s (95%% CI %.5f .. %.5f), "
+		"T1 = %.5g (95%% CI %.5g .. %.5g), noise %.2g %%",
+		law, what, f.n, f.f.value, bound_note(f.f.flags),
+		f.f.ci[0], f.f.ci[1], f.t1.value, f.t1.ci[0], f.t1.ci[1],
+		100 * f.rse);
+	if (law[0] == 'A')
+		fprintf(out, ", speedup limit 1/f = %.4g (95%% CI %.4g .. %.4g)",
+			f.f.value > 0 ? 1 / f.f.value : INFINITY,
+			f.f.ci[1] > 0 ? 1 / f.f.ci[1] : INFINITY,
+			f.f.ci[0] > 0 ? 1 / f.f.ci[0] : INFINITY);
+	fputc('\n', out);
+}
+
+/* Strong: Amdahl on the times. Weak: Amdahl on the time per unit of work
+ * (1 / throughput, what the speedup of the throughputs measured), and
+ * Gustafson on the times. */
+static void report_fractions(FILE *out, const struct series *s)
+{
+	double per[s->n];
+	char what[64];
+
+	if (s->kind == SERIES_STRONG) {
+		report_fraction(out, "Amdahl", "times", s->ranks, s->times, s->n);
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		per[i] = 1 / s->throughput[i];
+	snprintf(what, sizeof(what), "time per %s", s->w.work ? s->w.work : s->w.run);
+	report_fraction(out, "Amdahl", what, s->ranks, per, s->n);
+	report_fraction(out, "Gustafson", "times", s->ranks, s->times, s->n);
 }
 
 static void report_usl(FILE *out, const struct series *s)
 {
-	struct perfkit_usl_fit f;
+	struct perfkit_usl_profile_fit pf;
+	const struct perfkit_usl_fit *f = &pf.fit;
 	struct perfkit_usl_prediction p;
 	double next = 2 * s->ranks[s->n - 1];
+	const struct perfkit_fit_param *par[] = { &pf.alpha, &pf.beta, &pf.gamma };
+	static const char *const name[] = { "alpha", "beta ", "gamma" };
 
-	if (perfkit_usl_fit(s->ranks, s->throughput, s->n, &f) < 0) {
+	if (perfkit_usl_fit_profile(s->ranks, s->throughput, s->n, &pf) < 0) {
 		fprintf(out, "USL fit: not possible: %s\n", perfkit_last_error());
 		return;
 	}
 	fprintf(out, "USL fit X(N) = gamma N / (1 + alpha (N-1) + beta N (N-1)), "
-		"%zu points, 95%% intervals (t = %.4f, %g dof):\n",
-		f.n, f.t975, f.dof);
-	fprintf(out, "  alpha = %.6g  [%.6g, %.6g]\n", f.alpha, f.alpha_ci[0], f.alpha_ci[1]);
-	fprintf(out, "  beta  = %.6g  [%.6g, %.6g]\n", f.beta, f.beta_ci[0], f.beta_ci[1]);
-	fprintf(out, "  gamma = %.6g  [%.6g, %.6g]\n", f.gamma, f.gamma_ci[0], f.gamma_ci[1]);
-	fprintf(out, "  residual standard error %.4g, R^2 = %.5f\n", f.rse, f.r2);
-	if (isinf(f.peak_n))
+		"%zu points, 95%% profile-likelihood intervals (%g dof):\n",
+		f->n, f->dof);
+	for (int j = 0; j < 3; j++)
+		fprintf(out, "  %s = %.6g  [%.6g, %.6g]%s\n", name[j],
+			par[j]->value, par[j]->ci[0], par[j]->ci[1],
+			bound_note(par[j]->flags));
+	fprintf(out, "  residual standard error %.4g, R^2 = %.5f\n", f->rse, f->r2);
+	if (isinf(f->peak_n))
 		fprintf(out, "  no peak (beta = 0)");
 	else
-		fprintf(out, "  peak at N* = %.4g (X = %.4g)", f.peak_n, f.peak_x);
+		fprintf(out, "  peak at N* = %.4g (X = %.4g)", f->peak_n, f->peak_x);
 	fprintf(out, ", asymptote gamma/alpha = %.4g, 1/alpha = %.4g\n",
-		f.asymptote, f.inv_alpha);
-	if (perfkit_usl_predict(&f, next, &p) == 0)
-		fprintf(out, "  predicted X(%g) = %.4g  [%.4g, %.4g]\n", next,
-			p.throughput, p.ci[0], p.ci[1]);
+		f->asymptote, f->inv_alpha);
+	if (perfkit_usl_predict(f, next, &p) == 0)
+		fprintf(out, "  predicted X(%g) = %.4g  [%.4g, %.4g] (delta method)\n",
+			next, p.throughput, p.ci[0], p.ci[1]);
 }
 
 static void report_cost(FILE *out, const struct series *s,
@@ -178,7 +225,7 @@ void report_analysis(FILE *out, const struct series *s,
 	if (s->kind == SERIES_WEAK)
 		report_karp_flatt(out, s, q);
 	fputc('\n', out);
-	report_amdahl(out, q, s->speedup, s->n);
+	report_fractions(out, s);
 	report_usl(out, s);
 	if (perfkit_scaling_optimal(s->ranks, s->eff, s->n, o->threshold, &best) == 0)
 		fprintf(out, "\nLargest %s count with efficiency >= %g: %g (efficiency %.4f)\n",

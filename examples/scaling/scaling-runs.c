@@ -4,19 +4,62 @@
  * history.csv (at least the columns epoch and time, as Keras' CSVLogger
  * writes them) and config.json:
  *   {"data": {"n_train": 64, "n_valid": 16, "shard": false}, "ranks": 4}
+ * or, as the benchmark itself writes it, config.pkl: a Python pickle of
+ * the same dict, read by perfkit_pickle_to_json() (plain data only;
+ * anything that would run code is refused).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "scaling-runs.h"
 
-#define MAX_LINE 65536
+/* A config file larger than this is not a CosmoFlow configuration. */
+#define MAX_CONFIG PERFKIT_PICKLE_MAX_INPUT
+
+static const char utf8_bom[] = "\xef\xbb\xbf";
+
+/* Open @path for reading if it is a regular file: a folder, a FIFO (which
+ * would block) or a device is named as such. NULL after a message. */
+static FILE *open_regular(const char *path, off_t *size)
+{
+	struct stat st;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0) {
+		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "%s: not a regular file (%s)\n", path,
+			S_ISDIR(st.st_mode) ? "a folder" : "a FIFO, device or socket");
+		close(fd);
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	f = fdopen(fd, "r");
+	if (!f) {
+		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (size)
+		*size = st.st_size;
+	return f;
+}
 
 int expand_pattern(const char *pattern, long r, char *out, size_t size)
 {
@@ -131,10 +174,12 @@ static int history_push(struct history *h, double e, double t)
 static int read_rows(FILE *f, const char *path, int ce, int ct,
 		     struct history *h)
 {
-	char line[MAX_LINE], *fields[256];
-	int need = (ce > ct ? ce : ct) + 1;
+	char *line = NULL, *fields[256];
+	size_t cap = 0;
+	int need = (ce > ct ? ce : ct) + 1, rc = -1;
 
-	for (long ln = 2; fgets(line, sizeof(line), f); ln++) {
+	/* getline(): a line of any length is one row */
+	for (long ln = 2; getline(&line, &cap, f) >= 0; ln++) {
 		double e, t;
 
 		if (line[strspn(line, " \t\r\n")] == '\0')
@@ -144,51 +189,65 @@ static int read_rows(FILE *f, const char *path, int ce, int ct,
 		if ((int)nf < need) {
 			fprintf(stderr, "%s:%ld: %zu fields, but the header has 'epoch' and 'time' in column %d\n",
 				path, ln, nf, need);
-			return -1;
+			goto out;
 		}
 		if (parse_number(fields[ce], &e) < 0 || !isfinite(e)) {
-			fprintf(stderr, "%s:%ld: epoch '%s' is not a number\n",
+			fprintf(stderr, "%s:%ld: epoch '%.80s' is not a number\n",
 				path, ln, fields[ce]);
-			return -1;
+			goto out;
 		}
 		if (parse_number(fields[ct], &t) < 0 || !isfinite(t)) {
-			fprintf(stderr, "%s:%ld: time '%s' is not a number\n",
+			fprintf(stderr, "%s:%ld: time '%.80s' is not a number\n",
 				path, ln, fields[ct]);
-			return -1;
+			goto out;
 		}
 		if (t <= 0) {
 			fprintf(stderr, "%s:%ld: time %g must be > 0\n", path,
 				ln, t);
-			return -1;
+			goto out;
 		}
 		if (history_push(h, e, t) < 0) {
 			fprintf(stderr, "%s: out of memory\n", path);
-			return -1;
+			goto out;
 		}
 	}
-	return 0;
+	if (ferror(f)) {
+		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(line);
+	return rc;
 }
 
 /* Mean epoch time of dir/history.csv, epochs below warmup dropped. */
 static int read_history(const char *dir, double warmup, double *mean,
 			size_t *used)
 {
-	char path[4200], line[MAX_LINE], *fields[256];
+	char path[4200], *line = NULL, *fields[256];
+	size_t cap = 0;
 	struct history h = { 0 };
 	FILE *f;
 	int rc = -1, ce, ct;
 
 	snprintf(path, sizeof(path), "%s/history.csv", dir);
-	f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+	f = open_regular(path, NULL);
+	if (!f)
 		return -1;
-	}
-	if (!fgets(line, sizeof(line), f)) {
-		fprintf(stderr, "%s: empty file (no header line)\n", path);
+	if (getline(&line, &cap, f) < 0) {
+		if (ferror(f))
+			fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
+		else
+			fprintf(stderr, "%s: empty file (no header line)\n", path);
 		goto out;
 	}
-	size_t nf = split_csv(line, fields, 256);
+	/* a UTF-8 byte order mark, as Excel and PowerShell write it */
+	char *header = line;
+
+	if (strncmp(header, utf8_bom, 3) == 0)
+		header += 3;
+	size_t nf = split_csv(header, fields, 256);
 
 	ce = find_column(fields, nf, "epoch");
 	ct = find_column(fields, nf, "time");
@@ -211,6 +270,7 @@ static int read_history(const char *dir, double warmup, double *mean,
 	}
 	rc = 0;
 out:
+	free(line);
 	free(h.epoch);
 	free(h.time);
 	fclose(f);
@@ -230,26 +290,119 @@ static int json_count(json_t *obj, const char *key, const char *path,
 	return 0;
 }
 
-/* Samples per epoch from dir/config.json; *ranks is checked against the
- * file's "ranks" (or taken from it when *ranks is 0). */
-static int read_config(const char *dir, double *ranks, double *samples)
+/* The whole of @path (a regular file of at most MAX_CONFIG bytes) in
+ * *buf, NUL-terminated; -1 after a message. */
+static int read_file(const char *path, char **buf, size_t *len)
 {
-	char path[4200];
+	off_t size;
+	FILE *f = open_regular(path, &size);
+	size_t n;
+
+	if (!f)
+		return -1;
+	if (size > (off_t)MAX_CONFIG) {
+		fprintf(stderr, "%s: %lld bytes: larger than a configuration (%u bytes at most)\n",
+			path, (long long)size, MAX_CONFIG);
+		fclose(f);
+		return -1;
+	}
+	*buf = malloc((size_t)size + 1);
+	if (!*buf) {
+		fprintf(stderr, "%s: out of memory\n", path);
+		fclose(f);
+		return -1;
+	}
+	n = fread(*buf, 1, (size_t)size + 1, f);
+	if (ferror(f) || n > (size_t)size) {
+		fprintf(stderr, "%s: %s\n", path, ferror(f) ? strerror(errno) :
+			"changed while being read");
+		free(*buf);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	(*buf)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+static json_t *parse_json_config(const char *path, const char *text,
+				 size_t len)
+{
 	json_error_t err;
+	json_t *root;
+	int bom = len >= 3 && memcmp(text, utf8_bom, 3) == 0;
+
+	root = json_loadb(text + 3 * bom, len - 3 * bom, 0, &err);
+	if (!root) {
+		if (err.line < 1)
+			fprintf(stderr, "%s: %s\n", path, err.text);
+		else /* the column counts the BOM, as an editor shows it */
+			fprintf(stderr, "%s:%d:%d: %s\n", path, err.line,
+				err.column + (bom && err.line == 1), err.text);
+	}
+	return root;
+}
+
+/* config.pkl: turned into JSON by the library, which refuses any pickle
+ * that would import or call code. */
+static json_t *parse_pickle_config(const char *path, const char *data,
+				   size_t len)
+{
+	json_error_t err;
+	json_t *root;
+	char *text;
+
+	if (perfkit_pickle_to_json(data, len, &text) < 0) {
+		fprintf(stderr, "%s: %s\n", path, perfkit_last_error());
+		return NULL;
+	}
+	root = json_loads(text, JSON_ALLOW_NUL, &err);
+	if (!root)
+		fprintf(stderr, "%s: as JSON: %s\n", path, err.text);
+	free(text);
+	return root;
+}
+
+/* dir/config.json, or dir/config.pkl when there is no config.json; @path
+ * gets the name of the one read. */
+static json_t *load_config(const char *dir, char *path, size_t size)
+{
+	char *buf;
+	size_t len;
+	json_t *root;
+	int pickle = 0;
+
+	snprintf(path, size, "%s/config.json", dir);
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		snprintf(path, size, "%s/config.pkl", dir);
+		if (access(path, F_OK) != 0 && errno == ENOENT) {
+			fprintf(stderr, "%s: no config.json or config.pkl\n", dir);
+			return NULL;
+		}
+		pickle = 1;
+	}
+	if (read_file(path, &buf, &len) < 0)
+		return NULL;
+	root = pickle ? parse_pickle_config(path, buf, len)
+		      : parse_json_config(path, buf, len);
+	free(buf);
+	return root;
+}
+
+/* Samples per epoch from dir/config.json (or config.pkl), named in
+ * @path; *ranks is checked against the file's "ranks" (or taken from it
+ * when *ranks is 0). */
+static int read_config(const char *dir, char *path, size_t size,
+		       double *ranks, double *samples)
+{
 	json_t *root, *data, *shard, *jr;
 	double n_train, n_valid;
 	int rc = -1;
 
-	snprintf(path, sizeof(path), "%s/config.json", dir);
-	root = json_load_file(path, 0, &err);
-	if (!root) {
-		if (err.line < 1)
-			fprintf(stderr, "%s: %s\n", path, err.text);
-		else
-			fprintf(stderr, "%s:%d:%d: %s\n", path, err.line,
-				err.column, err.text);
+	root = load_config(dir, path, size);
+	if (!root)
 		return -1;
-	}
 	data = json_object_get(root, "data");
 	if (!json_is_object(data)) {
 		fprintf(stderr, "%s: no \"data\" object\n", path);
@@ -313,7 +466,7 @@ int series_load(struct series *s, const char *pattern, const double *ranks,
 	if (series_alloc(s, n) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		char dir[4096];
+		char dir[4096], config[4200];
 
 		if (pattern) {
 			if (expand_pattern(pattern, (long)ranks[i], dir,
@@ -333,12 +486,13 @@ int series_load(struct series *s, const char *pattern, const double *ranks,
 			fprintf(stderr, "%s: no such run folder\n", dir);
 			return -1;
 		}
-		if (read_config(dir, &s->ranks[i], &s->samples[i]) < 0 ||
+		if (read_config(dir, config, sizeof(config), &s->ranks[i],
+				&s->samples[i]) < 0 ||
 		    read_history(dir, warmup, &s->times[i], &s->epochs[i]) < 0)
 			return -1;
 		if (i > 0 && s->ranks[i] <= s->ranks[i - 1]) {
-			fprintf(stderr, "%s/config.json: %g ranks after %g: rank counts must increase\n",
-				dir, s->ranks[i], s->ranks[i - 1]);
+			fprintf(stderr, "%s: %g ranks after %g: rank counts must increase\n",
+				config, s->ranks[i], s->ranks[i - 1]);
 			return -1;
 		}
 	}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* perfkit-scaling: run folders (history.csv + config.json) into series. */
+/* perfkit-scaling: run folders (history.csv + config.json or config.pkl)
+ * into series. */
 #ifndef SCALING_RUNS_H
 #define SCALING_RUNS_H
 
@@ -8,7 +9,8 @@
 #include "scaling-series.h"
 
 /* Read the folders pattern % ranks[i] (pattern has one %i or %d) or, with
- * pattern NULL, the folders dirs[i] whose config.json names the ranks,
+ * pattern NULL, the folders dirs[i] whose config.json (or config.pkl)
+ * names the ranks,
  * into a weak-scaling series (the CosmoFlow notebook's table). Prints a message naming
  * the file (and line) and returns -1 on error. */
 int series_load(struct series *s, const char *pattern, const double *ranks,

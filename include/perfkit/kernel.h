@@ -391,7 +391,9 @@ int perfkit_kernel_peak_clock(double *ghz, double *scalar_ghz);
  * @param[out] chosen_by "BLIS (cpuid)", "the BLIS_ARCH_TYPE environment
  *        variable", or "libperfkit: the fastest on a one-core dgemm of
  *        order 128 (skx 77.5, zen3 52.3, ..., generic 14.3 GFLOPS); BLIS's
- *        own choice: generic" (static; may be NULL)
+ *        own choice: generic"; or, when the trials were wanted but no
+ *        trial process answered, "BLIS (cpuid); libperfkit could not time
+ *        the kernel sets: ..." (static; may be NULL)
  * @return 0
  *
  * BLIS picks its kernels once, at its first call, from a cpuid table of

@@ -19,6 +19,8 @@
 #include <perfkit/stats.h>
 #include <perfkit/runner.h>
 #include <perfkit/record.h>
+#include <perfkit/pickle.h>
+#include <perfkit/compare.h>
 #include <perfkit/harness.h>
 
 #endif /* PERFKIT_PERFKIT_H */

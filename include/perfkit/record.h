@@ -262,7 +262,8 @@ int perfkit_results_set_epoch_ns(struct perfkit_results *res, int64_t unix_ns);
  * @retval -EINVAL an argument is NULL, or the record's @c version or
  *         @c size is 0, or @c nparams is too large, or a text member
  *         lacks its NUL, or a parameter key is empty, a field name or
- *         repeated
+ *         repeated, or @c elapsed is negative (a duration; NaN is
+ *         allowed): what the readers refuse, a set does not take
  *
  * A record whose @c size is smaller than this header's (built against an
  * older one) is copied up to its size; the later fields keep the
@@ -482,6 +483,15 @@ enum perfkit_format {
 	PERFKIT_FORMAT_JSON = 2,
 	/** JSON Lines: a header object, then one object per record. */
 	PERFKIT_FORMAT_JSONL = 3,
+	/** Google Benchmark's JSON (`--benchmark_out=FILE`): one record per
+	 *  repetition, aggregates skipped. Read only. With
+	 *  #PERFKIT_FORMAT_AUTO a ".json" file is read as this when its top
+	 *  object has "benchmarks" and no "schema". */
+	PERFKIT_FORMAT_GBENCH = 4,
+	/** hyperfine's `--export-json FILE`: one record per run. Read only.
+	 *  With #PERFKIT_FORMAT_AUTO a ".json" file is read as this when its
+	 *  top object has "results" and no "schema". */
+	PERFKIT_FORMAT_HYPERFINE = 5,
 };
 
 /** @brief Schema name written to JSON and JSON Lines files. */
@@ -508,7 +518,9 @@ int perfkit_format_from_path(const char *path, enum perfkit_format *format);
  * @param format the format, or #PERFKIT_FORMAT_AUTO
  * @return 0 on success
  * @retval -EINVAL an argument is NULL or the format is unknown
- * @retval -ENOTSUP #PERFKIT_FORMAT_AUTO and an unknown extension
+ * @retval -ENOTSUP #PERFKIT_FORMAT_AUTO and an unknown extension, or a
+ *         format that is only read (#PERFKIT_FORMAT_GBENCH,
+ *         #PERFKIT_FORMAT_HYPERFINE)
  * @retval -EIO the file could not be written (message names it)
  * @retval -ENOMEM out of memory
  */
@@ -522,11 +534,19 @@ int perfkit_results_write(const struct perfkit_results *res, const char *path,
  * @param[out] out the set; free it with perfkit_results_destroy()
  * @return 0 on success
  * @retval -EINVAL an argument is NULL or the format is unknown
- * @retval -ENOTSUP #PERFKIT_FORMAT_AUTO and an unknown extension
- * @retval -ENOENT, -EIO the file could not be read
+ * @retval -ENOTSUP #PERFKIT_FORMAT_AUTO and an unknown extension, or the
+ *         path is a FIFO, a device or a socket: only regular files are
+ *         read (a FIFO could block for ever, a device never end); read
+ *         such input into memory and call perfkit_results_parse()
+ * @retval -ENOENT, -EIO the file could not be read (-EIO: a folder)
  * @retval -EBADMSG malformed input; perfkit_last_error() names the line
- *         and column
+ *         and column (and, for Google Benchmark and hyperfine files, the
+ *         JSON path of the wrong value, e.g. `results[0].times[3]`)
  * @retval -ENOMEM out of memory
+ *
+ * With #PERFKIT_FORMAT_AUTO a ".json" file is a perfkit JSON document, a
+ * Google Benchmark file or a hyperfine file, told apart by its top-level
+ * keys (see #PERFKIT_FORMAT_GBENCH).
  */
 int perfkit_results_read(const char *path, enum perfkit_format format,
 			 struct perfkit_results **out);
@@ -539,6 +559,7 @@ int perfkit_results_read(const char *path, enum perfkit_format format,
  * @param[out] len its length without the NUL (may be NULL)
  * @return 0 on success
  * @retval -EINVAL an argument is NULL or the format is not concrete
+ * @retval -ENOTSUP a format that is only read
  * @retval -ENOMEM out of memory
  */
 int perfkit_results_format(const struct perfkit_results *res,
@@ -550,7 +571,8 @@ int perfkit_results_format(const struct perfkit_results *res,
  * @param data the bytes (need not be NUL-terminated; may hold NULs, which
  *        are malformed)
  * @param len their number
- * @param format #PERFKIT_FORMAT_CSV, _JSON or _JSONL
+ * @param format #PERFKIT_FORMAT_CSV, _JSON, _JSONL, _GBENCH or
+ *        _HYPERFINE
  * @param[out] out the set
  * @return 0 on success
  * @retval -EINVAL an argument is NULL or the format is not concrete

@@ -32,6 +32,11 @@
 
 static pthread_once_t choose_once = PTHREAD_ONCE_INIT;
 static const char *chosen_by = "BLIS (cpuid)";
+/* Said when the trials were wanted but none answered (fork failed, or
+ * every child died or hung): BLIS's own choice stands, and the user
+ * learns why. */
+#define NOT_TIMED "BLIS (cpuid); libperfkit could not time the kernel sets: " \
+		  "no trial process answered"
 static char measured_text[512];
 
 struct trial {
@@ -98,13 +103,17 @@ static void measure(int always)
 	double unused;
 	size_t n;
 
-	if (pk_blis_trial(-1, 0, &own, &unused) != 0)
+	if (pk_blis_trial(-1, 0, &own, &unused) != 0) {
+		chosen_by = NOT_TIMED;
 		return;
+	}
 	if (!always && !pk_blis_below_cpu(own))
 		return;
 	best = fastest(own, t, &n);
-	if (n == 0)
+	if (n == 0) {
+		chosen_by = NOT_TIMED;
 		return;
+	}
 	if (best != own)
 		start_blis_with(best);
 	/* The program may have called BLIS before: say only what ran. */

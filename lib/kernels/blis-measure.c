@@ -24,8 +24,10 @@
 
 /* dgemm of order TRIAL_N: 2 * 128^3 = 4.2 MFLOP, 0.1 ms at 40 GFLOPS. */
 #define TRIAL_N 128
-/* A child that has not answered by then is given up (and killed). */
-#define TRIAL_TIMEOUT_MS 2000
+/* A child that has not answered by then is given up (and killed). A
+ * healthy child answers in milliseconds, or about a second under valgrind
+ * on a loaded machine; only a hung one waits this long. */
+#define TRIAL_TIMEOUT_MS 15000
 
 struct trial_msg {
 	int id;        /* the kernel set BLIS ran */
@@ -178,9 +180,11 @@ static double time_dgemm(double seconds)
 
 static void child(int fd, int id, double seconds)
 {
-	struct trial_msg msg = { -1, 0.0 };
+	struct trial_msg msg;
 	char buf[16];
 	int null = open("/dev/null", O_WRONLY);
+
+	memset(&msg, 0, sizeof(msg)); /* the padding is written too */
 
 	/* BLIS reports an unregistered set on stderr before it aborts. */
 	if (null >= 0)

@@ -7,9 +7,10 @@
 #include "common.h"
 #include "results-format.h"
 
-#define FIELD(member, type) \
+#define FIELD_(member, type, nonneg) \
 	{ #member, type, offsetof(struct perfkit_record, member), \
-	  sizeof(((struct perfkit_record *)0)->member) }
+	  sizeof(((struct perfkit_record *)0)->member), nonneg }
+#define FIELD(member, type) FIELD_(member, type, 0)
 
 const struct pk_field pk_record_fields[] = {
 	FIELD(name, PK_FIELD_TEXT),
@@ -28,7 +29,10 @@ const struct pk_field pk_record_fields[] = {
 	FIELD(flops, PK_FIELD_DOUBLE),
 	FIELD(bytes, PK_FIELD_DOUBLE),
 	FIELD(items, PK_FIELD_DOUBLE),
-	FIELD(elapsed, PK_FIELD_DOUBLE),
+	/* A duration: never negative. The t_* are points on the set's time
+	 * axis and may lie before its epoch (perfkit_results_set_epoch_ns(),
+	 * ranks merged onto the root's epoch). */
+	FIELD_(elapsed, PK_FIELD_DOUBLE, 1),
 };
 
 const size_t pk_record_field_count =
@@ -123,6 +127,8 @@ int pk_record_field_parse(struct perfkit_record *rec, const struct pk_field *f,
 	case PK_FIELD_DOUBLE: {
 		double x;
 		rc = pk_text_to_double(text, len, &x);
+		if (rc == 0)
+			rc = pk_field_double_ok(f, x);
 		if (rc == 0)
 			memcpy(p, &x, sizeof(x));
 		return rc;

@@ -41,19 +41,63 @@ PERFKIT_EXPORT int perfkit_results_extra_get(const struct perfkit_results *res,
 	return 0;
 }
 
+void pk_extras_index(struct pk_extras *x)
+{
+	if (!x || x->index || x->n < PK_EXTRAS_INDEXED)
+		return;
+	x->index = calloc(1, sizeof(*x->index));
+	for (size_t j = 0; x->index && j < x->n; j++) {
+		if (pk_keyset_add(x->index, x->kv[j].key,
+				  strlen(x->kv[j].key), NULL) < 0) {
+			pk_keyset_free(x->index);
+			free(x->index);
+			x->index = NULL;
+		}
+	}
+}
+
+/* The position of @key in @x, or x->n. */
+static size_t extras_find(const struct pk_extras *x, const char *key)
+{
+	size_t j = 0;
+
+	if (x->index) {
+		j = pk_keyset_find(x->index, key, strlen(key));
+		return j == SIZE_MAX ? x->n : j;
+	}
+	while (j < x->n && strcmp(x->kv[j].key, key) != 0)
+		j++;
+	return j;
+}
+
+/* Index the key just added at the end of @x, or drop the index. */
+static void extras_indexed(struct pk_extras *x)
+{
+	const char *k = x->kv[x->n - 1].key;
+
+	if (!x->index) {
+		pk_extras_index(x);
+	} else if (pk_keyset_add(x->index, k, strlen(k), NULL) < 0) {
+		pk_keyset_free(x->index);
+		free(x->index);
+		x->index = NULL;
+	}
+}
+
 const char *pk_results_text(const struct perfkit_results *res, size_t i,
 			    const char *key)
 {
 	const struct perfkit_record *r = &res->recs[i];
 	const struct pk_extras *x = extras_of(res, i);
 	const char *v;
+	size_t j;
 
 	if (perfkit_record_get_param(r, key, &v) == 0)
 		return v;
-	for (size_t j = 0; x && j < x->n; j++)
-		if (strcmp(x->kv[j].key, key) == 0)
-			return x->kv[j].value;
-	return NULL;
+	if (!x)
+		return NULL;
+	j = extras_find(x, key);
+	return j < x->n ? x->kv[j].value : NULL;
 }
 
 /* "params" and "param.*" name the parameters in JSON and CSV files: an
@@ -95,8 +139,10 @@ static int grow(struct perfkit_results *res, size_t i)
 	x = realloc(x, sizeof(*x) + cap * sizeof(x->kv[0]));
 	if (!x)
 		return -ENOMEM;
-	if (!res->extras[i])
+	if (!res->extras[i]) {
 		x->n = 0;
+		x->index = NULL;
+	}
 	x->cap = cap;
 	res->extras[i] = x;
 	return 0;
@@ -121,8 +167,8 @@ PERFKIT_EXPORT int perfkit_results_extra_set(struct perfkit_results *res,
 	if (rc < 0)
 		return rc;
 	x = res->extras ? res->extras[i] : NULL;
-	while (x && j < x->n && strcmp(x->kv[j].key, key) != 0)
-		j++;
+	if (x)
+		j = extras_find(x, key);
 	add = !x || j == x->n;
 	v = strdup(value);
 	if (v && add)
@@ -136,6 +182,7 @@ PERFKIT_EXPORT int perfkit_results_extra_set(struct perfkit_results *res,
 	if (add) {
 		x->kv[j].key = k;
 		x->n++;
+		extras_indexed(x);
 	} else {
 		free(x->kv[j].value);
 	}
@@ -154,6 +201,7 @@ int pk_extras_dup(const struct pk_extras *src, struct pk_extras **out)
 	if (!x)
 		return -ENOMEM;
 	x->cap = src->n;
+	x->index = NULL;
 	for (x->n = 0; x->n < src->n; x->n++) {
 		struct pk_pair *p = &x->kv[x->n];
 
@@ -166,6 +214,7 @@ int pk_extras_dup(const struct pk_extras *src, struct pk_extras **out)
 			return -ENOMEM;
 		}
 	}
+	pk_extras_index(x);
 	*out = x;
 	return 0;
 }

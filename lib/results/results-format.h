@@ -9,6 +9,7 @@
 #ifndef PK_RESULTS_FORMAT_H
 #define PK_RESULTS_FORMAT_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ struct pk_field {
 	enum pk_field_type type;
 	size_t offset;	  /* offsetof(struct perfkit_record, ...) */
 	size_t size;	  /* bytes of the member */
+	int nonneg;	  /* a double that is never below 0 (NaN allowed) */
 };
 
 /* The record fields in file order (params are not in the table). */
@@ -43,6 +45,16 @@ const struct pk_field *pk_record_field_find(const char *name, size_t len);
  */
 int pk_record_field_format(const struct perfkit_record *rec,
 			   const struct pk_field *f, char *buf, size_t len);
+
+/*
+ * Whether @v may be stored in the double field @f: 0, or -ERANGE for a
+ * value below zero in a field that has no sign (elapsed: a duration).
+ * The one rule of every reader and of perfkit_results_append().
+ */
+static inline int pk_field_double_ok(const struct pk_field *f, double v)
+{
+	return f->nonneg && v < 0 ? -ERANGE : 0;
+}
 
 /*
  * Set a field from the first @len bytes of @text (the whole text must be the
@@ -69,12 +81,23 @@ int pk_record_field_parse(struct perfkit_record *rec, const struct pk_field *f,
 int pk_double_to_text(double v, char *buf, size_t len);
 
 /*
- * Parse exactly @len bytes as a double written by pk_double_to_text() (or
- * any strtod() form, "NaN"/"Infinity" case-insensitively, but no leading
- * blank), shorter than PK_DOUBLE_READ_MAX. 0 or -EBADMSG.
+ * Parse exactly @len bytes as a double, shorter than PK_DOUBLE_READ_MAX:
+ * decimal text as strtod() reads it ([+-]digits[.digits][e[+-]digits], or
+ * starting with '.'; no blank, no hexadecimal), or a spelling of
+ * pk_text_to_nonfinite(). 0, -EBADMSG, or -ERANGE for decimal text beyond
+ * the range of a double (1e400: never infinity; tiny values become 0 or
+ * subnormal, as in JSON).
  */
 #define PK_DOUBLE_READ_MAX 64
 int pk_text_to_double(const char *text, size_t len, double *v);
+
+/*
+ * The spellings of NaN and the infinities every reader takes, whole text,
+ * any case, with an optional '+' or '-': "nan", "inf", "infinity" (so
+ * "NaN", "Infinity", "-Infinity" of JSON writers, "nan", "inf", "-inf" of
+ * ours). 0, or -EBADMSG for anything else ("nan(1)" included).
+ */
+int pk_text_to_nonfinite(const char *text, size_t len, double *v);
 
 /*
  * Parse exactly @len bytes as a decimal integer ('-' allowed for the
@@ -110,5 +133,16 @@ int pk_results_format_jsonl(const struct perfkit_results *res, char **data,
 			    size_t *len);
 int pk_results_parse_jsonl(const char *data, size_t len,
 			   struct perfkit_results **out);
+
+/* Other tools' JSON, read only (json/results-gbench.c,
+ * json/results-hyperfine.c). */
+int pk_results_parse_gbench(const char *data, size_t len,
+			    struct perfkit_results **out);
+int pk_results_parse_hyperfine(const char *data, size_t len,
+			       struct perfkit_results **out);
+/* Which JSON a document is, by its top-level keys: "schema" makes it
+ * perfkit's, else "benchmarks" Google Benchmark's, else "results"
+ * hyperfine's; anything else is left to the perfkit reader to refuse. */
+enum perfkit_format pk_json_sniff(const char *data, size_t len);
 
 #endif /* PK_RESULTS_FORMAT_H */

@@ -50,6 +50,8 @@ static int resolve(enum perfkit_format *format, const char *path)
 	case PERFKIT_FORMAT_CSV:
 	case PERFKIT_FORMAT_JSON:
 	case PERFKIT_FORMAT_JSONL:
+	case PERFKIT_FORMAT_GBENCH:
+	case PERFKIT_FORMAT_HYPERFINE:
 		return 0;
 	case PERFKIT_FORMAT_AUTO:
 		if (path)
@@ -74,6 +76,11 @@ PERFKIT_EXPORT int perfkit_results_format(const struct perfkit_results *res,
 	if (rc < 0)
 		return rc;
 	switch (format) {
+	case PERFKIT_FORMAT_GBENCH:
+	case PERFKIT_FORMAT_HYPERFINE:
+		return pk_error(-ENOTSUP, "the %s format is only read, never "
+				"written", format == PERFKIT_FORMAT_GBENCH ?
+				"Google Benchmark" : "hyperfine");
 	case PERFKIT_FORMAT_CSV:
 		rc = pk_results_format_csv(res, data, &n);
 		break;
@@ -106,6 +113,10 @@ PERFKIT_EXPORT int perfkit_results_parse(const char *data, size_t len,
 		return pk_results_parse_csv(data, len, out);
 	case PERFKIT_FORMAT_JSON:
 		return pk_results_parse_json(data, len, out);
+	case PERFKIT_FORMAT_GBENCH:
+		return pk_results_parse_gbench(data, len, out);
+	case PERFKIT_FORMAT_HYPERFINE:
+		return pk_results_parse_hyperfine(data, len, out);
 	default:
 		return pk_results_parse_jsonl(data, len, out);
 	}
@@ -222,7 +233,56 @@ PERFKIT_EXPORT int perfkit_results_write(const struct perfkit_results *res,
 	return rc;
 }
 
-/* The whole of @fd in memory (NUL-terminated, not counted in @len). */
+/* What a file that is not a regular one is, for messages. */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
+/*
+ * Open @path for reading if it is a regular file. Anything else is
+ * refused before a byte is read: a FIFO without a writer would block for
+ * ever and /dev/zero would fill memory (a size cap would only turn that
+ * into a truncated read). O_NONBLOCK keeps the open of a FIFO from waiting
+ * for a writer; it is cleared again for the reads.
+ */
+static int open_regular(const char *path, int *out)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc = 0;
+
+	if (fd < 0)
+		return errno == ENOENT ?
+			       pk_error(-ENOENT, "cannot open %s: %s", path,
+					strerror(errno)) :
+			       io_error("cannot open", path);
+	if (fstat(fd, &st) != 0)
+		rc = io_error("cannot stat", path);
+	else if (S_ISDIR(st.st_mode))
+		rc = pk_error(-EIO, "cannot read %s: it is a folder", path);
+	else if (!S_ISREG(st.st_mode))
+		rc = pk_error(-ENOTSUP, "cannot read %s: %s, not a regular "
+			      "file (read it into memory and call "
+			      "perfkit_results_parse())", path,
+			      file_kind(st.st_mode));
+	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+		rc = io_error("cannot read", path);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	*out = fd;
+	return 0;
+}
+
+/* The whole of the regular file @fd in memory (NUL-terminated, not
+ * counted in @len). */
 static int slurp(int fd, const char *path, char **data, size_t *len)
 {
 	struct stat st;
@@ -231,8 +291,6 @@ static int slurp(int fd, const char *path, char **data, size_t *len)
 
 	if (fstat(fd, &st) != 0)
 		return io_error("cannot stat", path);
-	if (S_ISDIR(st.st_mode))
-		return pk_error(-EIO, "cannot read %s: it is a folder", path);
 	/* One spare byte: the read that meets end of file needs no growth. */
 	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 2 :
 						      4096;
@@ -281,7 +339,7 @@ static int read_fast(int fd, const char *path, enum perfkit_format format,
 	rc = pk_results_read_jsonl_fast(fd, PK_JSONL_WINDOW, out);
 	if (rc == 0)
 		return 0;
-	/* Not moved (or not a file: a folder, a pipe) is left as it is. */
+	/* Not moved is left as it is. */
 	if (lseek(fd, 0, SEEK_CUR) > 0 && lseek(fd, 0, SEEK_SET) != 0)
 		return io_error("cannot read", path);
 	return -EAGAIN;
@@ -293,7 +351,7 @@ PERFKIT_EXPORT int perfkit_results_read(const char *path,
 {
 	char *data = NULL, msg[400];
 	size_t len = 0;
-	int fd, rc;
+	int fd = -1, rc, sniff = format == PERFKIT_FORMAT_AUTO;
 
 	if (!path || !out)
 		return pk_error(-EINVAL, "results_read: %s is NULL",
@@ -301,12 +359,9 @@ PERFKIT_EXPORT int perfkit_results_read(const char *path,
 	rc = resolve(&format, path);
 	if (rc < 0)
 		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ?
-			       pk_error(-ENOENT, "cannot open %s: %s", path,
-					strerror(errno)) :
-			       io_error("cannot open", path);
+	rc = open_regular(path, &fd);
+	if (rc < 0)
+		return rc;
 	rc = read_fast(fd, path, format, out);
 	if (rc != -EAGAIN) {
 		close(fd);
@@ -316,6 +371,8 @@ PERFKIT_EXPORT int perfkit_results_read(const char *path,
 	close(fd);
 	if (rc < 0)
 		return rc;
+	if (sniff && format == PERFKIT_FORMAT_JSON)
+		format = pk_json_sniff(data, len);
 	rc = perfkit_results_parse(data, len, format, out);
 	free(data);
 	if (rc < 0) {

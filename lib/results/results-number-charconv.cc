@@ -75,8 +75,9 @@ extern "C" int pk_double_to_text(double v, char *buf, size_t len)
 }
 
 /*
- * Only decimal forms ([-]digits or [-].digits onwards) are taken here:
- * from_chars() reads "nan(...)" without its payload bits. The lengths are
+ * Only decimal forms ([-]digits or [-].digits onwards) are taken here,
+ * and only finite values (fast_float may read overflow as infinity): all
+ * else goes to the C library's function, which decides. The lengths are
  * the C library's (longer text stays an error).
  */
 extern "C" int pk_text_to_double(const char *text, size_t len, double *v)
@@ -84,7 +85,8 @@ extern "C" int pk_text_to_double(const char *text, size_t len, double *v)
 	const char *p = text + (len > 0 && text[0] == '-');
 
 	if (len < PK_DOUBLE_READ_MAX && p < text + len &&
-	    (is_digit(*p) || *p == '.') && whole(text, text + len, *v))
+	    (is_digit(*p) || *p == '.') && whole(text, text + len, *v) &&
+	    std::isfinite(*v)) // overflow: the C library says -ERANGE
 		return 0;
 	return pk_text_to_double_libc(text, len, v);
 }

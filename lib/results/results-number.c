@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common.h"
 #include "results-format.h"
@@ -58,16 +59,65 @@ static int token(const char *text, size_t len, char *buf, size_t cap)
 	return 0;
 }
 
+int pk_text_to_nonfinite(const char *text, size_t len, double *v)
+{
+	int neg = len > 0 && text[0] == '-';
+
+	if (len > 0 && (text[0] == '-' || text[0] == '+'))
+		text++, len--;
+	if ((len == 3 && strncasecmp(text, "nan", 3) == 0)) {
+		*v = NAN;
+	} else if ((len == 3 && strncasecmp(text, "inf", 3) == 0) ||
+		   (len == 8 && strncasecmp(text, "infinity", 8) == 0)) {
+		*v = neg ? -INFINITY : INFINITY;
+	} else {
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* [+-]digits[.digits][(e|E)[+-]digits] or [+-].digits...: what strtod()
+ * reads as decimal; its hexadecimal and non-finite forms are not. */
+static int is_decimal(const char *p)
+{
+	int digits = 0;
+
+	p += *p == '-' || *p == '+';
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		p += *p == '-' || *p == '+';
+		if (!(*p >= '0' && *p <= '9'))
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
 int pk_text_to_double_libc(const char *text, size_t len, double *v)
 {
 	char buf[PK_DOUBLE_READ_MAX], *end;
+	double x;
 
-	/* strtod() skips leading blanks; a value must not have any. */
-	if (token(text, len, buf, sizeof(buf)) < 0 || buf[0] == ' ' ||
-	    buf[0] == '\t' || buf[0] == '\n' || buf[0] == '\r')
+	if (pk_text_to_nonfinite(text, len, v) == 0)
+		return 0;
+	if (token(text, len, buf, sizeof(buf)) < 0 || !is_decimal(buf))
 		return -EBADMSG;
-	*v = strtod_l(buf, &end, numeric_locale());
-	return *end == '\0' ? 0 : -EBADMSG;
+	x = strtod_l(buf, &end, numeric_locale());
+	if (*end != '\0')
+		return -EBADMSG;
+	/* Overflow: decimal text never means infinity. */
+	if (isinf(x))
+		return -ERANGE;
+	*v = x;
+	return 0;
 }
 
 int pk_text_to_i64_libc(const char *text, size_t len, int64_t lo, int64_t hi,

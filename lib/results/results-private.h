@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "perfkit/record.h"
+#include "results-keyset.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -18,9 +19,13 @@ struct pk_pair {
 	char *value;
 };
 
-/* Extra columns of one record, allocated only when it has some. */
+/* Extra columns of one record, allocated only when it has some. From
+ * PK_EXTRAS_INDEXED keys on, @index finds a key's position by hash (its
+ * keys are kv[].key); it is only a cache: NULL means search the list. */
+#define PK_EXTRAS_INDEXED 8
 struct pk_extras {
 	size_t n, cap;
+	struct pk_keyset *index;
 	struct pk_pair kv[];
 };
 
@@ -42,6 +47,9 @@ struct perfkit_results *pk_results_alloc(void);
 /* Deep copy of @src's extras into a fresh block (NULL stays NULL). */
 int pk_extras_dup(const struct pk_extras *src, struct pk_extras **out);
 void pk_extras_free(struct pk_extras *x);
+/* Build @x's index if it has PK_EXTRAS_INDEXED keys or more (without
+ * one when out of memory: lookups then search the list). */
+void pk_extras_index(struct pk_extras *x);
 
 /* The text value of @key for record @i when it is a param or an extra;
  * NULL otherwise (fields are the caller's job). */

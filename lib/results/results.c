@@ -72,6 +72,9 @@ void pk_extras_free(struct pk_extras *x)
 		free(x->kv[i].key);
 		free(x->kv[i].value);
 	}
+	if (x->index)
+		pk_keyset_free(x->index);
+	free(x->index);
 	free(x);
 }
 
@@ -192,6 +195,25 @@ static int check_params(const struct perfkit_record *r)
 
 /* Copy @src into @dst in the current layout: an older (smaller) record
  * keeps the defaults past its size, a newer one loses its extra fields. */
+/* Doubles that have no sign (elapsed): what a reader would refuse, a set
+ * does not take either, so every file written reads back. */
+static int check_signs(const struct perfkit_record *rec)
+{
+	for (size_t i = 0; i < pk_record_field_count; i++) {
+		const struct pk_field *f = &pk_record_fields[i];
+		double v;
+
+		if (f->type != PK_FIELD_DOUBLE || !f->nonneg)
+			continue;
+		memcpy(&v, (const char *)rec + f->offset, sizeof(v));
+		if (pk_field_double_ok(f, v) < 0)
+			return pk_error(-EINVAL, "results_append: %s = %g is "
+					"negative (it must be >= 0, or NaN)",
+					f->name, v);
+	}
+	return 0;
+}
+
 static int copy_record(struct perfkit_record *dst,
 		       const struct perfkit_record *src)
 {
@@ -215,6 +237,8 @@ static int copy_record(struct perfkit_record *dst,
 		rc = check_text(dst->host, sizeof(dst->host), "host");
 	if (rc == 0)
 		rc = check_params(dst);
+	if (rc == 0)
+		rc = check_signs(dst);
 	return rc;
 }
 

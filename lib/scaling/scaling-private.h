@@ -30,4 +30,19 @@ int pk_check_positive(const char *func, const char *name, const double *v,
  */
 double pk_next_above(const double *v, size_t n, double prev);
 
+/*
+ * x[0..n) divided by its largest value, in a new array (NULL when out of
+ * memory); *scale gets the divisor. The USL is fitted on such numbers.
+ */
+double *pk_usl_normalised(const double *x, size_t n, double *scale);
+
+/*
+ * The USL's profile: the smallest residual sum of squares over the data
+ * (n_workers, x) with parameter j (0 α, 1 β, 2 γ) held at v and the other
+ * two fitted within their bounds, starting from th, which gets the
+ * solution (a warm start for the next call). NaN when no fit converged.
+ */
+double pk_usl_profile_rss(const double *n_workers, const double *x,
+			  size_t len, int j, double v, double th[3]);
+
 #endif /* PERFKIT_SCALING_PRIVATE_H */

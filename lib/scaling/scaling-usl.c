@@ -18,6 +18,7 @@ static const double gamma_floor = 1e-300;
 struct usl_data {
 	const double *n, *x;
 	size_t len;
+	int fixed; /* index of a parameter held where it is, or -1 */
 };
 
 static double model(const double th[NP], double n)
@@ -118,13 +119,14 @@ static double lower_bound(int j)
  * others take the Levenberg–Marquardt step, projected onto the bounds.
  */
 static int lm_step(const double a[NP][NP], const double g[NP],
-		   const double th[NP], double lambda, double out[NP])
+		   const double th[NP], double lambda, int fixed,
+		   double out[NP])
 {
 	double m[NP][NP], b[NP], x[NP];
 	int free_idx[NP], k = 0;
 
 	for (int j = 0; j < NP; j++)
-		if (!(th[j] <= lower_bound(j) && g[j] <= 0.0))
+		if (j != fixed && !(th[j] <= lower_bound(j) && g[j] <= 0.0))
 			free_idx[k++] = j;
 	memcpy(out, th, sizeof(double) * NP);
 	if (k == 0)
@@ -152,10 +154,10 @@ static int lm_step(const double a[NP][NP], const double g[NP],
  * confounded) are declared converged here instead of crawled to the end.
  */
 static int stationary(const double a[NP][NP], const double g[NP],
-		      const double th[NP], double s)
+		      const double th[NP], double s, int fixed)
 {
 	for (int j = 0; j < NP; j++) {
-		if (th[j] <= lower_bound(j) && g[j] <= 0.0)
+		if (j == fixed || (th[j] <= lower_bound(j) && g[j] <= 0.0))
 			continue; /* held at its bound */
 		if (!(fabs(g[j]) <= 1e-10 * sqrt(a[j][j] * s)))
 			return 0;
@@ -186,12 +188,12 @@ static double lm_run(const struct usl_data *d, double th[NP],
 			return s;
 		}
 		normal_eq(d, th, a, g);
-		if (stationary(a, g, th, s)) {
+		if (stationary(a, g, th, s, d->fixed)) {
 			*converged = 1;
 			return s;
 		}
 		while (lambda < 1e20) {
-			if (lm_step(a, g, th, lambda, trial) == 0 &&
+			if (lm_step(a, g, th, lambda, d->fixed, trial) == 0 &&
 			    (st = sse(d, trial)) <= s)
 				break;
 			lambda *= 10.0;
@@ -378,7 +380,7 @@ static void derive(struct perfkit_usl_fit *f)
 /* Throughput divided by its largest value, so that the fit's tolerances
  * see the same numbers whether X is in jobs/s or flop/s; *scale gets the
  * divisor. NULL when out of memory. */
-static double *normalised(const double *x, size_t n, double *scale)
+double *pk_usl_normalised(const double *x, size_t n, double *scale)
 {
 	double *y = malloc(n * sizeof(*y)), c = 0;
 
@@ -406,7 +408,7 @@ PERFKIT_EXPORT int perfkit_usl_fit(const double *n_workers,
 				   const double *throughput, size_t n,
 				   struct perfkit_usl_fit *fit)
 {
-	struct usl_data d = { n_workers, NULL, n };
+	struct usl_data d = { n_workers, NULL, n, -1 };
 	struct perfkit_usl_fit f = { 0 };
 	double th[NP], rss = 0, s2, mean = 0, tss = 0, cov[NP][NP], c;
 	double *se[NP] = { &f.alpha_se, &f.beta_se, &f.gamma_se };
@@ -416,7 +418,7 @@ PERFKIT_EXPORT int perfkit_usl_fit(const double *n_workers,
 
 	if ((rc = check_input(n_workers, throughput, n, fit)) < 0)
 		return rc;
-	if (!(xs = normalised(throughput, n, &c)))
+	if (!(xs = pk_usl_normalised(throughput, n, &c)))
 		return pk_error(-ENOMEM, "perfkit_usl_fit: out of memory");
 	d.x = xs;
 	f.n = n;
@@ -449,6 +451,39 @@ PERFKIT_EXPORT int perfkit_usl_fit(const double *n_workers,
 	derive(&f);
 	*fit = f;
 	return 0;
+}
+
+double pk_usl_profile_rss(const double *n_workers, const double *x,
+			  size_t len, int j, double v, double th[3])
+{
+	struct usl_data d = { n_workers, x, len, j };
+	double t[NP], best = NAN;
+	unsigned it;
+	int conv;
+
+	/* From the warm start, and from a linearised start with the held
+	 * value, whichever ends lower: a profile must be a minimum. */
+	for (int s = 0; s < 2; s++) {
+		if (s == 0) {
+			memcpy(t, th, sizeof(t));
+		} else {
+			double gmax = 0;
+
+			for (size_t i = 0; i < len; i++)
+				gmax = fmax(gmax, x[i] / n_workers[i]);
+			start_linear(&d, j == 2 ? v : gmax, j != 0, j != 1, t);
+		}
+		t[j] = v;
+		double r = lm_run(&d, t, &it, &conv);
+
+		if (isfinite(r) && !(r >= best)) {
+			best = r;
+			memcpy(th, t, sizeof(t));
+		}
+		if (s == 0 && isfinite(r))
+			break; /* the warm start is the usual case */
+	}
+	return best;
 }
 
 static int check_params(const char *func, double a, double b, double g)

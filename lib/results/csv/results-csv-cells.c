@@ -8,6 +8,7 @@
  * their one caller pk_csv_read_row(), so that they are inlined into it.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,11 +83,77 @@ static size_t count_newlines(const char *p, const char *end)
 	return n;
 }
 
+const char *pk_csv_bad_byte(const struct pk_csv_reader *r, char buf[48])
+{
+	if (*r->nul == '\0')
+		return "NUL byte in the input";
+	snprintf(buf, 48, "invalid UTF-8 (byte 0x%02x)",
+		 (unsigned)(unsigned char)*r->nul);
+	return buf;
+}
+
 static int nul_error(const struct pk_csv_reader *r, const char *start,
 		     size_t line, size_t col)
 {
-	return pk_csv_bad(line + count_newlines(start, r->nul), col,
-			  "NUL byte in the input");
+	char buf[48];
+
+	return pk_csv_bad(line + count_newlines(start, r->nul), col, "%s",
+			  pk_csv_bad_byte(r, buf));
+}
+
+/* Length of the valid UTF-8 sequence at @p (RFC 3629: no overlong form,
+ * no surrogate, nothing above U+10FFFF), or 0. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+const char *pk_csv_first_bad_byte(const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data, *end = p + len;
+
+	while (p < end) {
+		uint64_t w;
+
+		/* Eight ASCII bytes but NUL at a time: the common case. */
+		if (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if (!(w & 0x8080808080808080u) &&
+			    !((w - 0x0101010101010101u) & ~w &
+			      0x8080808080808080u)) {
+				p += 8;
+				continue;
+			}
+		}
+		if (*p == 0)
+			return (const char *)p;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		size_t n = utf8_seq(p, end);
+
+		if (!n)
+			return (const char *)p;
+		p += n;
+	}
+	return NULL;
 }
 
 int pk_csv_grow(void **p, size_t *cap, size_t need, size_t size)

@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "results-csv-read.h"
+#include "results-format.h"
 #include "results-private.h"
 
 static int hex(char c)
@@ -46,10 +47,20 @@ static int pct_decode(const char *p, const char *e, char *d, size_t line)
 	return 0;
 }
 
-/* Reserved keys are special the first time they appear only: the writer
- * puts them first, and a set's own "schema" key then follows. */
+/*
+ * The reserved keys (schema, schema_version, epoch_ns) are written as they
+ * are, once each, first; a set's own metadata key of the same name is
+ * written with its first letter percent-encoded ("# %73chema=mine"), so
+ * a reserved key is known by its raw text, and a second one is an error
+ * (two files pasted together, or an edit gone wrong).
+ */
+enum { SCHEMA, VERSION, EPOCH, NRESERVED };
+static const char *const reserved_names[NRESERVED] = { "schema",
+						       "schema_version",
+						       "epoch_ns" };
+
 struct reserved {
-	int schema, version, epoch;
+	size_t line[NRESERVED]; /* where each was seen; 0: not yet */
 };
 
 static int parse_nonneg(const char *s, int64_t *v)
@@ -67,33 +78,57 @@ static int parse_nonneg(const char *s, int64_t *v)
 	return 0;
 }
 
+static int check_version(const char *value, size_t line)
+{
+	char buf[48];
+	double d;
+	int64_t v;
+
+	if (parse_nonneg(value, &v) == 0 && v == PERFKIT_RESULTS_SCHEMA_VERSION)
+		return 0;
+	/* Any other number, 2 or 1.9, is a version this reader lacks. */
+	if (parse_nonneg(value, &v) == 0 ||
+	    pk_text_to_double(value, strlen(value), &d) == 0)
+		return pk_csv_bad(line, 1, "schema \"%s\" version %s is not "
+				  "supported (this library reads version %d)",
+				  PERFKIT_RESULTS_SCHEMA,
+				  pk_csv_excerpt(value, strlen(value), buf),
+				  PERFKIT_RESULTS_SCHEMA_VERSION);
+	return pk_csv_bad(line, 1, "schema_version '%s' is not a positive "
+			  "integer", pk_csv_excerpt(value, strlen(value), buf));
+}
+
+/* 1 when @raw (the key as written) is reserved and was handled, 0 when it
+ * is a metadata key, or a negative errno. */
 static int reserved_key(struct perfkit_results *res, struct reserved *seen,
-			const char *key, const char *value, size_t line)
+			const char *raw, size_t rawlen, const char *value,
+			size_t line)
 {
 	char buf[48];
 	int64_t v;
+	int k = 0;
 
-	if (strcmp(key, "schema") == 0 && !seen->schema++) {
+	while (k < NRESERVED && !(strlen(reserved_names[k]) == rawlen &&
+				  memcmp(reserved_names[k], raw, rawlen) == 0))
+		k++;
+	if (k == NRESERVED)
+		return 0;
+	if (seen->line[k])
+		return pk_csv_bad(line, 1, "a second '%s' line (the first is "
+				  "line %zu): one file's header only, please",
+				  reserved_names[k], seen->line[k]);
+	seen->line[k] = line;
+	switch (k) {
+	case SCHEMA:
 		if (strcmp(value, PERFKIT_RESULTS_SCHEMA) != 0)
 			return pk_csv_bad(line, 1, "schema '%s' is not '%s'",
 					  pk_csv_excerpt(value, strlen(value),
 							 buf),
 					  PERFKIT_RESULTS_SCHEMA);
 		return 1;
-	}
-	if (strcmp(key, "schema_version") == 0 && !seen->version++) {
-		if (parse_nonneg(value, &v) < 0 || v == 0)
-			return pk_csv_bad(line, 1, "schema_version '%s' is not "
-					  "a positive integer",
-					  pk_csv_excerpt(value, strlen(value),
-							 buf));
-		if (v > PERFKIT_RESULTS_SCHEMA_VERSION)
-			return pk_csv_bad(line, 1, "schema_version %" PRId64
-					  " is newer than this reader's %d", v,
-					  PERFKIT_RESULTS_SCHEMA_VERSION);
-		return 1;
-	}
-	if (strcmp(key, "epoch_ns") == 0 && !seen->epoch++) {
+	case VERSION:
+		return check_version(value, line) < 0 ? -EBADMSG : 1;
+	default:
 		if (parse_nonneg(value, &v) < 0)
 			return pk_csv_bad(line, 1, "epoch_ns '%s' is not a "
 					  "non-negative integer",
@@ -102,7 +137,6 @@ static int reserved_key(struct perfkit_results *res, struct reserved *seen,
 		perfkit_results_set_epoch_ns(res, v);
 		return 1;
 	}
-	return 0;
 }
 
 static int read_meta_line(struct pk_csv_reader *r,
@@ -110,14 +144,14 @@ static int read_meta_line(struct pk_csv_reader *r,
 {
 	const char *p = r->p + 1, *eol, *e, *eq;
 	size_t line = r->line;
-	char *key, *value;
+	char *key, *value, buf[48];
 	int rc;
 
 	eol = memchr(p, '\n', (size_t)(r->end - p));
 	if (!eol)
 		eol = r->end;
 	if (r->nul && r->nul < eol)
-		return pk_csv_bad(line, 1, "NUL byte in the input");
+		return pk_csv_bad(line, 1, "%s", pk_csv_bad_byte(r, buf));
 	r->p = eol < r->end ? eol + 1 : eol;
 	r->line++;
 	e = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
@@ -135,7 +169,12 @@ static int read_meta_line(struct pk_csv_reader *r,
 	if (pct_decode(p, eq, key, line) < 0 ||
 	    pct_decode(eq + 1, e, value, line) < 0)
 		return -EBADMSG;
-	rc = reserved_key(res, seen, key, value, line);
+	/* %XX may spell any byte: the text decoded is UTF-8 too. */
+	if (pk_csv_first_bad_byte(key, strlen(key)) ||
+	    pk_csv_first_bad_byte(value, strlen(value)))
+		return pk_csv_bad(line, 1, "invalid UTF-8 in metadata once "
+				  "its %%XX escapes are decoded");
+	rc = reserved_key(res, seen, p, (size_t)(eq - p), value, line);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	rc = perfkit_results_meta_set(res, key, value);

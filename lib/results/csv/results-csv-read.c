@@ -274,7 +274,9 @@ int pk_results_parse_csv(const char *data, size_t len,
 	r.p = data;
 	r.end = data + len;
 	r.line = 1;
-	r.nul = memchr(data, '\0', len);
+	/* Text is UTF-8, as JSON's: a bad byte is refused where it is
+	 * read, with a NUL's line and column. */
+	r.nul = pk_csv_first_bad_byte(data, len);
 	/* A UTF-8 byte order mark, as spreadsheets write. */
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		r.p += 3;

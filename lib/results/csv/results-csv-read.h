@@ -24,7 +24,7 @@ struct pk_csv_cell {
 
 struct pk_csv_reader {
 	const char *p, *end;
-	const char *nul;   /* the first NUL byte of the input, or NULL */
+	const char *nul;   /* the first NUL byte or invalid UTF-8, or NULL */
 	size_t line;	   /* physical line of p */
 	struct pk_csv_cell *cells;
 	size_t ncells, cap;
@@ -42,6 +42,11 @@ int pk_csv_bad_in(size_t line, size_t col, const char *kind, const char *name,
 /* Up to 32 bytes of @p for a message: control bytes as '?', no cut
  * UTF-8 sequence, "..." when cut. */
 const char *pk_csv_excerpt(const char *p, size_t len, char buf[48]);
+
+/* The first NUL byte or byte of invalid UTF-8 in @data, or NULL. */
+const char *pk_csv_first_bad_byte(const char *data, size_t len);
+/* What is wrong with the byte r->nul, for a message. */
+const char *pk_csv_bad_byte(const struct pk_csv_reader *r, char buf[48]);
 
 /* Make room for @need items of @size bytes: 0 or -ENOMEM. */
 int pk_csv_grow(void **p, size_t *cap, size_t need, size_t size);

@@ -103,9 +103,24 @@ static void out_meta_text(struct out *o, const char *s)
 	}
 }
 
+/* A metadata key named as a reserved one (results-csv-meta.c) is written
+ * with its first letter encoded, so that the reader tells them apart. */
+static int reserved(const char *key)
+{
+	return !strcmp(key, "schema") || !strcmp(key, "schema_version") ||
+	       !strcmp(key, "epoch_ns");
+}
+
 static void out_meta(struct out *o, const char *key, const char *value)
 {
+	char hex[4];
+
 	out_put(o, "# ", 2);
+	if (reserved(key)) {
+		snprintf(hex, sizeof(hex), "%%%02X", (unsigned)key[0]);
+		out_put(o, hex, 3);
+		key++;
+	}
 	out_meta_text(o, key);
 	out_char(o, '=');
 	out_meta_text(o, value);

@@ -102,18 +102,23 @@ int pk_json_schema_check(json_t *root, struct pk_json_fault *fault)
 	if (strcmp(name, PERFKIT_RESULTS_SCHEMA) != 0)
 		return pk_json_fail(fault, "schema", "schema \"%.60s\" is not \"%s\"",
 			    name, PERFKIT_RESULTS_SCHEMA);
-	if (!json_is_integer(version) ||
-	    json_integer_value(version) != PERFKIT_RESULTS_SCHEMA_VERSION) {
-		char text[32] = "none";
-
-		if (json_is_integer(version))
-			snprintf(text, sizeof(text), "%lld",
-				 (long long)json_integer_value(version));
-		return pk_json_fail(fault, version ? "schema_version" : "schema",
-			    "schema \"%s\" version %s is not supported (this "
-			    "library reads version %d)", name, text,
+	if (!version)
+		return pk_json_fail(fault, "schema", "schema \"%s\": no "
+			    "\"schema_version\" (this library reads version %d)",
+			    name, PERFKIT_RESULTS_SCHEMA_VERSION);
+	if (json_is_number(version) &&
+	    !(json_is_integer(version) &&
+	      json_integer_value(version) == PERFKIT_RESULTS_SCHEMA_VERSION)) {
+		/* 1.9, not 1.8999999999999999 */
+		return pk_json_fail(fault, "schema_version", "schema \"%s\" "
+			    "version %.15g is not supported (this library "
+			    "reads version %d)", name, json_number_value(version),
 			    PERFKIT_RESULTS_SCHEMA_VERSION);
 	}
+	if (!json_is_integer(version))
+		return pk_json_fail(fault, "schema_version", "schema \"%s\": "
+			    "\"schema_version\" must be an integer, got %s",
+			    name, pk_json_type_name(version));
 	return 0;
 }
 

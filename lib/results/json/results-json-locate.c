@@ -157,7 +157,7 @@ int pk_json_check_input(const char *data, size_t len)
 }
 
 int pk_json_load_error(const char *data, size_t len, const json_error_t *err,
-		       int first_line)
+		       int first_line, const struct pk_json_bare *bare)
 {
 	int line = first_line, column = -1;
 
@@ -172,6 +172,22 @@ int pk_json_load_error(const char *data, size_t len, const json_error_t *err,
 	}
 	if (column >= 1)
 		return pk_error(-EBADMSG, "line %d, column %d: %s", line,
-				column, err->text);
+				pk_json_bare_column(bare, line - first_line + 1,
+						    column),
+				err->text);
 	return pk_error(-EBADMSG, "line %d: %s", line, err->text);
+}
+
+enum perfkit_format pk_json_sniff(const char *data, size_t len)
+{
+	size_t obj = ws(data, len, 0);
+
+	if (obj >= len || data[obj] != '{' ||
+	    member(data, len, obj, "schema"))
+		return PERFKIT_FORMAT_JSON;
+	if (member(data, len, obj, "benchmarks"))
+		return PERFKIT_FORMAT_GBENCH;
+	if (member(data, len, obj, "results"))
+		return PERFKIT_FORMAT_HYPERFINE;
+	return PERFKIT_FORMAT_JSON;
 }

@@ -19,6 +19,7 @@ struct doc {
 	const char *data;
 	size_t len, pos;
 	json_t *top;	  /* the top-level members but "records" */
+	const struct pk_json_bare *bare; /* columns of a quoted copy */
 	int seen_records;
 	struct perfkit_results *res;
 };
@@ -48,7 +49,8 @@ static int doc_error(const struct doc *d, size_t at, const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	pk_json_line_col(d->data, d->len, at, &line, &column);
-	return pk_error(-EBADMSG, "line %d, column %d: %s", line, column, why);
+	return pk_error(-EBADMSG, "line %d, column %d: %s", line,
+			pk_json_bare_column(d->bare, line, column), why);
 }
 
 /* jansson's error in a value that starts at byte @at. */
@@ -63,8 +65,9 @@ static int value_error(const struct doc *d, size_t at, const json_error_t *err)
 	}
 	pk_json_line_col(d->data, d->len, at, &line, &column);
 	column = err->line == 1 ? column + err->column - 1 : err->column;
-	return pk_error(-EBADMSG, "line %d, column %d: %s",
-			line + err->line - 1, column, err->text);
+	line += err->line - 1;
+	return pk_error(-EBADMSG, "line %d, column %d: %s", line,
+			pk_json_bare_column(d->bare, line, column), err->text);
 }
 
 /* The value at d->pos, parsed by jansson; d->pos moves past it. */
@@ -270,6 +273,8 @@ int pk_results_parse_json(const char *data, size_t len,
 			  struct perfkit_results **out)
 {
 	struct doc d = { .data = data, .len = len };
+	struct pk_json_bare bare;
+	size_t bom;
 	int rc;
 
 	if (!data || !out)
@@ -277,15 +282,31 @@ int pk_results_parse_json(const char *data, size_t len,
 	rc = pk_json_check_input(data, len);
 	if (rc < 0)
 		return rc;
-	d.top = json_object();
-	if (!d.top)
+	/* A byte order mark is no character of the text: line 1 starts
+	 * after it. */
+	bom = pk_json_bom(data, len);
+	d.data += bom;
+	d.len -= bom;
+	rc = pk_json_bare_quote(d.data, d.len, &bare);
+	if (rc < 0)
 		return pk_error(-ENOMEM, "JSON: out of memory");
+	if (rc > 0) {
+		d.data = bare.text;
+		d.len = bare.len;
+		d.bare = &bare;
+	}
+	d.top = json_object();
+	if (!d.top) {
+		pk_json_bare_free(&bare);
+		return pk_error(-ENOMEM, "JSON: out of memory");
+	}
 	rc = pk_json_new_set(&d.res);
 	if (rc == 0)
 		rc = read_members(&d);
 	if (rc == 0)
 		rc = read_header(&d);
 	json_decref(d.top);
+	pk_json_bare_free(&bare);
 	if (rc < 0) {
 		perfkit_results_destroy(d.res);
 		return rc;

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common.h"
 #include "results-format.h"
@@ -105,13 +106,65 @@ void pk_json_line_col(const char *data, size_t len, size_t offset, int *line,
  * else 0. */
 int pk_json_check_input(const char *data, size_t len);
 /* -EBADMSG naming jansson's line and column of a failed load of @data,
- * whose first line is line @first_line of the input. */
+ * whose first line is line @first_line of the input; @bare (or NULL) maps
+ * columns of a copy with bare NaN quoted back to the input's. */
+struct pk_json_bare;
 int pk_json_load_error(const char *data, size_t len, const json_error_t *err,
-		       int first_line);
+		       int first_line, const struct pk_json_bare *bare);
 /* An empty set to read into (no metadata of its own). */
 int pk_json_new_set(struct perfkit_results **out);
 
+/*
+ * Python's bare NaN, Infinity and -Infinity (results-json-bare.c): a copy
+ * of @data with each one outside a string quoted, and where they were (in
+ * the copy: line, column of the opening quote, length unquoted). 1 when
+ * @b->text holds the copy (NUL-terminated), 0 when @data has none (@b is
+ * empty), -ENOMEM. pk_json_bare_free() in every case.
+ */
+struct pk_json_bare_token {
+	int line, column, len;
+};
+struct pk_json_bare {
+	char *text;
+	size_t len;
+	struct pk_json_bare_token *at;
+	size_t n, cap;
+};
+int pk_json_bare_quote(const char *data, size_t len, struct pk_json_bare *b);
+/* A column on @line of the copy as a column of the text as given (@b may
+ * be NULL or empty: no change). */
+int pk_json_bare_column(const struct pk_json_bare *b, int line, int column);
+void pk_json_bare_free(struct pk_json_bare *b);
+
+/* Skip a UTF-8 byte order mark at the start of @data (3 bytes). */
+static inline size_t pk_json_bom(const char *data, size_t len)
+{
+	return len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
 /* Read flags: duplicate keys are errors (which one would win is a guess). */
 #define PK_JSON_LOAD_FLAGS JSON_REJECT_DUPLICATES
+
+/* Readers of other tools' JSON (results-json-foreign.c). */
+struct pk_foreign {
+	const char *tool;  /* "Google Benchmark", "hyperfine" */
+	const char *data;
+	size_t len;
+	const char *array; /* the top-level array of runs */
+};
+/* Load @data as one object; -EBADMSG "<tool> JSON: line, column: why". */
+int pk_foreign_load(const char *tool, const char *data, size_t len,
+		    json_t **root);
+/* -EBADMSG naming line, column and the path "<array>[index].key" (@key
+ * NULL: the element; @index (size_t)-1: the array itself). */
+int pk_foreign_fail(const struct pk_foreign *f, size_t index, const char *key,
+		    const char *fmt, ...) PK_PRINTF(4, 5);
+/* Member @key of element @index as a double: 1 found, 0 absent and not
+ * @required, -EBADMSG otherwise. */
+int pk_foreign_number(const struct pk_foreign *f, json_t *obj, size_t index,
+		      const char *key, int required, double *v);
+/* Set the record's name, cut to PERFKIT_RECORD_NAME_MAX bytes at a
+ * character boundary when longer. */
+int pk_foreign_name(struct perfkit_record *rec, const char *name);
 
 #endif /* PK_RESULTS_JSON_PRIVATE_H */

@@ -90,19 +90,16 @@ static int decode_double(char *dst, const struct pk_field *f, json_t *v,
 		d = json_real_value(v);
 	} else if (json_is_integer(v)) {
 		d = (double)json_integer_value(v);
-	} else if (json_is_string(v) && !strcmp(json_string_value(v), "NaN")) {
-		d = NAN;
-	} else if (json_is_string(v) &&
-		   !strcmp(json_string_value(v), "Infinity")) {
-		d = INFINITY;
-	} else if (json_is_string(v) &&
-		   !strcmp(json_string_value(v), "-Infinity")) {
-		d = -INFINITY;
-	} else {
+	} else if (!json_is_string(v) ||
+		   pk_text_to_nonfinite(json_string_value(v),
+					json_string_length(v), &d) < 0) {
 		return pk_json_fail(fault, f->name, "expected a number (or \"NaN\", "
 			    "\"Infinity\", \"-Infinity\"), got %s",
 			    pk_json_type_name(v));
 	}
+	if (pk_field_double_ok(f, d) < 0)
+		return pk_json_fail(fault, f->name, "%g is negative (it must be "
+			    ">= 0, or NaN)", d);
 	memcpy(dst, &d, sizeof(d));
 	return 0;
 }

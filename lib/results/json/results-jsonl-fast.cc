@@ -40,7 +40,7 @@ int read_text(char *dst, const pk_field *f, dom::element v)
 	return 0;
 }
 
-int read_double(char *dst, dom::element v)
+int read_double(char *dst, const pk_field *f, dom::element v)
 {
 	std::string_view s;
 	int64_t i;
@@ -48,15 +48,8 @@ int read_double(char *dst, dom::element v)
 
 	switch (v.type()) {
 	case dom::element_type::STRING:
-		if (v.get_string().get(s))
-			return NOT_SURE;
-		if (s == "NaN")
-			d = NAN;
-		else if (s == "Infinity")
-			d = INFINITY;
-		else if (s == "-Infinity")
-			d = -INFINITY;
-		else
+		if (v.get_string().get(s) ||
+		    pk_text_to_nonfinite(s.data(), s.size(), &d) < 0)
 			return NOT_SURE;
 		break;
 	case dom::element_type::INT64: // jansson: an integer, as a double
@@ -71,6 +64,8 @@ int read_double(char *dst, dom::element v)
 	default: // UINT64 too: jansson has no integer above INT64_MAX
 		return NOT_SURE;
 	}
+	if (pk_field_double_ok(f, d) < 0) // jansson's reader says why
+		return NOT_SURE;
 	std::memcpy(dst, &d, sizeof(d));
 	return 0;
 }
@@ -112,7 +107,7 @@ int read_field(perfkit_record *rec, const pk_field *f, dom::element v)
 	case PK_FIELD_TEXT:
 		return read_text((char *)rec + f->offset, f, v);
 	case PK_FIELD_DOUBLE:
-		return read_double((char *)rec + f->offset, v);
+		return read_double((char *)rec + f->offset, f, v);
 	default:
 		return read_int(rec, f, v);
 	}

@@ -57,8 +57,10 @@ int pk_results_parse_jsonl_fast(const char *data, size_t len,
  * if one ends in @data. 1 when it is read (*@next: the offset after it),
  * 0 when @data holds blank lines only (*@next = @len), -EAGAIN when not
  * sure of it. The lines must be whole (the last one may lack its '\n').
+ * @at_start: @data is the start of the input, where a byte order mark is
+ * skipped.
  */
-int pk_jsonl_fast_header(const char *data, size_t len,
+int pk_jsonl_fast_header(const char *data, size_t len, int at_start,
 			 struct perfkit_results *res, size_t *next);
 
 /*

@@ -23,6 +23,7 @@ struct window {
 	char *buf;
 	size_t cap, start, end;
 	int eof;
+	int begun; /* a header call has seen the start of the file */
 };
 
 /* A window of @cap bytes (more than now), keeping its contents. */
@@ -84,7 +85,8 @@ static int parse(struct window *w, struct pk_jsonl_fast *f, int *header,
 
 	if (*header && upto > w->start) {
 		rc = pk_jsonl_fast_header(w->buf + w->start, upto - w->start,
-					  res, &next);
+					  !w->begun, res, &next);
+		w->begun = 1;
 		if (rc < 0)
 			return rc;
 		*header = rc == 0;

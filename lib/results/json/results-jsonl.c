@@ -44,6 +44,8 @@ struct line {
 	size_t len;
 	int number;
 	int unterminated; /* the last line, without its '\n' */
+	int header;	  /* the header's line number */
+	const struct pk_json_bare *bare; /* columns of a quoted copy */
 };
 
 /* @record is SIZE_MAX for the header. */
@@ -58,7 +60,7 @@ static int report(const struct line *l, size_t record,
 		snprintf(what, sizeof(what), "record %zu", record);
 	pk_json_line_col(l->text, l->len, at, &line, &column);
 	return pk_error(-EBADMSG, "line %d, column %d: %s%s%s%s: %s",
-			l->number, column, what, fault->key ? ", \"" : "",
+			l->number, pk_json_bare_column(l->bare, 1, column), what, fault->key ? ", \"" : "",
 			fault->key ? fault->key : "", fault->key ? "\"" : "",
 			fault->why);
 }
@@ -89,6 +91,23 @@ static int read_header(const struct line *l, json_t *obj,
 	return 0;
 }
 
+/* A header where a record belongs: "schema" and "schema_version" and no
+ * record field (every record we write has them all). */
+static int is_header(json_t *obj)
+{
+	const char *key;
+	size_t klen;
+	json_t *v;
+
+	if (!json_is_object(obj) || !json_object_get(obj, "schema") ||
+	    !json_object_get(obj, "schema_version"))
+		return 0;
+	json_object_keylen_foreach(obj, key, klen, v)
+		if (pk_record_field_find(key, klen))
+			return 0;
+	return 1;
+}
+
 static int read_record(const struct line *l, json_t *obj,
 		       struct perfkit_results *res)
 {
@@ -97,6 +116,12 @@ static int read_record(const struct line *l, json_t *obj,
 	size_t extras, i = perfkit_results_count(res);
 	int rc;
 
+	/* cat a.jsonl b.jsonl: two runs with two epochs are not one set. */
+	if (is_header(obj))
+		return pk_error(-EBADMSG, "line %d, column 1: a second header "
+				"(the first is line %d), as when two files are "
+				"joined: read each file on its own", l->number,
+				l->header);
 	perfkit_record_init(&rec);
 	rc = pk_json_record_decode(obj, &rec, &extras, &fault);
 	if (rc == 0)
@@ -124,19 +149,34 @@ static int cut_short(const struct perfkit_results *res)
 			perfkit_results_count(res));
 }
 
-static int read_line(const struct line *l, struct perfkit_results *res,
+static int read_line(const struct line *given, struct perfkit_results *res,
 		     int header)
 {
+	struct line copy = *given, *l = &copy;
+	struct pk_json_bare bare;
 	json_error_t err;
-	json_t *obj = json_loadb(l->text, l->len, PK_JSON_LOAD_FLAGS, &err);
-	int rc;
+	json_t *obj;
+	int rc = pk_json_bare_quote(given->text, given->len, &bare);
 
-	if (!obj) {
-		rc = pk_json_load_error(l->text, l->len, &err, l->number);
-		return l->unterminated && !header ? cut_short(res) : rc;
+	if (rc < 0)
+		return pk_error(-ENOMEM, "JSON Lines: out of memory");
+	if (rc > 0) {
+		copy.text = bare.text;
+		copy.len = bare.len;
+		copy.bare = &bare;
 	}
-	rc = header ? read_header(l, obj, res) : read_record(l, obj, res);
-	json_decref(obj);
+	obj = json_loadb(l->text, l->len, PK_JSON_LOAD_FLAGS, &err);
+	if (!obj) {
+		rc = pk_json_load_error(l->text, l->len, &err, l->number,
+					l->bare);
+		if (l->unterminated && !header)
+			rc = cut_short(res);
+	} else {
+		rc = header ? read_header(l, obj, res) :
+			      read_record(l, obj, res);
+		json_decref(obj);
+	}
+	pk_json_bare_free(&bare);
 	return rc;
 }
 
@@ -175,7 +215,11 @@ static int read_lines(const char *data, size_t len,
 	size_t pos = 0;
 	int header = 1, rc;
 
+	/* A byte order mark is no character of the text. */
+	pos = pk_json_bom(data, len);
 	while (next_line(data, len, &pos, &l)) {
+		if (header)
+			l.header = l.number;
 		rc = read_line(&l, res, header);
 		if (rc < 0)
 			return rc;
@@ -206,12 +250,12 @@ int pk_results_parse_jsonl_jansson(const char *data, size_t len,
 }
 
 #ifdef PK_HAVE_SIMDJSON
-int pk_jsonl_fast_header(const char *data, size_t len,
+int pk_jsonl_fast_header(const char *data, size_t len, int at_start,
 			 struct perfkit_results *res, size_t *next)
 {
 	struct line l = { .number = 0 };
 
-	*next = 0;
+	*next = at_start ? pk_json_bom(data, len) : 0;
 	if (!next_line(data, len, next, &l))
 		return 0;
 	/* jansson stops at a NUL between tokens: leave it to the reader
@@ -232,7 +276,7 @@ int pk_results_parse_jsonl_fast(const char *data, size_t len,
 		return -EAGAIN;
 	rc = pk_json_new_set(&res);
 	if (rc == 0)
-		rc = pk_jsonl_fast_header(data, len, res, &next);
+		rc = pk_jsonl_fast_header(data, len, 1, res, &next);
 	if (rc == 0) /* no header: an error for jansson to name */
 		rc = -EAGAIN;
 	if (rc == 1)

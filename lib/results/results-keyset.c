@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Ordered key sets with a hash index, for CSV column names. */
+/* Ordered key sets with a hash index: CSV column names, extra columns. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
-#include "results-csv.h"
+#include "results-keyset.h"
 
 /* FNV-1a: short keys, no adversary who gains from collisions but time. */
 static uint32_t hash(const char *key, size_t len)
