@@ -99,11 +99,15 @@ int pk_harness_cancelled(const struct pk_harness_plan *plan);
 int pk_harness_run_into(const struct pk_harness_plan *plan,
 			struct perfkit_results *res, int *harness_failed);
 
-/* perfkit_kernel_peak_clock() on each core the run keeps busy (@cores of
- * them, each thread bound to one in placement order), all at once; the
- * medians. 0 or the first failure (harness-clock.c). */
-int pk_harness_peak_clock(const struct pk_harness_plan *plan, double *ghz,
-			  double *scalar, unsigned *cores);
+/* perfkit_kernel_peak_pairs() on each core the run keeps busy (each
+ * thread bound to one in placement order), all at once, into @res's
+ * metadata: the clock under load, the `peak` loop's share of the
+ * theoretical peak at it and that share's uncertainty, one core's peak
+ * (@core_peak at the measured clock) at the loaded clock. A failed
+ * measurement leaves the keys out; returns only a metadata error
+ * (harness-clock.c). */
+int pk_harness_meta_peak_clock(struct perfkit_results *res,
+			       const struct pk_harness_plan *plan, double core_peak);
 
 /* Optional extra metadata for pk_harness_new_set(), written after the
  * common keys; 0 or -errno. */
