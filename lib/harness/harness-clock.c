@@ -86,11 +86,26 @@ static int run_jobs(struct clock_job *jobs, unsigned n)
 	return rc;
 }
 
+/* The median of the clocks (@fpc 0) or flops per cycle (1) of the pairs
+ * that were measured (not NaN); they stay in @v[*k]. */
+static double pooled_median(const struct clock_job *jobs, size_t m, int fpc,
+			    double *v, size_t *k)
+{
+	*k = 0;
+	for (size_t i = 0; i < m; i++) {
+		double x = fpc ? jobs[i / PAIRS].fpc[i % PAIRS] : jobs[i / PAIRS].ghz[i % PAIRS];
+
+		if (isfinite(x))
+			v[(*k)++] = x;
+	}
+	return pk_median_sort(v, *k);
+}
+
 /* Medians over all pairs of all cores, and the pairs' spread of flops
  * per cycle as one robust standard deviation (MAD x 1.4826). */
 static int pool(const struct clock_job *jobs, unsigned n, struct peak_clock *out)
 {
-	size_t m = (size_t)n * PAIRS;
+	size_t m = (size_t)n * PAIRS, k;
 	double *v = malloc(m * sizeof(double)), *c = malloc(n * sizeof(double));
 	int rc = 0;
 
@@ -98,20 +113,16 @@ static int pool(const struct clock_job *jobs, unsigned n, struct peak_clock *out
 		rc = pk_error(-ENOMEM, "harness: out of memory for the clocks");
 		goto out;
 	}
-	for (size_t i = 0; i < m; i++)
-		v[i] = jobs[i / PAIRS].ghz[i % PAIRS];
-	out->ghz = pk_median_sort(v, m);
-	for (size_t i = 0; i < m; i++)
-		v[i] = jobs[i / PAIRS].fpc[i % PAIRS];
-	out->fpc = pk_median_sort(v, m);
-	for (size_t i = 0; i < m; i++)
+	out->ghz = pooled_median(jobs, m, 0, v, &k);
+	out->fpc = pooled_median(jobs, m, 1, v, &k);
+	for (size_t i = 0; i < k; i++)
 		v[i] = fabs(v[i] - out->fpc);
-	out->fpc_sigma = MAD_SIGMA * pk_median_sort(v, m);
+	out->fpc_sigma = MAD_SIGMA * pk_median_sort(v, k);
 	for (unsigned i = 0; i < n; i++)
 		c[i] = jobs[i].scalar;
 	out->scalar = pk_median_sort(c, n);
 	out->cores = n;
-	out->pairs = (unsigned)m;
+	out->pairs = (unsigned)k;
 out:
 	free(v);
 	free(c);
