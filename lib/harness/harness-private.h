@@ -119,6 +119,15 @@ typedef int (*pk_harness_meta_fn)(struct perfkit_results *res, void *ctx);
 int pk_harness_new_set(const struct pk_harness_plan *plan, pk_harness_meta_fn more,
 		       void *ctx, struct perfkit_results **out);
 
+/* Strong scaling (harness-strong.c). The timed repetitions of worker
+ * @index: its share of opt.total_loopcount, else opt.loopcount. */
+uint64_t pk_harness_reps(const struct pk_harness_plan *plan, unsigned index);
+/* -EINVAL (with a message) when @workers cannot share the total. */
+int pk_harness_check_total(const struct pk_harness_plan *plan, unsigned workers);
+/* "harness.total_loopcount" in @res when set; 0 or -errno. */
+int pk_harness_meta_total(struct perfkit_results *res,
+			  const struct pk_harness_plan *plan);
+
 /* Is the kernel single precision (its peak reference is `peak-sp`)? */
 int pk_harness_kernel_is_sp(const struct perfkit_kernel *k);
 
