@@ -14,6 +14,11 @@ static const char *meta(const struct perfkit_results *res, const char *key)
 	return perfkit_results_meta_get(res, key, &v) == 0 ? v : "unknown";
 }
 
+const char *report_meta_text(const struct perfkit_results *res, const char *key)
+{
+	return meta(res, key);
+}
+
 double report_meta_num(const struct perfkit_results *res, const char *key)
 {
 	char *end;

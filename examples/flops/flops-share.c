@@ -17,10 +17,12 @@ const char *report_share_text(double share, double sigma, char *buf, size_t len)
 		snprintf(buf, len, "%.0f%%", s);
 	else if (s < 99.5)
 		snprintf(buf, len, "%.0f%% ± %.0f%%", s, u);
+	else if (s - 2 * u <= 100 && s - 2 * u >= 99.5)
+		snprintf(buf, len, "100%% (measured %.1f%% ± %.1f%%: at most 100%%, "
+			 "the theoretical peak is an upper bound)", s, u);
 	else if (s - 2 * u <= 100)
 		snprintf(buf, len, "%.0f-100%% (measured %.0f%% ± %.0f%%: at most 100%%, "
-			 "the theoretical peak is an upper bound)",
-			 fmin(s - 2 * u, 100), s, u);
+			 "the theoretical peak is an upper bound)", s - 2 * u, s, u);
 	else
 		snprintf(buf, len, "not known (measured %.0f%% ± %.0f%%, above the upper "
 			 "bound of 100%%: the FLOPs/cycle table or the clock is wrong "
