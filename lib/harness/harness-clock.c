@@ -69,7 +69,6 @@ static int run_jobs(struct clock_job *jobs, unsigned n)
 {
 	pthread_t *tid = calloc(n, sizeof(*tid));
 	unsigned started = 0;
-	int rc = 0;
 
 	if (!tid)
 		return pk_error(-ENOMEM, "harness: out of memory for the clock threads");
@@ -81,9 +80,12 @@ static int run_jobs(struct clock_job *jobs, unsigned n)
 	free(tid);
 	if (started < n)
 		return pk_error(-EAGAIN, "harness: could not start %u clock threads", n);
-	for (unsigned i = 0; i < n && rc == 0; i++)
-		rc = jobs[i].rc;
-	return rc;
+	/* A core the host took away for most of its pairs is left out;
+	 * only when every core failed is there no clock. */
+	for (unsigned i = 0; i < n; i++)
+		if (jobs[i].rc == 0)
+			return 0;
+	return jobs[0].rc;
 }
 
 /* The median of the clocks (@fpc 0) or flops per cycle (1) of the pairs
@@ -93,6 +95,8 @@ static double pooled_median(const struct clock_job *jobs, size_t m, int fpc,
 {
 	*k = 0;
 	for (size_t i = 0; i < m; i++) {
+		if (jobs[i / PAIRS].rc != 0)
+			continue;
 		double x = fpc ? jobs[i / PAIRS].fpc[i % PAIRS] : jobs[i / PAIRS].ghz[i % PAIRS];
 
 		if (isfinite(x))
@@ -118,9 +122,12 @@ static int pool(const struct clock_job *jobs, unsigned n, struct peak_clock *out
 	for (size_t i = 0; i < k; i++)
 		v[i] = fabs(v[i] - out->fpc);
 	out->fpc_sigma = MAD_SIGMA * pk_median_sort(v, k);
+	size_t nc = 0;
+
 	for (unsigned i = 0; i < n; i++)
-		c[i] = jobs[i].scalar;
-	out->scalar = pk_median_sort(c, n);
+		if (jobs[i].rc == 0)
+			c[nc++] = jobs[i].scalar;
+	out->scalar = pk_median_sort(c, nc);
 	out->cores = n;
 	out->pairs = (unsigned)k;
 out:
