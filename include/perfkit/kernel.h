@@ -401,10 +401,12 @@ int perfkit_kernel_peak_clock(double *ghz, double *scalar_ghz);
  *         range
  * @retval -ENOTSUP no add chain for this architecture
  * @retval -ENOMEM out of memory
- * @retval -ERANGE as for perfkit_kernel_peak_clock(): in more than half
- *         the pairs a loaded clock below half the scalar one (an emulator
- *         such as valgrind); a pair that alone reads so low (the host
- *         took the CPU away) is NaN in both arrays
+ * @retval -ERANGE as for perfkit_kernel_peak_clock(): fewer than half the
+ *         pairs measured, the others reading a loaded clock below half the
+ *         scalar one (an emulator such as valgrind). A pair that alone
+ *         reads so low (the host took the CPU away) is measured again, up
+ *         to 2 @p n + 2 tries; pairs still missing are NaN in both arrays,
+ *         at the end
  *
  * perfkit_kernel_peak_clock() measures the clock under load at one moment;
  * a kernel run at another moment may have met a clock a few percent

@@ -173,30 +173,35 @@ static int pairs(const struct pk_peak_isa *isa, double *acc, double scalar,
 	unsigned chain = chain_length(isa);
 	uint64_t ic = warm_up(isa, acc, chain), ip = peak_iters(isa, acc, ic);
 	double before = clock_run(isa, acc, ic, chain), after, rate;
+	size_t ok = 0, tries = 0;
+	double low = NAN, g, f;
 
-	size_t bad = 0;
-	double low = NAN;
-
-	for (size_t i = 0; i < n; i++) {
+	/* A pair the host interrupted (a clock below MIN_LOADED x scalar:
+	 * CPU time the guest counted while the vCPU did not run) is measured
+	 * again, up to 2n + 2 tries; pairs still missing are NaN. Most of them
+	 * that low means no clock at all (an emulator). */
+	while (ok < n && tries++ < 2 * n + 2) {
 		rate = peak_run(isa, acc, ip);
 		after = clock_run(isa, acc, ic, chain);
-		ghz[i] = (before + after) / 2;
-		fpc[i] = rate / ghz[i];
+		g = (before + after) / 2;
+		f = rate / g;
 		before = after;
-		/* A pair the host interrupted can read absurdly low: left out
-		 * (NaN). Most of them so low means no clock at all. */
-		if (!isfinite(fpc[i]) || ghz[i] < MIN_LOADED * scalar || !(rate > 0)) {
-			low = ghz[i];
-			ghz[i] = fpc[i] = NAN;
-			bad++;
+		if (!isfinite(f) || g < MIN_LOADED * scalar || !(rate > 0)) {
+			low = g;
+			continue;
 		}
+		ghz[ok] = g;
+		fpc[ok++] = f;
 	}
-	if (2 * bad > n)
+	for (size_t i = ok; i < n; i++)
+		ghz[i] = fpc[i] = NAN;
+	if (2 * ok < n)
 		return pk_error(-ERANGE, "clock under the '%s' peak loop: %zu of %zu pairs "
 				"at %.3g GHz or so, below %.0f%% of the scalar %.3g GHz: the "
 				"add chain did not set the loop's pace (an emulator such as "
 				"valgrind, or fewer vector units than the table says)",
-				isa->name, bad, n, low, 100 * MIN_LOADED, scalar);
+				isa->name, tries - 1 - ok, tries - 1, low, 100 * MIN_LOADED,
+				scalar);
 	return 0;
 }
 
