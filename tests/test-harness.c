@@ -350,6 +350,11 @@ static void check_peak_clock_meta(const struct perfkit_results *res, unsigned co
 	ck_assert_int_eq(perfkit_machine_probe(&m), 0);
 	ck_assert_int_eq(perfkit_machine_clock_measured(m, &measured, NULL), 0);
 	ck_assert_close(at_clock / ghz, core_peak / measured, 1e-9);
+	/* the pairs: a share and its uncertainty, both finite and >= 0 */
+	ck_assert_uint_ge(strtoul(meta(res, "harness.peak_pairs"), NULL, 10), 1);
+	ck_assert(atof(meta(res, "harness.peak_pairs_share")) > 0);
+	ck_assert(atof(meta(res, "harness.peak_share_uncertainty")) >= 0);
+	ck_assert(atof(meta(res, "harness.peak_pairs_share_uncertainty")) >= 0);
 }
 
 START_TEST(test_default_workers_and_peak_reference)
@@ -878,6 +883,103 @@ START_TEST(test_sweep_workers)
 }
 END_TEST
 
+/* Each worker's repetitions in a set of records, by worker count. */
+static uint64_t reps_of(const struct perfkit_results *res, const char *w, int32_t worker)
+{
+	for (size_t i = 0; i < perfkit_results_count(res); i++) {
+		const struct perfkit_record *r = at(res, i);
+
+		if (r->worker == worker && strcmp(param(r, "workers"), w) == 0)
+			return r->repetitions;
+	}
+	ck_abort_msg("no worker %d at %s workers", worker, w);
+	return 0;
+}
+
+START_TEST(test_strong_split)
+{
+	struct perfkit_harness_options o = small("dgemm", 16);
+	struct perfkit_results *res = NULL;
+	static const unsigned counts[] = { 1, 2, 3, 4, 7 };
+
+	o.total_loopcount = 7;
+	ck_assert_int_eq(perfkit_harness_sweep_workers(&o, counts, 5, &res), 0);
+	ck_assert_str_eq(meta(res, "harness.total_loopcount"), "7");
+	ck_assert_uint_eq(perfkit_results_count(res), 1 + 2 + 3 + 4 + 7);
+	for (size_t c = 0; c < 5; c++) {
+		char w[8];
+		uint64_t sum = 0, lo = UINT64_MAX, hi = 0;
+
+		snprintf(w, sizeof(w), "%u", counts[c]);
+		for (unsigned i = 0; i < counts[c]; i++) {
+			uint64_t r = reps_of(res, w, (int32_t)i);
+
+			sum += r;
+			lo = r < lo ? r : lo;
+			hi = r > hi ? r : hi;
+			/* the first T mod W workers get the extra one */
+			ck_assert_uint_eq(r, 7 / counts[c] + (i < 7 % counts[c]));
+		}
+		ck_assert_uint_eq(sum, 7);    /* every repetition once in all */
+		ck_assert_uint_le(hi - lo, 1); /* as even as it goes */
+	}
+	/* flops follow the shares */
+	for (size_t i = 0; i < perfkit_results_count(res); i++)
+		ck_assert_double_eq(at(res, i)->flops, 2.0 * 16 * 16 * 16 * at(res, i)->repetitions);
+	perfkit_results_destroy(res);
+	res = NULL;
+
+	/* a single run splits too: 5 over 2 is 3 + 2 */
+	o.total_loopcount = 5;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	ck_assert_uint_eq(at(res, 0)->repetitions, 3);
+	ck_assert_uint_eq(at(res, 1)->repetitions, 2);
+	ck_assert_str_eq(meta(res, "harness.total_loopcount"), "5");
+	perfkit_results_destroy(res);
+	res = NULL;
+
+	/* processes: the same split */
+	o.mode = PERFKIT_HARNESS_PROCESSES;
+	o.total_loopcount = 3;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	ck_assert_uint_eq(at(res, 0)->repetitions + at(res, 1)->repetitions, 3);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
+START_TEST(test_strong_refused)
+{
+	struct perfkit_harness_options o = small("dgemm", 16);
+	struct perfkit_results *res = (struct perfkit_results *)&o;
+
+	/* more workers than repetitions: refused before anything runs */
+	o.total_loopcount = 1;
+	ck_assert_fails(perfkit_harness_run(&o, &res), -EINVAL,
+			"2 workers for a total of 1 repetitions");
+	ck_assert_ptr_null(res);
+	o.total_loopcount = 3;
+	ck_assert_fails(perfkit_harness_sweep_workers(&o, (unsigned[]){ 1, 2, 4 }, 3, &res),
+			-EINVAL, "point 2: harness options: 4 workers for a total of 3");
+	ck_assert_ptr_null(res);
+	/* a total and a duration: one or the other */
+	o.loopcount = 0;
+	o.min_time = 0.01;
+	ck_assert_fails(perfkit_harness_options_check(&o), -EINVAL,
+			"total_loopcount 3 and min_time 0.01 are both set");
+	/* a total needs no loopcount */
+	o.min_time = 0;
+	ck_assert_int_eq(perfkit_harness_options_check(&o), 0);
+	/* callers built before the field never split */
+	o.size = offsetof(struct perfkit_harness_options, total_loopcount);
+	o.loopcount = 2;
+	o.total_loopcount = 1;
+	ck_assert_int_eq(perfkit_harness_run(&o, &res), 0);
+	ck_assert_uint_eq(at(res, 0)->repetitions, 2);
+	ck_assert_uint_eq(at(res, 1)->repetitions, 2);
+	perfkit_results_destroy(res);
+}
+END_TEST
+
 START_TEST(test_sweep_sizes)
 {
 	struct perfkit_harness_options o = small("triad", 100);
@@ -1292,6 +1394,8 @@ static Suite *harness_suite(void)
 	tcase_add_test(faults, test_fault_too_large);
 	tcase_add_test(sweeps, test_sweep_workers);
 	tcase_add_test(sweeps, test_sweep_sizes);
+	tcase_add_test(sweeps, test_strong_split);
+	tcase_add_test(sweeps, test_strong_refused);
 	tcase_add_test(agg, test_summary_exact);
 	tcase_add_test(agg, test_summary_points_and_bad_input);
 	tcase_add_test(agg, test_peak_timeline_exact);

@@ -6,7 +6,7 @@ python's json/csv modules AND loaded back with the library's readers
 (tests/read-results), and the two must agree with each other and with what
 was asked. Bad options must exit 2 with a clear message on stderr; --plot
 without gnuplot must say how to get it. No timing is asserted.
-Usage: test-perfkit-flops.py PERFKIT_FLOPS READ_RESULTS
+Usage: test-perfkit-flops.py PERFKIT_FLOPS READ_RESULTS [PERFKIT_SCALING]
 """
 import math
 import os
@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from results_files import parse_csv, parse_json, parse_jsonl  # noqa: E402
 
 EXE, READER = sys.argv[1], sys.argv[2]
+SCALING = sys.argv[3] if len(sys.argv) > 3 else None
 failures = []
 SMALL = ['--matn', '48', '--loopcount', '2', '--peak-time', '0']
 
@@ -160,6 +161,69 @@ def test_sweeps(tmp):
     check('flops/B' in out, 'roofline columns')
 
 
+def strong_rows(out):
+    """The rows of the strong-scaling table: W, reps, makespan, speedup,
+    efficiency %, Karp-Flatt (None at the first row), GFLOPS."""
+    lines = out.splitlines()
+    heads = [i for i, l in enumerate(lines) if l.lstrip().startswith('workers  reps/worker')]
+    check(len(heads) == 1, f'one strong table: {out}')
+    rows = []
+    for line in lines[heads[0] + 1 if heads else len(lines):]:
+        f = line.split()
+        if not f or not f[0].isdigit():
+            break
+        rows.append((int(f[0]), f[1], float(f[2]), float(f[3]), float(f[4].rstrip('%')),
+                     None if f[5] == '-' else float(f[5]), float(f[6])))
+    return rows
+
+
+def test_strong(tmp):
+    """--total-loopcount with --sweep-workers: the optimal-number-of-cores
+    table; rates positive, finite and physically possible."""
+    path = os.path.join(tmp, 'strong.json')
+    rc, out, err = run(['--sweep-workers=1,2,3', '--total-loopcount', '7', '--matn', '48',
+                        '--peak-time', '0', '--outfile', path])
+    check(rc == 0, f'strong: rc {rc}: {err}')
+    check('7 repetitions in all, split over the workers' in out, f'strong headline: {out}')
+    check('Strong scaling: 7 repetitions of dgemm in all' in out, 'strong title')
+    rows = strong_rows(out)
+    check([r[0] for r in rows] == [1, 2, 3], f'strong rows {rows}')
+    check([r[1] for r in rows] == ['7', '3-4', '2-3'], f'shares {rows}')
+    recs, meta = parse_json(path)
+    theo = float(meta['harness.core_peak_gflops']) * float(meta['harness.cores'])
+    for w, _, makespan, speedup, eff, kf, gflops in rows:
+        for v in (makespan, speedup, eff, gflops):
+            check(math.isfinite(v) and v > 0, f'W={w}: {v} not positive and finite')
+        check(gflops <= theo, f'W={w}: {gflops} GFLOPS above the theoretical {theo}')
+        check(abs(eff - 100 * speedup / w) < 0.1, f'W={w}: efficiency {eff} vs speedup')
+        check((kf is None) == (w == 1), f'W={w}: Karp-Flatt {kf}')
+        check(kf is None or math.isfinite(kf), f'W={w}: Karp-Flatt {kf}')
+    check(rows and rows[0][3] == 1.0, 'speedup 1 at the first point')
+    check('Amdahl fit: serial fraction f = ' in out or
+          'Amdahl fit: none: ' in out and 'does not fit these data' in out,
+          f'Amdahl line: {out}')
+    check('Optimal number of workers: ' in out, 'optimal line')
+    # the records: each worker's share, every repetition once per point
+    check(meta.get('harness.total_loopcount') == '7', 'total in the metadata')
+    for w in (1, 2, 3):
+        reps = [int(r['repetitions']) for r in recs if param(r, 'workers') == str(w)]
+        check(len(reps) == w and sum(reps) == 7 and max(reps) - min(reps) <= 1,
+              f'W={w}: shares {reps}')
+    # and perfkit-scaling reads them as a strong-scaling series
+    if SCALING:
+        rc, sout, serr = run(['--results', path, '--measure', 'makespan'], exe=SCALING)
+        check(rc == 0, f'perfkit-scaling --results: rc {rc}: {serr}')
+        check('speedup' in sout and 'efficiency' in sout, f'perfkit-scaling table: {sout}')
+        check(all(f'\n{w} ' in sout or f' {w} ' in sout for w in (1, 2, 3)),
+              f'perfkit-scaling rows: {sout}')
+    # a single run splits too
+    rc, out, err = run(['--workers', '2', '--total-loopcount', '5', '--matn', '48',
+                        '--peak-time', '0', '--outfile', path])
+    recs, _ = parse_json(path)
+    check(rc == 0 and sorted(int(r['repetitions']) for r in recs) == [2, 3],
+          f'single run split: {rc} {err}')
+
+
 def test_plot(tmp):
     if shutil.which('gnuplot'):
         path = os.path.join(tmp, 'plot.svg')
@@ -207,6 +271,18 @@ BAD = [
     (['--sweep-workers=1,,2'], "--sweep-workers '1,,2'"),
     (['--sweep-sizes', '10,0'], "--sweep-sizes '0'"),
     (['--sweep-workers', '--sweep-sizes', '8'], 'choose one'),
+    (['--total-loopcount', '0'], "--total-loopcount '0'"),
+    (['--total-loopcount', '-4'], "--total-loopcount '-4'"),
+    (['--total-loopcount', 'lots'], "--total-loopcount 'lots'"),
+    (['--total-loopcount', '2.5'], "--total-loopcount '2.5'"),
+    (['--total-loopcount', '8', '--loopcount', '2'], 'choose one'),
+    (['--total-loopcount', '8', '--min-time', '1'], 'choose one'),
+    (['--total-loopcount', '2', '--workers', '3'], 'a worker would have nothing to do'),
+    (['--sweep-workers=1,4', '--total-loopcount', '3'], 'a worker would have nothing to do'),
+    (['--threshold', '0'], "--threshold '0'"),
+    (['--threshold', '-0.5'], "--threshold '-0.5'"),
+    (['--threshold', '1.5'], "--threshold '1.5'"),
+    (['--threshold', 'high'], "--threshold 'high'"),
     (['--bogus'], "unrecognized option '--bogus'"),
     (['stray'], "unexpected argument 'stray'"),
 ]
@@ -318,6 +394,7 @@ with tempfile.TemporaryDirectory() as tmp:
     test_formats(tmp)
     test_notebook_options(tmp)
     test_sweeps(tmp)
+    test_strong(tmp)
     test_plot(tmp)
     test_failure_exit(tmp)
 test_many_workers()

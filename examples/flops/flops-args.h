@@ -20,6 +20,8 @@ struct flops_args {
 	int64_t sizes[LIST_MAX];
 	size_t ncounts, nsizes;
 	int list, help, version;
+	int loopcount_set;  /* --loopcount was given */
+	double threshold;   /* --threshold: efficiency of the optimal count */
 };
 
 /* Parse the command line into @a. Returns -1 when there is work to do,

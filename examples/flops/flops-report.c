@@ -14,6 +14,11 @@ static const char *meta(const struct perfkit_results *res, const char *key)
 	return perfkit_results_meta_get(res, key, &v) == 0 ? v : "unknown";
 }
 
+const char *report_meta_text(const struct perfkit_results *res, const char *key)
+{
+	return meta(res, key);
+}
+
 double report_meta_num(const struct perfkit_results *res, const char *key)
 {
 	char *end;
@@ -23,15 +28,36 @@ double report_meta_num(const struct perfkit_results *res, const char *key)
 	return end != v && *end == '\0' ? x : NAN;
 }
 
-/* The `peak` kernel's share of the peak at the clock under load. The
- * clock is a ~15 ms average taken before the kernel's own run, so a share
- * a little over 100 % is the noise between the two, and says so. */
-static void report_loaded_share(FILE *out, double share)
+/* The theoretical peak of @used cores at the clock under load, and the
+ * `peak` loop's share of it measured in pairs with that clock. Never
+ * below the measured @reached (GFLOPS, NaN if none) as a fact. */
+static void report_loaded_peak(FILE *out, const struct perfkit_results *res,
+			       double loaded, double used, double reached)
 {
-	fprintf(out, ",\n          %.0f%% of it at the clock under load", 100 * share);
-	if (share >= 1.005 && share <= 1.05)
-		fprintf(out, " (over 100%%: the clock\n          and the kernel were "
-			"measured at different moments; they vary by a few %%)");
+	double sigma = report_meta_num(res, "harness.peak_share_uncertainty");
+	double theo = loaded * used, u = isfinite(sigma) ? sigma * theo : 0;
+	char buf[200];
+
+	if (reached > theo)
+		fprintf(out, "          theoretical >= %.1f GFLOPS at the clock under the `peak` "
+			"kernel's %s FMA load\n          (%.1f ± %.1f from the clock: the "
+			"kernel reached %.1f, and a peak is an upper bound)\n",
+			reached, meta(res, "harness.peak_clock_isa"), theo, u, reached);
+	else
+		fprintf(out, "          theoretical %.1f ± %.1f GFLOPS at the clock under the "
+			"`peak` kernel's %s FMA load\n", theo, u,
+			meta(res, "harness.peak_clock_isa"));
+	fprintf(out, "          (%.2f GHz, on %g cores at once)",
+		report_meta_num(res, "harness.peak_clock_ghz"),
+		report_meta_num(res, "harness.peak_clock_cores"));
+	if (isfinite(report_meta_num(res, "harness.peak_pairs_share")))
+		fprintf(out, "; the `peak` loop, in %g pairs with\n          that clock: "
+			"%s of the peak at it",
+			report_meta_num(res, "harness.peak_pairs"),
+			report_share_text(report_meta_num(res, "harness.peak_pairs_share"),
+					  report_meta_num(res, "harness.peak_pairs_share_uncertainty"),
+					  buf, sizeof(buf)));
+	fputc('\n', out);
 }
 
 void report_machine(FILE *out, const struct perfkit_results *res)
@@ -41,7 +67,7 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 	double ghz = report_meta_num(res, "machine.peak.ghz");
 	double per_worker = report_meta_num(res, "harness.peak_kernel_gflops_per_worker");
 	double loaded = report_meta_num(res, "harness.core_peak_gflops_at_peak_clock");
-	double loaded_ghz = report_meta_num(res, "harness.peak_clock_ghz");
+	char share[200];
 	const char *list = strrchr(meta(res, "harness.workers"), ',');
 	/* a worker sweep lists its counts; the peak was measured with the last */
 	double workers = list ? atof(list + 1) : report_meta_num(res, "harness.workers");
@@ -64,12 +90,8 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 	else
 		fprintf(out, "Peak      theoretical: unknown (%s)\n",
 			meta(res, "machine.flops.source"));
-	if (isfinite(core_peak) && isfinite(loaded))
-		fprintf(out, "          theoretical %.1f GFLOPS at the measured clock, %.1f at the clock\n"
-			"          under the `peak` kernel's %s FMA load (%.2f GHz, on %g cores at once)\n",
-			core_peak * cores, loaded * cores,
-			meta(res, "harness.peak_clock_isa"), loaded_ghz,
-			report_meta_num(res, "harness.peak_clock_cores"));
+	if (isfinite(core_peak) && isfinite(loaded) && used > 0)
+		report_loaded_peak(out, res, loaded, used, per_worker * workers);
 	if (!isfinite(per_worker) || !isfinite(workers))
 		return;
 	if (isfinite(report_meta_num(res, "harness.peak_kernel_cores")))
@@ -82,7 +104,10 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 		fprintf(out, " = %.0f%% of the theoretical peak of %g cores",
 			100 * per_worker * workers / (core_peak * used), used);
 	if (isfinite(core_peak) && isfinite(loaded) && used > 0)
-		report_loaded_share(out, per_worker * workers / (loaded * used));
+		fprintf(out, ",\n          %s of it at the clock under load",
+			report_share_text(per_worker * workers / (loaded * used),
+					  report_meta_num(res, "harness.peak_share_uncertainty"),
+					  share, sizeof(share)));
 	fputc('\n', out);
 	if (isfinite(core_peak) && per_worker * workers > 1.05 * core_peak * used)
 		fprintf(out, "          (above 100%%: the FLOPs/cycle table does not know this CPU's\n"

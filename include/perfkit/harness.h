@@ -222,6 +222,21 @@ struct perfkit_harness_options {
 	 * NULL.
 	 */
 	const volatile sig_atomic_t *cancel;
+	/**
+	 * Strong scaling (fixed total work): when non-zero, the run's W
+	 * workers share this many timed repetitions in all, in place of
+	 * @c loopcount: worker i runs ⌊T / W⌋ repetitions, plus one when
+	 * i < T mod W (the split is as even as it can be, and every
+	 * repetition runs exactly once), and its record's @c repetitions
+	 * says its share. In a worker sweep the same total is split at each
+	 * point, so the time falls with W: the workshop's "find the optimal
+	 * number of cores" experiment. Needs @c min_time = 0 and at least
+	 * as many repetitions as workers (-EINVAL otherwise: a worker with
+	 * nothing to do would measure nothing). The metadata holds
+	 * "harness.total_loopcount".
+	 * Default 0 (each worker runs @c loopcount).
+	 */
+	uint64_t total_loopcount;
 };
 
 /** @brief Initialiser for struct perfkit_harness_options with the
@@ -229,7 +244,8 @@ struct perfkit_harness_options {
 #define PERFKIT_HARNESS_OPTIONS_INIT                                        \
 	{ sizeof(struct perfkit_harness_options), "dgemm", 1024, 10, 0.0, 0,   \
 	  PERFKIT_HARNESS_PLACE_COMPACT, PERFKIT_HARNESS_THREADS, 1, 0,        \
-	  PERFKIT_HARNESS_START_BARRIER, 0.0, 1, 0.0, NULL, NULL, NULL, NULL }
+	  PERFKIT_HARNESS_START_BARRIER, 0.0, 1, 0.0, NULL, NULL, NULL, NULL, \
+	  0 }
 
 /**
  * @brief Fill options with the defaults (as #PERFKIT_HARNESS_OPTIONS_INIT).

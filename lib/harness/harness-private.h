@@ -99,11 +99,15 @@ int pk_harness_cancelled(const struct pk_harness_plan *plan);
 int pk_harness_run_into(const struct pk_harness_plan *plan,
 			struct perfkit_results *res, int *harness_failed);
 
-/* perfkit_kernel_peak_clock() on each core the run keeps busy (@cores of
- * them, each thread bound to one in placement order), all at once; the
- * medians. 0 or the first failure (harness-clock.c). */
-int pk_harness_peak_clock(const struct pk_harness_plan *plan, double *ghz,
-			  double *scalar, unsigned *cores);
+/* perfkit_kernel_peak_pairs() on each core the run keeps busy (each
+ * thread bound to one in placement order), all at once, into @res's
+ * metadata: the clock under load, the `peak` loop's share of the
+ * theoretical peak at it and that share's uncertainty, one core's peak
+ * (@core_peak at the measured clock) at the loaded clock. A failed
+ * measurement leaves the keys out; returns only a metadata error
+ * (harness-clock.c). */
+int pk_harness_meta_peak_clock(struct perfkit_results *res,
+			       const struct pk_harness_plan *plan, double core_peak);
 
 /* Optional extra metadata for pk_harness_new_set(), written after the
  * common keys; 0 or -errno. */
@@ -114,6 +118,15 @@ typedef int (*pk_harness_meta_fn)(struct perfkit_results *res, void *ctx);
  * the epoch set to now. On failure *out is NULL. */
 int pk_harness_new_set(const struct pk_harness_plan *plan, pk_harness_meta_fn more,
 		       void *ctx, struct perfkit_results **out);
+
+/* Strong scaling (harness-strong.c). The timed repetitions of worker
+ * @index: its share of opt.total_loopcount, else opt.loopcount. */
+uint64_t pk_harness_reps(const struct pk_harness_plan *plan, unsigned index);
+/* -EINVAL (with a message) when @workers cannot share the total. */
+int pk_harness_check_total(const struct pk_harness_plan *plan, unsigned workers);
+/* "harness.total_loopcount" in @res when set; 0 or -errno. */
+int pk_harness_meta_total(struct perfkit_results *res,
+			  const struct pk_harness_plan *plan);
 
 /* Is the kernel single precision (its peak reference is `peak-sp`)? */
 int pk_harness_kernel_is_sp(const struct perfkit_kernel *k);

@@ -45,30 +45,6 @@ static int meta_blas(struct perfkit_results *res)
 	return perfkit_results_meta_set(res, "harness.blas.chosen_by", by);
 }
 
-/* The clock under the `peak` loop's load (a wide-FMA frequency licence
- * lowers it) on the cores the run keeps busy, the scalar clock measured
- * beside it, and one core's peak at the loaded clock. A failed
- * measurement leaves the keys out. */
-static int meta_peak_clock(struct perfkit_results *res,
-			   const struct pk_harness_plan *plan, double core_peak)
-{
-	double ghz, scalar, measured;
-	unsigned cores;
-	int rc;
-
-	if (perfkit_machine_clock_measured(plan->machine, &measured, NULL) != 0 ||
-	    pk_harness_peak_clock(plan, &ghz, &scalar, &cores) != 0)
-		return 0;
-	if ((rc = perfkit_results_meta_set(res, "harness.peak_clock_isa",
-					   perfkit_kernel_peak_isa())) ||
-	    (rc = meta_u64(res, "harness.peak_clock_cores", cores)) ||
-	    (rc = meta_real(res, "harness.peak_clock_ghz", ghz)) ||
-	    (rc = meta_real(res, "harness.peak_clock_scalar_ghz", scalar)))
-		return rc;
-	return meta_real(res, "harness.core_peak_gflops_at_peak_clock",
-			 core_peak / measured * ghz);
-}
-
 static int meta_peak(struct perfkit_results *res, const struct pk_harness_plan *plan)
 {
 	const struct perfkit_machine *m = plan->machine;
@@ -85,7 +61,7 @@ static int meta_peak(struct perfkit_results *res, const struct pk_harness_plan *
 	core_peak = (pk_harness_kernel_is_sp(plan->kernel) ? sp : dp) / cores;
 	if ((rc = meta_real(res, "harness.core_peak_gflops", core_peak)))
 		return rc;
-	return meta_peak_clock(res, plan, core_peak);
+	return pk_harness_meta_peak_clock(res, plan, core_peak);
 }
 
 /* What perfkit_harness_oversubscription() needs beyond the options:
