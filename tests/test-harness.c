@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -842,6 +843,51 @@ START_TEST(test_fault_too_large)
 }
 END_TEST
 
+/* 40 worker processes with the open files limit at 32 (soft; with
+ * @*hard also the hard limit), in a child process: the run's result, and
+ * -1001 if a run that succeeded did not restore the soft limit. */
+static int run_with_few_files(void *hard)
+{
+	struct perfkit_harness_options o = small("dgemm", 8);
+	struct perfkit_results *res = NULL;
+	struct rlimit rl, after;
+	int rc;
+
+	o.mode = PERFKIT_HARNESS_PROCESSES;
+	o.workers = 40;
+	o.loopcount = 1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return -1000;
+	rl.rlim_cur = 32;
+	if (*(int *)hard)
+		rl.rlim_max = 32;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return -1000;
+	rc = perfkit_harness_run(&o, &res);
+	if (rc == 0 && (perfkit_results_count(res) != 40 ||
+			getrlimit(RLIMIT_NOFILE, &after) != 0 || after.rlim_cur != 32))
+		rc = -1001;
+	perfkit_results_destroy(res);
+	return rc;
+}
+
+START_TEST(test_fault_open_files)
+{
+	int soft = 0, hard = 1;
+	struct pk_outcome out = pk_run_within(120, run_with_few_files, &soft);
+
+	/* the soft limit is raised for the run, then restored (valgrind keeps
+	 * some descriptors for itself and may refuse to raise it) */
+	ck_assert_msg(out.rc == 0 || (RUNNING_ON_VALGRIND && out.rc == -EMFILE),
+		      "rc %d: %s", out.rc, out.msg);
+	/* above the hard limit: refused before any worker starts */
+	out = pk_run_within(120, run_with_few_files, &hard);
+	ck_assert_int_eq(out.rc, -EMFILE);
+	ck_assert_msg(strstr(out.msg, "40 workers in processes mode hold a pipe each") &&
+		      strstr(out.msg, "ulimit -n"), "%s", out.msg);
+}
+END_TEST
+
 /* ---- sweeps ---- */
 
 START_TEST(test_sweep_workers)
@@ -1392,6 +1438,7 @@ static Suite *harness_suite(void)
 	tcase_add_test(faults, test_fault_process_dies);
 	tcase_add_test(faults, test_fault_staggered);
 	tcase_add_test(faults, test_fault_too_large);
+	tcase_add_test(faults, test_fault_open_files);
 	tcase_add_test(sweeps, test_sweep_workers);
 	tcase_add_test(sweeps, test_sweep_sizes);
 	tcase_add_test(sweeps, test_strong_split);

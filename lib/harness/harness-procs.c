@@ -15,6 +15,7 @@
  * epoll set, so each message costs O(1) however many children there are
  * (poll() over every pipe per message made 2,800 workers O(W^2)).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -339,18 +341,66 @@ static int run(struct prun *r)
 	return rc;
 }
 
+/* Descriptors open now (16 if /proc cannot say). */
+static unsigned open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned n = 0;
+
+	if (!d)
+		return 16;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * The parent holds one pipe per live worker: 2,800 workers need more
+ * than the usual soft limit of 1,024 open files. Raise the soft limit to
+ * what the run needs (at most the hard limit) for the run's length, or
+ * refuse before any worker starts, saying what to change.
+ */
+static int files_for(unsigned workers, struct rlimit *old, int *raised)
+{
+	rlim_t need = (rlim_t)workers + open_fds() + 16;
+	struct rlimit rl;
+
+	*raised = 0;
+	if (getrlimit(RLIMIT_NOFILE, old) != 0 || old->rlim_cur == RLIM_INFINITY ||
+	    old->rlim_cur >= need)
+		return 0;
+	rl = *old;
+	rl.rlim_cur = need;
+	if ((old->rlim_max != RLIM_INFINITY && old->rlim_max < need) ||
+	    setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return pk_error(-EMFILE, "harness: %u workers in processes mode hold "
+				"a pipe each, %llu open files in all; the limit is %llu "
+				"(hard %llu): raise it (ulimit -n) or use threads mode",
+				workers, (unsigned long long)need,
+				(unsigned long long)old->rlim_cur,
+				(unsigned long long)old->rlim_max);
+	*raised = 1;
+	return 0;
+}
+
 int pk_harness_run_processes(const struct pk_harness_plan *plan,
 			     struct pk_worker_slot *slots,
 			     pk_collect_fn collect, void *ctx)
 {
 	struct prun r = { .plan = plan, .slots = slots, .collect = collect,
 			  .ctx = ctx, .go = { -1, -1 }, .epfd = -1 };
-	int rc, ws;
+	struct rlimit files;
+	int rc, ws, raised;
 
+	if ((rc = files_for(plan->workers, &files, &raised)))
+		return rc;
 	r.kids = calloc(plan->workers, sizeof(*r.kids));
-	if (!r.kids)
-		return pk_error(-ENOMEM, "harness: out of memory for %u workers",
-				plan->workers);
+	if (!r.kids) {
+		rc = pk_error(-ENOMEM, "harness: out of memory for %u workers",
+			      plan->workers);
+		goto out;
+	}
 	for (unsigned i = 0; i < plan->workers; i++)
 		r.kids[i].fd = -1;
 	rc = run(&r);
@@ -364,5 +414,8 @@ int pk_harness_run_processes(const struct pk_harness_plan *plan,
 	}
 	close_fd(&r.epfd);
 	free(r.kids);
+out:
+	if (raised)
+		(void)setrlimit(RLIMIT_NOFILE, &files);
 	return rc;
 }
