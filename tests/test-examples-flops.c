@@ -2,6 +2,7 @@
 /* perfkit-flops's share of a theoretical peak (examples/flops/flops-share.c):
  * with its uncertainty, and never above 100 % as a fact. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,12 +64,51 @@ START_TEST(test_share_text)
 }
 END_TEST
 
+/* report_machine() on a hand-made set: @clock_error set or not. */
+static char *machine_text(const char *clock_error)
+{
+	struct perfkit_results *res = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_int_eq(perfkit_results_new(&res), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.core_peak_gflops", "108.4"), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.cores", "2"), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.workers", "2"), 0);
+	ck_assert_int_eq(perfkit_results_meta_set(res, "machine.peak.ghz", "3.39"), 0);
+	if (clock_error)
+		ck_assert_int_eq(perfkit_results_meta_set(res, "harness.peak_clock_error",
+							  clock_error), 0);
+	ck_assert_ptr_nonnull(f = open_memstream(&text, &len));
+	report_machine(f, res);
+	ck_assert_int_eq(fclose(f), 0);
+	perfkit_results_destroy(res);
+	return text;
+}
+
+/* A clock under load that could not be measured is said so, with why. */
+START_TEST(test_clock_absent_reason)
+{
+	char *t = machine_text("not measured in 2 tries: busy host");
+
+	ck_assert_msg(strstr(t, "theoretical 216.8 GFLOPS") &&
+		      strstr(t, "clock under the `peak` kernel's load: not measured "
+				"in 2 tries: busy host\n"), "%s", t);
+	free(t);
+	t = machine_text(NULL);
+	ck_assert_msg(!strstr(t, "clock under the `peak` kernel's load"), "%s", t);
+	free(t);
+}
+END_TEST
+
 static Suite *flops_suite(void)
 {
 	Suite *s = suite_create("examples-flops");
 	TCase *tc = tcase_create("share");
 
 	tcase_add_test(tc, test_share_text);
+	tcase_add_test(tc, test_clock_absent_reason);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -68,7 +68,7 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 	double per_worker = report_meta_num(res, "harness.peak_kernel_gflops_per_worker");
 	double loaded = report_meta_num(res, "harness.core_peak_gflops_at_peak_clock");
 	char share[200];
-	const char *list = strrchr(meta(res, "harness.workers"), ',');
+	const char *why, *list = strrchr(meta(res, "harness.workers"), ',');
 	/* a worker sweep lists its counts; the peak was measured with the last */
 	double workers = list ? atof(list + 1) : report_meta_num(res, "harness.workers");
 	double threads = report_meta_num(res, "harness.threads");
@@ -92,6 +92,9 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 			meta(res, "machine.flops.source"));
 	if (isfinite(core_peak) && isfinite(loaded) && used > 0)
 		report_loaded_peak(out, res, loaded, used, per_worker * workers);
+	else if (isfinite(core_peak) &&
+		 perfkit_results_meta_get(res, "harness.peak_clock_error", &why) == 0)
+		fprintf(out, "          clock under the `peak` kernel's load: %s\n", why);
 	if (!isfinite(per_worker) || !isfinite(workers))
 		return;
 	if (isfinite(report_meta_num(res, "harness.peak_kernel_cores")))

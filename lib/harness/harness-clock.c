@@ -19,6 +19,9 @@
 
 /* Pairs per core: ~2 ms each, after ~17 ms of scalar clock and warm-up. */
 #define PAIRS 15
+/* Measurements before the clock is given up: a busy host may take the
+ * vCPUs away during most pairs of one, seldom of two in a row. */
+#define TRIES 2
 /* MAD x this = one standard deviation of a normal distribution. */
 #define MAD_SIGMA 1.4826
 /* Standard error of a median = this x sigma / sqrt(n) (normal data). */
@@ -29,6 +32,7 @@ struct clock_job {
 	unsigned pos; /* position in the plan's core order */
 	double ghz[PAIRS], fpc[PAIRS], scalar;
 	int rc;
+	char error[256]; /* the thread's message when rc != 0 */
 };
 
 /* What the busy cores measured together: medians over every pair. */
@@ -45,10 +49,11 @@ static void *clock_thread(void *arg)
 	struct clock_job *j = arg;
 	const struct pk_harness_plan *p = j->plan;
 
-	if (p->core_order &&
-	    (j->rc = pk_harness_bind(p->machine, p->core_order, p->ncores, j->pos, 1)))
-		return NULL;
-	j->rc = perfkit_kernel_peak_pairs(j->ghz, j->fpc, PAIRS, &j->scalar);
+	if (!p->core_order ||
+	    (j->rc = pk_harness_bind(p->machine, p->core_order, p->ncores, j->pos, 1)) == 0)
+		j->rc = perfkit_kernel_peak_pairs(j->ghz, j->fpc, PAIRS, &j->scalar);
+	if (j->rc) /* errors are per thread: carry the message home */
+		snprintf(j->error, sizeof(j->error), "%s", perfkit_last_error());
 	return NULL;
 }
 
@@ -85,7 +90,7 @@ static int run_jobs(struct clock_job *jobs, unsigned n)
 	for (unsigned i = 0; i < n; i++)
 		if (jobs[i].rc == 0)
 			return 0;
-	return jobs[0].rc;
+	return pk_error(jobs[0].rc, "%s", jobs[0].error);
 }
 
 /* The median of the clocks (@fpc 0) or flops per cycle (1) of the pairs
@@ -164,18 +169,42 @@ static int meta_real(struct perfkit_results *res, const char *key, double v)
 	return perfkit_results_meta_set(res, key, buf);
 }
 
+/* measure(), again if it failed; the reason of the last failure in
+ * @why. */
+static int measure_again(const struct pk_harness_plan *plan, struct peak_clock *pc,
+			 char *why, size_t n)
+{
+	int rc = -EAGAIN;
+
+	for (int t = 0; t < TRIES && rc != 0; t++) {
+		perfkit_clear_error();
+		if ((rc = measure(plan, pc)) != 0)
+			snprintf(why, n, "not measured in %d tries: %s", t + 1,
+				 perfkit_last_error());
+	}
+	return rc;
+}
+
+/* No clock under load: say why in "harness.peak_clock_error". */
+static int meta_absent(struct perfkit_results *res, const char *why)
+{
+	return perfkit_results_meta_set(res, "harness.peak_clock_error", why);
+}
+
 int pk_harness_meta_peak_clock(struct perfkit_results *res,
 			       const struct pk_harness_plan *plan, double core_peak)
 {
 	struct peak_clock pc = { 0 };
 	double measured, dp;
-	char buf[32];
+	char buf[32], why[400];
 	int rc;
 
-	if (perfkit_machine_clock_measured(plan->machine, &measured, NULL) != 0 ||
-	    perfkit_machine_flops_per_cycle(plan->machine, &dp, NULL) != 0 ||
-	    !(dp > 0) || measure(plan, &pc) != 0)
-		return 0;
+	if (perfkit_machine_clock_measured(plan->machine, &measured, NULL) != 0)
+		return meta_absent(res, "no measured clock to scale the peak from");
+	if (perfkit_machine_flops_per_cycle(plan->machine, &dp, NULL) != 0 || !(dp > 0))
+		return meta_absent(res, "flops per cycle unknown for this CPU");
+	if (measure_again(plan, &pc, why, sizeof(why)) != 0)
+		return meta_absent(res, why);
 	snprintf(buf, sizeof(buf), "%u", pc.cores);
 	if ((rc = perfkit_results_meta_set(res, "harness.peak_clock_isa",
 					   perfkit_kernel_peak_isa())) ||
