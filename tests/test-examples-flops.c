@@ -9,6 +9,14 @@
 #include "pk-check.h"
 #include "flops-report.h"
 
+/* Does @s end just before @q in @t? */
+static int preceded_by(const char *t, const char *q, const char *s)
+{
+	size_t n = strlen(s);
+
+	return (size_t)(q - t) >= n && memcmp(q - n, s, n) == 0;
+}
+
 /* The first number of the text followed by '%', as a share in percent,
  * where it is printed as the share itself (not "measured ..."). */
 static void no_share_above_100(const char *t)
@@ -22,9 +30,8 @@ static void no_share_above_100(const char *t)
 
 		while (q > t && (q[-1] == '.' || (q[-1] >= '0' && q[-1] <= '9')))
 			q--;
-		if (q < p && !(q - t >= 9 && strncmp(q - 9, "measured ", 9) == 0) &&
-		    !(q - t >= 2 && strncmp(q - 2, "± ", 2) == 0) &&
-		    !(q - t >= 3 && strncmp(q - 3, "± ", 3) == 0))
+		if (q < p && !preceded_by(t, q, "measured ") && !preceded_by(t, q, "± ") &&
+		    !preceded_by(t, q, "±"))
 			ck_assert_msg(atof(q) <= 100, "'%s' prints %g%% as a fact", t, atof(q));
 		p++;
 	}
