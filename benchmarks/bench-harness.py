@@ -17,6 +17,11 @@ Every ratio of issue 4's performance goals, from one run of this script:
             working set and thread count; goal >= 0.95
   overhead  effective / summed GFLOPS at loopcount 10, N = 2048, W <= cores
             (goal >= 0.95), and the per-worker spawn and collect cost in us
+  scale     perfkit-flops --workers 2800 --loopcount 10 --matn 64 (the
+            notebook's scale, default peak reference), threads and
+            processes: its wall time against twice the time the same
+            28,000 dgemms take on W = cores workers, plus 5 s (goal
+            wall / limit <= 1.00); skipped below 4 GB of free memory
 
 Each comparison alternates the two sides for several rounds and compares
 medians. Figures come from the records perfkit-flops writes (JSON): summed
@@ -25,7 +30,7 @@ first t_submit). Needs python3-numpy (Debian, with OpenBLAS) and likwid;
 what is missing is reported, not guessed.
 
 Usage: bench-harness.py [--build DIR] [--rounds R] [--quick]
-                        [--only dgemm,peak,triad,overhead]
+                        [--only dgemm,peak,triad,overhead,scale]
 """
 import argparse
 import json
@@ -123,6 +128,7 @@ class Bench:
             'pairs_u': float(self.meta.get('harness.peak_pairs_share_uncertainty', 'nan')),
             'share_u': float(self.meta.get('harness.peak_share_uncertainty', 'nan')),
             'scalar_ghz': float(self.meta.get('machine.peak.ghz', 'nan')),
+            'work_s': max(r['t_end'] for r in recs) - min(r['t_setup'] for r in recs),
         }
 
     # ---- references ----
@@ -294,12 +300,52 @@ def overhead(b, cores):
             b.goal(f'effective/summed {mode} W={w}', r, 0.95)
 
 
+def mem_available_mb():
+    with open('/proc/meminfo') as f:
+        for line in f:
+            if line.startswith('MemAvailable:'):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+def scale(b, cores):
+    """The notebook's 2,800 workers: wall time of the whole command (probe,
+    peak reference, 2,800 workers, report) against 2 x the dgemm work + 5 s,
+    the work being the same 28,000 dgemms of order 64 split over W = cores
+    workers (--total-loopcount), from their first setup to their last end."""
+    import time
+    print('\n== scale: perfkit-flops --workers 2800 --loopcount 10 --matn 64 ==')
+    free = mem_available_mb()
+    if free < 4096:
+        msg = f'{free} MB available, 4096 wanted for 2,800 live workers'
+        print(f'skipped: {msg}')
+        b.goal('scale: 2,800 workers, wall / (2 x work + 5 s)', None, 0.0, msg, upper=1.00)
+        return
+    work = med([b.flops('dgemm', 64, cores, ['--total-loopcount', '28000'])
+                for _ in range(b.rounds)], 'work_s')
+    limit = 2 * work + 5
+    for mode in ('threads', 'processes'):
+        t0 = time.monotonic()
+        rc, out, err = sh([b.exe, '--workers', '2800', '--loopcount', '10', '--matn', '64',
+                           '--mode', mode], timeout=300)
+        wall = time.monotonic() - t0
+        summed = re.search(r'^Summed\s+([0-9.]+)', out, re.M)
+        print(f'{mode:>9}: {wall:.1f} s (rc {rc}); the dgemm work alone {work:.2f} s on '
+              f'{cores} workers -> limit {limit:.1f} s; Summed '
+              f'{summed.group(1) if summed else "?"} GFLOPS; load average '
+              f'{os.getloadavg()[0]:.1f}')
+        if rc != 0:
+            print(f'     perfkit-flops failed: {err.strip()[-300:]}')
+        b.goal(f'scale: 2,800 workers {mode}, wall / (2 x work + 5 s)',
+               wall / limit if rc == 0 else None, 0.0, f'rc {rc}', upper=1.00)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--build', default='build')
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--quick', action='store_true', help='small sizes: a smoke test')
-    ap.add_argument('--only', default='dgemm,peak,triad,overhead',
+    ap.add_argument('--only', default='dgemm,peak,triad,overhead,scale',
                     help='comma-separated parts to run (default: all)')
     args = ap.parse_args()
     parts = set(args.only.split(','))
@@ -307,7 +353,11 @@ def main():
     cores = b.cores()
     print(f'bench-harness: {b.meta.get("machine.cpu.model")}, {cores} cores allowed, '
           f'clock {float(b.meta["machine.clock.measured_ghz"]):.2f} GHz measured; '
-          f'{args.rounds} rounds' + (' (quick)' if args.quick else ''))
+          f'{args.rounds} rounds' + (' (quick)' if args.quick else '')
+          + f'; load average {os.getloadavg()[0]:.2f}')
+    print(f'BLAS: BLIS {b.meta.get("machine.blis.version", "?")}, '
+          f'\'{b.meta.get("harness.blas.config", "?")}\' kernels, chosen by '
+          f'{b.meta.get("harness.blas.chosen_by", "?")}')
     if 'dgemm' in parts and HAVE_NUMPY:
         dgemm_vs_numpy(b, cores)
     elif 'dgemm' in parts:
@@ -319,7 +369,10 @@ def main():
         triad_vs_likwid(b, cores)
     if 'overhead' in parts:
         overhead(b, cores)
-    print('\n== goals ==')
+    if 'scale' in parts:
+        scale(b, cores)
+    print(f'\n== goals == (load average at the end: '
+          f'{" ".join(f"{x:.2f}" for x in os.getloadavg())})')
     for name, ratio, goal, note, upper in b.results:
         want = f'goal >= {goal:.2f}' + (f', <= {upper:.2f}' if upper else '')
         if ratio is None:
