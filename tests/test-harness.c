@@ -381,6 +381,9 @@ START_TEST(test_default_workers_and_peak_reference)
 	snprintf(want, sizeof(want), "%u", perfkit_machine_allowed_cores(m));
 	ck_assert_str_eq(meta(res, "harness.workers"), want);
 	ck_assert(atof(meta(res, "harness.peak_kernel_gflops_per_worker")) > 0);
+	/* one worker per core: the rate per core is the rate per worker */
+	ck_assert_close(atof(meta(res, "harness.peak_kernel_gflops_per_core")),
+			atof(meta(res, "harness.peak_kernel_gflops_per_worker")), 1e-12);
 	check_peak_clock_meta(res, perfkit_machine_allowed_cores(m));
 	ck_assert_int_eq(perfkit_harness_summarize(res, &s), 0);
 	ck_assert(isfinite(s.fraction_peak_kernel) && s.fraction_peak_kernel > 0);
@@ -1146,6 +1149,13 @@ START_TEST(test_summary_exact)
 	ck_assert_close(s.concurrent_fraction_theoretical, 0.7, 1e-12);
 	ck_assert(s.machine_gflops == 5);
 	ck_assert(s.oversubscription == 2); /* 4 workers x 1 thread on 2 cores */
+	/* the rate per core, where known, wins: 4 x min(4 workers, 2 cores),
+	 * whatever worker count the per-worker rate was divided by */
+	ck_assert_int_eq(perfkit_results_meta_set(res, "harness.peak_kernel_gflops_per_core",
+						  "4"), 0);
+	ck_assert_int_eq(perfkit_harness_summarize(res, &s), 0);
+	ck_assert(s.peak_kernel_gflops == 8);
+	ck_assert_close(s.fraction_peak_kernel, 0.75, 1e-15);
 	perfkit_results_destroy(res);
 }
 END_TEST

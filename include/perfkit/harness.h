@@ -323,7 +323,11 @@ const char *perfkit_harness_start_name(enum perfkit_harness_start start);
  * "harness.peak_clock_isa" (perfkit_kernel_peak_isa()),
  * "harness.core_peak_gflops_at_peak_clock" (one core's peak at the loaded
  * clock) and, with @c peak_reference,
- * "harness.peak_kernel_gflops_per_worker".
+ * "harness.peak_kernel_gflops_per_core" (the `peak` kernel run once on
+ * each busy core, its rate per core) and
+ * "harness.peak_kernel_gflops_per_worker" (the busy cores' rate / workers).
+ * Where the clock under load could not be measured,
+ * "harness.peak_clock_error" says why and its keys are left out.
  *
  * A failing worker never stops the others, the harness never waits
  * without end for a worker that died, and it never signals or kills
@@ -436,6 +440,8 @@ struct perfkit_harness_summary {
 	/** peak_gflops / theoretical_gflops. */
 	double fraction_theoretical;
 	/** Measured `peak` kernel rate for this many workers:
+	 *  "harness.peak_kernel_gflops_per_core" × min(workers × threads,
+	 *  "harness.cores"), else (older files)
 	 *  "harness.peak_kernel_gflops_per_worker" × workers; NaN if absent. */
 	double peak_kernel_gflops;
 	/** peak_gflops / peak_kernel_gflops. */

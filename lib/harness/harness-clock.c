@@ -58,7 +58,7 @@ static void *clock_thread(void *arg)
 }
 
 /* Cores the run's workers and their kernel threads occupy at once. */
-static unsigned busy_cores(const struct pk_harness_plan *plan)
+unsigned pk_harness_busy_cores(const struct pk_harness_plan *plan)
 {
 	unsigned cores = plan->core_order ? plan->ncores
 					  : perfkit_machine_allowed_cores(plan->machine);
@@ -145,7 +145,7 @@ out:
  * once (each thread bound to one, in placement order). */
 static int measure(const struct pk_harness_plan *plan, struct peak_clock *out)
 {
-	unsigned n = busy_cores(plan);
+	unsigned n = pk_harness_busy_cores(plan);
 	struct clock_job *jobs = calloc(n, sizeof(*jobs));
 	int rc;
 

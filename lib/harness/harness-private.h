@@ -99,6 +99,10 @@ int pk_harness_cancelled(const struct pk_harness_plan *plan);
 int pk_harness_run_into(const struct pk_harness_plan *plan,
 			struct perfkit_results *res, int *harness_failed);
 
+/* Cores the workers and their kernel threads keep busy at once:
+ * min(workers x threads, allowed cores) (harness-clock.c). */
+unsigned pk_harness_busy_cores(const struct pk_harness_plan *plan);
+
 /* perfkit_kernel_peak_pairs() on each core the run keeps busy (each
  * thread bound to one in placement order), all at once, into @res's
  * metadata: the clock under load, the `peak` loop's share of the

@@ -115,24 +115,13 @@ static int write_meta(struct perfkit_results *res,
 	return meta_peak(res, plan);
 }
 
-/* Cores the run's workers and their kernel threads keep busy at once. */
-static unsigned reference_cores(const struct pk_harness_plan *plan)
-{
-	unsigned cores = plan->core_order ? plan->ncores
-					  : perfkit_machine_allowed_cores(plan->machine);
-	uint64_t want = (uint64_t)plan->workers * plan->threads;
-
-	if (cores == 0)
-		cores = 1;
-	return want < cores ? (unsigned)want : cores;
-}
-
 /* Measure the `peak` kernel once per busy core (one single-threaded
  * worker bound to each, in placement order), not once per worker: W
  * workers time-sliced on C cores reach at most what C cores do, and 2,800
- * workers would take minutes. The rate is stored per worker of the run
- * (the C cores' rate / W), so that per worker x W is the peak kernel on
- * the cores these W workers share. A failure leaves the keys out: the
+ * workers would take minutes. The rate is stored per core (each point
+ * of a sweep uses the cores its own workers keep busy) and, for readers
+ * of older files and of MPI jobs, per worker of the run (the C cores'
+ * rate / W, W the set's largest worker count). A failure leaves the keys out: the
  * main run does not depend on them. */
 static void peak_reference(const struct pk_harness_plan *plan,
 			   struct perfkit_results *res)
@@ -147,7 +136,7 @@ static void peak_reference(const struct pk_harness_plan *plan,
 				&p.kernel) != 0 ||
 	    perfkit_results_new(&tmp) != 0)
 		return;
-	p.workers = reference_cores(plan);
+	p.workers = pk_harness_busy_cores(plan);
 	p.threads = 1;
 	p.opt.problem_size = PEAK_REFERENCE_N;
 	p.opt.loopcount = 0;
@@ -163,6 +152,8 @@ static void peak_reference(const struct pk_harness_plan *plan,
 	    meta_u64(res, "harness.peak_kernel_cores", p.workers) == 0) {
 		snprintf(buf, sizeof(buf), "%.17g", sum.peak_gflops / plan->workers);
 		perfkit_results_meta_set(res, "harness.peak_kernel_gflops_per_worker", buf);
+		snprintf(buf, sizeof(buf), "%.17g", sum.peak_gflops / p.workers);
+		perfkit_results_meta_set(res, "harness.peak_kernel_gflops_per_core", buf);
 	}
 	perfkit_results_destroy(tmp);
 }

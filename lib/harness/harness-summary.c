@@ -105,6 +105,7 @@ static void fractions(const struct perfkit_results *res,
 	double cores = meta_number(res, "harness.cores");
 	double threads = meta_number(res, "harness.threads");
 	double per_worker = meta_number(res, "harness.peak_kernel_gflops_per_worker");
+	double per_core = meta_number(res, "harness.peak_kernel_gflops_per_core");
 	double used = (double)s->workers * (isfinite(threads) && threads >= 1 ? threads : 1);
 
 	if (isfinite(cores) && cores >= 1) {
@@ -116,7 +117,10 @@ static void fractions(const struct perfkit_results *res,
 	s->theoretical_gflops = core_peak * used;
 	s->fraction_theoretical = s->peak_gflops / s->theoretical_gflops;
 	s->concurrent_fraction_theoretical = s->concurrent_gflops / s->theoretical_gflops;
-	s->peak_kernel_gflops = per_worker * (double)s->workers;
+	/* per core where known: right for every point of a sweep */
+	s->peak_kernel_gflops = isfinite(per_core) && isfinite(cores) && cores >= 1
+					? per_core * used
+					: per_worker * (double)s->workers;
 	s->fraction_peak_kernel = s->peak_gflops / s->peak_kernel_gflops;
 }
 
