@@ -894,6 +894,8 @@ START_TEST(test_fault_open_files)
 		      "rc %d: %s", out.rc, out.msg);
 	/* above the hard limit: refused before any worker starts */
 	out = pk_run_within(120, run_with_few_files, &hard);
+	if (RUNNING_ON_VALGRIND && out.rc == -1000)
+		return; /* valgrind refuses to lower the hard limit (its own fds) */
 	ck_assert_int_eq(out.rc, -EMFILE);
 	ck_assert_msg(strstr(out.msg, "workers in processes mode hold a pipe each") &&
 		      atoi(strstr(out.msg, "harness: ") + 9) == (int)FEW_FILES_WORKERS &&
