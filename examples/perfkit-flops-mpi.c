@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 	if (stop_catch() == 0)
 		a.o.cancel = &stop_signal;
 	flops_stream_init(&fs, rank == 0 ? a.outfile : NULL,
-			  rank == 0 && isatty(STDERR_FILENO));
+			  rank == 0 ? flops_progress_terminal() : NULL);
 	a.o.progress = flops_progress;
 	a.o.userdata = &fs;
 	/* every rank runs its workers; rank 0 gathers them on its clock */

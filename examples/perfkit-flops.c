@@ -4,6 +4,7 @@
  *
  *   perfkit-flops --workers 10 --loopcount 10 --matn 1024 --outfile small.json
  *   perfkit-flops --kernel triad --matn 20000000 --sweep-workers
+ *   perfkit-flops --sweep-workers 1,2,4 --total-loopcount 64   (strong scaling)
  *   perfkit-flops                       (all cores, dgemm, N = 1024, 10 times)
  *
  * Runs the kernel on W workers with the libperfkit harness, prints the
@@ -60,7 +61,10 @@ static struct perfkit_results *report_sweep_points(const struct flops_args *a,
 	struct perfkit_results *sub;
 	char value[64];
 
-	report_sweep(stdout, res, key);
+	if (a->sweep_workers && a->o.total_loopcount)
+		report_strong(stdout, res, a->threshold);
+	else
+		report_sweep(stdout, res, key);
 	sub = last_point(res, key, value, sizeof(value));
 	if (sub) {
 		printf("\nLast point (%s = %s) in detail:\n", key, value);
@@ -92,7 +96,7 @@ int main(int argc, char **argv)
 	if (stop_catch() != 0)
 		return CLI_EXIT_FAILED;
 	a.o.cancel = &stop_signal;
-	flops_stream_init(&fs, a.outfile, isatty(STDERR_FILENO));
+	flops_stream_init(&fs, a.outfile, flops_progress_terminal());
 	a.o.progress = flops_progress;
 	a.o.userdata = &fs;
 

@@ -755,6 +755,51 @@ START_TEST(test_peak_clock_bad_input)
 }
 END_TEST
 
+START_TEST(test_peak_pairs)
+{
+	double ghz[8], fpc[8], scalar = NAN, dp;
+	const struct perfkit_machine *m;
+	size_t ok = 0;
+	int rc = perfkit_kernel_peak_pairs(ghz, fpc, 8, &scalar);
+
+	if (RUNNING_ON_VALGRIND && rc == -ERANGE) {
+		ck_assert_msg(strstr(perfkit_last_error(), "did not set the loop's pace"),
+			      "unexpected message: %s", perfkit_last_error());
+		return;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert(isfinite(scalar) && scalar > 0);
+	/* a pair is measured (both finite and > 0) or left out (both NaN) */
+	for (int i = 0; i < 8; i++) {
+		ck_assert(isnan(ghz[i]) == isnan(fpc[i]));
+		if (isnan(ghz[i]))
+			continue;
+		ck_assert(isfinite(ghz[i]) && ghz[i] > 0 && isfinite(fpc[i]) && fpc[i] > 0);
+		ok++;
+	}
+	ck_assert_uint_ge(2 * ok, 8);
+	/* flops per cycle is a rate, not a timing: at most what the units
+	 * can do (with room for the noise between a clock and a peak run) */
+	ck_assert_int_eq(perfkit_machine_probe(&m), 0);
+	if (!RUNNING_ON_VALGRIND && perfkit_machine_flops_per_cycle(m, &dp, NULL) == 0)
+		for (int i = 0; i < 8; i++)
+			ck_assert(isnan(fpc[i]) || fpc[i] < 2 * dp);
+}
+END_TEST
+
+START_TEST(test_peak_pairs_bad_input)
+{
+	double g[2], f[2], scalar = 1.5;
+
+	ck_assert_fails(perfkit_kernel_peak_pairs(NULL, f, 2, &scalar), -EINVAL, "NULL");
+	ck_assert_fails(perfkit_kernel_peak_pairs(g, NULL, 2, &scalar), -EINVAL, "NULL");
+	ck_assert_fails(perfkit_kernel_peak_pairs(g, f, 0, &scalar), -EINVAL, "0 pairs");
+	ck_assert_fails(perfkit_kernel_peak_pairs(g, f, PERFKIT_KERNEL_PEAK_PAIRS_MAX + 1,
+						  &scalar), -EINVAL, "need 1 to 1000");
+	ck_assert(scalar == 1.5);
+}
+END_TEST
+
 START_TEST(test_peak_isa_named)
 {
 	const char *isa = perfkit_kernel_peak_isa();
@@ -1150,6 +1195,8 @@ static Suite *kernel_suite(void)
 	tcase_add_test(counts, test_peak_clock);
 	tcase_add_test(counts, test_peak_clock_portable);
 	tcase_add_test(counts, test_peak_clock_bad_input);
+	tcase_add_test(counts, test_peak_pairs);
+	tcase_add_test(counts, test_peak_pairs_bad_input);
 	tcase_add_test(counts, test_blas_config);
 	tcase_add_test(counts, test_blas_measured);
 	suite_add_tcase(s, counts);

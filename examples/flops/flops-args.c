@@ -18,6 +18,11 @@ static void usage(FILE *out)
 		"  -k, --kernel NAME        kernel (default dgemm; --list-kernels shows all)\n"
 		"  -n, --matn N, --size N   problem size: matrix order, elements, ... (default 1024)\n"
 		"  -l, --loopcount L        timed repetitions per worker (default 10)\n"
+		"  -T, --total-loopcount T  strong scaling: T repetitions in all, split as evenly\n"
+		"                           as possible over the workers (instead of -l); with\n"
+		"                           --sweep-workers: the optimal-number-of-cores table\n"
+		"      --threshold E        efficiency that makes a worker count worth it in\n"
+		"                           that table, 0 < E <= 1 (default 0.8)\n"
 		"  -t, --min-time SECONDS   repeat until each worker ran this long (instead of -l)\n"
 		"  -w, --workers W          workers (default: one per allowed core)\n"
 		"      --placement P        none, compact or scatter over the cores (default compact)\n"
@@ -40,7 +45,7 @@ static void usage(FILE *out)
 
 enum { OPT_PLACEMENT = 256, OPT_MODE, OPT_THREADS, OPT_WARMUP, OPT_START,
        OPT_STAGGER, OPT_NOVERIFY, OPT_PEAK, OPT_SWEEP_W, OPT_SWEEP_N, OPT_PLOT,
-       OPT_LIST };
+       OPT_LIST, OPT_THRESHOLD };
 
 static int parse_one(int c, struct flops_args *a)
 {
@@ -57,6 +62,16 @@ static int parse_one(int c, struct flops_args *a)
 	case 'l':
 		rc = cli_parse_u64("--loopcount", optarg, 1, UINT64_MAX, &o->loopcount);
 		o->min_time = 0;
+		a->loopcount_set = 1;
+		break;
+	case 'T':
+		rc = cli_parse_u64("--total-loopcount", optarg, 1, UINT64_MAX,
+				   &o->total_loopcount);
+		break;
+	case OPT_THRESHOLD:
+		rc = cli_parse_double("--threshold", optarg, 0, 1, &a->threshold);
+		if (rc == 0 && !(a->threshold > 0))
+			rc = cli_bad_value("--threshold", optarg, "need a number > 0 and <= 1");
 		break;
 	case 't':
 		rc = cli_parse_seconds("--min-time", optarg, &o->min_time);
@@ -123,6 +138,8 @@ static int parse_args(int argc, char **argv, struct flops_args *a)
 		{ "matn", required_argument, NULL, 'n' },
 		{ "size", required_argument, NULL, 'n' },
 		{ "loopcount", required_argument, NULL, 'l' },
+		{ "total-loopcount", required_argument, NULL, 'T' },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 		{ "min-time", required_argument, NULL, 't' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "placement", required_argument, NULL, OPT_PLACEMENT },
@@ -145,7 +162,8 @@ static int parse_args(int argc, char **argv, struct flops_args *a)
 
 	perfkit_harness_options_init(&a->o);
 	a->o.peak_reference = 0.2;
-	while ((c = cli_getopt(argc, argv, "k:n:l:t:w:o:h", opts)) != -1)
+	a->threshold = 0.8;
+	while ((c = cli_getopt(argc, argv, "k:n:l:T:t:w:o:h", opts)) != -1)
 		if (parse_one(c, a) != 0)
 			return -1;
 	if (optind < argc)
@@ -181,6 +199,27 @@ int flops_command_line(int argc, char **argv, struct flops_args *a, int quiet)
 	return CLI_EXIT_OK;
 }
 
+/* Strong scaling: every worker count must get at least one repetition. */
+static int check_total(const struct flops_args *a)
+{
+	unsigned long long t = a->o.total_loopcount;
+
+	if (t == 0)
+		return 0;
+	if (!a->sweep_workers && a->o.workers > t)
+		return cli_error("--workers %u with --total-loopcount %llu: a worker would "
+				 "have nothing to do; use at most %llu workers", a->o.workers, t, t);
+	for (size_t i = 0; a->sweep_workers && i < a->ncounts; i++)
+		if (a->counts[i] > t)
+			return cli_error("--sweep-workers: %u workers with --total-loopcount "
+					 "%llu: a worker would have nothing to do; use at most "
+					 "%llu workers", a->counts[i], t, t);
+	if (a->sweep_workers && a->ncounts == 0 && a->o.workers > t)
+		return cli_error("--sweep-workers up to %u workers with --total-loopcount "
+				 "%llu: a worker would have nothing to do", a->o.workers, t);
+	return 0;
+}
+
 /* Everything that can be refused before any work starts. */
 int flops_check_args(const struct flops_args *a)
 {
@@ -188,6 +227,14 @@ int flops_check_args(const struct flops_args *a)
 
 	if (a->sweep_workers && a->sweep_sizes)
 		return cli_error("--sweep-workers and --sweep-sizes: choose one");
+	if (a->o.total_loopcount && a->loopcount_set)
+		return cli_error("--loopcount and --total-loopcount: choose one (repetitions "
+				 "per worker, or a total split over the workers)");
+	if (a->o.total_loopcount && a->o.min_time > 0)
+		return cli_error("--min-time and --total-loopcount: choose one (a duration "
+				 "per worker, or a total of repetitions)");
+	if (check_total(a) != 0)
+		return -1;
 	if (perfkit_harness_options_check(&a->o) != 0)
 		return cli_error("%s", perfkit_last_error());
 	if (a->outfile && perfkit_format_from_path(a->outfile, &f) != 0)

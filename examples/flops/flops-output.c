@@ -13,7 +13,10 @@ void flops_headline(const struct flops_args *a, const struct perfkit_results *re
 	perfkit_results_meta_get(res, "harness.workers", &workers);
 	perfkit_results_meta_get(res, "harness.size", &size);
 	printf("%s: %s, N = %s, ", cli_program(), a->o.kernel, size);
-	if (a->o.loopcount)
+	if (a->o.total_loopcount)
+		printf("%llu repetitions in all, split over the workers",
+		       (unsigned long long)a->o.total_loopcount);
+	else if (a->o.loopcount)
 		printf("loopcount %llu", (unsigned long long)a->o.loopcount);
 	else
 		printf("at least %g s", a->o.min_time);

@@ -14,6 +14,11 @@ static const char *meta(const struct perfkit_results *res, const char *key)
 	return perfkit_results_meta_get(res, key, &v) == 0 ? v : "unknown";
 }
 
+const char *report_meta_text(const struct perfkit_results *res, const char *key)
+{
+	return meta(res, key);
+}
+
 double report_meta_num(const struct perfkit_results *res, const char *key)
 {
 	char *end;
@@ -23,15 +28,36 @@ double report_meta_num(const struct perfkit_results *res, const char *key)
 	return end != v && *end == '\0' ? x : NAN;
 }
 
-/* The `peak` kernel's share of the peak at the clock under load. The
- * clock is a ~15 ms average taken before the kernel's own run, so a share
- * a little over 100 % is the noise between the two, and says so. */
-static void report_loaded_share(FILE *out, double share)
+/* The theoretical peak of @used cores at the clock under load, and the
+ * `peak` loop's share of it measured in pairs with that clock. Never
+ * below the measured @reached (GFLOPS, NaN if none) as a fact. */
+static void report_loaded_peak(FILE *out, const struct perfkit_results *res,
+			       double loaded, double used, double reached)
 {
-	fprintf(out, ",\n          %.0f%% of it at the clock under load", 100 * share);
-	if (share >= 1.005 && share <= 1.05)
-		fprintf(out, " (over 100%%: the clock\n          and the kernel were "
-			"measured at different moments; they vary by a few %%)");
+	double sigma = report_meta_num(res, "harness.peak_share_uncertainty");
+	double theo = loaded * used, u = isfinite(sigma) ? sigma * theo : 0;
+	char buf[200];
+
+	if (reached > theo)
+		fprintf(out, "          theoretical >= %.1f GFLOPS at the clock under the `peak` "
+			"kernel's %s FMA load\n          (%.1f ± %.1f from the clock: the "
+			"kernel reached %.1f, and a peak is an upper bound)\n",
+			reached, meta(res, "harness.peak_clock_isa"), theo, u, reached);
+	else
+		fprintf(out, "          theoretical %.1f ± %.1f GFLOPS at the clock under the "
+			"`peak` kernel's %s FMA load\n", theo, u,
+			meta(res, "harness.peak_clock_isa"));
+	fprintf(out, "          (%.2f GHz, on %g cores at once)",
+		report_meta_num(res, "harness.peak_clock_ghz"),
+		report_meta_num(res, "harness.peak_clock_cores"));
+	if (isfinite(report_meta_num(res, "harness.peak_pairs_share")))
+		fprintf(out, "; the `peak` loop, in %g pairs with\n          that clock: "
+			"%s of the peak at it",
+			report_meta_num(res, "harness.peak_pairs"),
+			report_share_text(report_meta_num(res, "harness.peak_pairs_share"),
+					  report_meta_num(res, "harness.peak_pairs_share_uncertainty"),
+					  buf, sizeof(buf)));
+	fputc('\n', out);
 }
 
 void report_machine(FILE *out, const struct perfkit_results *res)
@@ -41,8 +67,8 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 	double ghz = report_meta_num(res, "machine.peak.ghz");
 	double per_worker = report_meta_num(res, "harness.peak_kernel_gflops_per_worker");
 	double loaded = report_meta_num(res, "harness.core_peak_gflops_at_peak_clock");
-	double loaded_ghz = report_meta_num(res, "harness.peak_clock_ghz");
-	const char *list = strrchr(meta(res, "harness.workers"), ',');
+	char share[200];
+	const char *why, *list = strrchr(meta(res, "harness.workers"), ',');
 	/* a worker sweep lists its counts; the peak was measured with the last */
 	double workers = list ? atof(list + 1) : report_meta_num(res, "harness.workers");
 	double threads = report_meta_num(res, "harness.threads");
@@ -64,21 +90,27 @@ void report_machine(FILE *out, const struct perfkit_results *res)
 	else
 		fprintf(out, "Peak      theoretical: unknown (%s)\n",
 			meta(res, "machine.flops.source"));
-	if (isfinite(core_peak) && isfinite(loaded))
-		fprintf(out, "          theoretical %.1f GFLOPS at the measured clock, %.1f at the clock\n"
-			"          under the `peak` kernel's %s FMA load (%.2f GHz, on %g cores at once)\n",
-			core_peak * cores, loaded * cores,
-			meta(res, "harness.peak_clock_isa"), loaded_ghz,
-			report_meta_num(res, "harness.peak_clock_cores"));
+	if (isfinite(core_peak) && isfinite(loaded) && used > 0)
+		report_loaded_peak(out, res, loaded, used, per_worker * workers);
+	else if (isfinite(core_peak) &&
+		 perfkit_results_meta_get(res, "harness.peak_clock_error", &why) == 0)
+		fprintf(out, "          clock under the `peak` kernel's load: %s\n", why);
 	if (!isfinite(per_worker) || !isfinite(workers))
 		return;
-	fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g workers",
-		per_worker * workers, workers);
+	if (isfinite(report_meta_num(res, "harness.peak_kernel_cores")))
+		fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g cores (one worker each)",
+			per_worker * workers, report_meta_num(res, "harness.peak_kernel_cores"));
+	else /* a file from before the peak ran once per core */
+		fprintf(out, "          measured `peak` kernel %.1f GFLOPS on %g workers",
+			per_worker * workers, workers);
 	if (isfinite(core_peak) && used > 0)
 		fprintf(out, " = %.0f%% of the theoretical peak of %g cores",
 			100 * per_worker * workers / (core_peak * used), used);
 	if (isfinite(core_peak) && isfinite(loaded) && used > 0)
-		report_loaded_share(out, per_worker * workers / (loaded * used));
+		fprintf(out, ",\n          %s of it at the clock under load",
+			report_share_text(per_worker * workers / (loaded * used),
+					  report_meta_num(res, "harness.peak_share_uncertainty"),
+					  share, sizeof(share)));
 	fputc('\n', out);
 	if (isfinite(core_peak) && per_worker * workers > 1.05 * core_peak * used)
 		fprintf(out, "          (above 100%%: the FLOPs/cycle table does not know this CPU's\n"
@@ -153,19 +185,55 @@ static void failures(FILE *out, const struct perfkit_results *res)
 	}
 }
 
+/* The summed rate the cores reached (concurrent), or, above their
+ * theoretical peak, the bug it would be. Returns 0 when it was printed
+ * as a result. */
+static int summed_line(FILE *out, const struct perfkit_harness_summary *s)
+{
+	if (isfinite(s->machine_gflops) && s->concurrent_gflops > s->machine_gflops) {
+		fprintf(out, "Summed    not a result: the workers would have computed %.2f GFLOPS "
+			"together, above the\n          %.2f GFLOPS theoretical peak of every allowed "
+			"core. That is a bug, in the\n          measurement or in the peak (clock, "
+			"FLOPs/cycle): please report it.\n", s->concurrent_gflops,
+			s->machine_gflops);
+		return -1;
+	}
+	fprintf(out, "Summed    %10.2f GFLOPS   the most the workers computed together (concurrent: best "
+		"window of their compute times)", s->concurrent_gflops);
+	if (isfinite(s->concurrent_fraction_theoretical))
+		fprintf(out, "; %.0f%% of theoretical", 100 * s->concurrent_fraction_theoretical);
+	if (isfinite(s->peak_kernel_gflops))
+		fprintf(out, ", %.0f%% of the peak kernel",
+			100 * s->concurrent_gflops / s->peak_kernel_gflops);
+	fputc('\n', out);
+	return 0;
+}
+
+/* The per-worker sum, labelled: above the machine it is not a rate. */
+static void per_worker_sum_line(FILE *out, const struct perfkit_harness_summary *s)
+{
+	fprintf(out, "          %10.2f GFLOPS   sum of per-worker rates (each worker's flops / "
+		"its compute time)", s->peak_gflops);
+	if (isfinite(s->machine_gflops) && s->peak_gflops > s->machine_gflops)
+		fprintf(out, ":\n                              %.0f%% of the cores' theoretical peak, "
+			"not a rate they reached: the workers\n                              were "
+			"time-sliced and did not all run at once",
+			100 * s->peak_gflops / s->machine_gflops);
+	fputc('\n', out);
+}
+
 static void summary_lines(FILE *out, const struct perfkit_harness_summary *s)
 {
-	fprintf(out, "Summed    %10.2f GFLOPS   sum of each worker's flops / compute time (\"peak\")",
-		s->peak_gflops);
-	if (isfinite(s->fraction_theoretical))
-		fprintf(out, "; %.0f%% of theoretical", 100 * s->fraction_theoretical);
-	if (isfinite(s->fraction_peak_kernel))
-		fprintf(out, ", %.0f%% of the peak kernel", 100 * s->fraction_peak_kernel);
-	fprintf(out, "\nEffective %10.2f GFLOPS   total flops / %.4f s from first submit to last "
-		"collection (%.1f%% of summed)\n",
-		s->effective_gflops, s->span, 100 * s->effective_gflops / s->peak_gflops);
+	int ok = summed_line(out, s) == 0;
+
+	per_worker_sum_line(out, s);
+	fprintf(out, "Effective %10.2f GFLOPS   total flops / %.4f s from first submit to last "
+		"collection", s->effective_gflops, s->span);
+	if (ok)
+		fprintf(out, " (%.1f%% of summed)", 100 * s->effective_gflops / s->concurrent_gflops);
+	fputc('\n', out);
 	if (s->bytes > 0 && s->intensity < 10) /* memory-bound kernels */
-		fprintf(out, "Memory    %10.2f GB/s summed, %.2f GB/s effective (intensity %.3g flops/byte)\n",
+		fprintf(out, "Memory    %10.2f GB/s summed per worker, %.2f GB/s effective (intensity %.3g flops/byte)\n",
 			s->peak_gbps, s->effective_gbps, s->intensity);
 	fprintf(out, "Workers   GFLOPS min %.2f, median %.2f, max %.2f; straggler ratio %.3f "
 		"(slowest / median compute time)\n",
@@ -176,6 +244,16 @@ static void summary_lines(FILE *out, const struct perfkit_harness_summary *s)
 		s->spawn_us_median, s->setup_median * 1e3, s->collect_us_median);
 }
 
+void report_oversubscription(FILE *out, const struct perfkit_results *res)
+{
+	char text[2048];
+	double f;
+
+	if (perfkit_harness_oversubscription(res, &f, text, sizeof(text)) != 0 || !(f > 1))
+		return;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		fprintf(out, "Warning   %s\n", line);
+}
 
 void report_run(FILE *out, const struct perfkit_results *res)
 {
@@ -195,6 +273,7 @@ void report_run(FILE *out, const struct perfkit_results *res)
 	}
 	fputc('\n', out);
 	summary_lines(out, &s);
+	report_oversubscription(out, res);
 	report_histogram(out, res);
 	report_timeline(out, res, s.span);
 }
@@ -286,15 +365,15 @@ void report_sweep(FILE *out, const struct perfkit_results *res, const char *key)
 			continue;
 		}
 		if (isnan(base))
-			base = s.peak_gflops / atof(v);
+			base = s.concurrent_gflops / atof(v);
 		if (workers)
 			fprintf(out, "%-12s  %9.2f  %9.2f  %9.2f  %9.2f  %9.3f  %.0f%%\n", v,
-				s.peak_gflops / base, s.peak_gflops, s.effective_gflops,
+				s.concurrent_gflops / base, s.concurrent_gflops, s.effective_gflops,
 				s.worker_gflops_median, s.straggler_ratio,
-				100 * s.peak_gflops / base / atof(v));
+				100 * s.concurrent_gflops / base / atof(v));
 		else
 			fprintf(out, "%-12s  %9.3g  %9.2f  %9.2f  %9.2f  %9.3f  %.2f\n", v,
-				s.intensity, s.peak_gflops, s.effective_gflops,
+				s.intensity, s.concurrent_gflops, s.effective_gflops,
 				s.worker_gflops_median, s.straggler_ratio, s.peak_gbps);
 	}
 	if (workers)

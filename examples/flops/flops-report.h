@@ -18,8 +18,28 @@ void report_machine(FILE *out, const struct perfkit_results *res);
  * summed against effective, stragglers, costs, histogram and timeline. */
 void report_run(FILE *out, const struct perfkit_results *res);
 
+/* "Warning" lines when the run had more threads than allowed cores
+ * (perfkit_harness_oversubscription()); nothing otherwise. */
+void report_oversubscription(FILE *out, const struct perfkit_results *res);
+
 /* A sweep: one line per point. @key is "workers" or "problem_size". */
 void report_sweep(FILE *out, const struct perfkit_results *res, const char *key);
+
+/* A fixed-total-work worker sweep (flops-strong.c): per worker count the
+ * makespan, speedup, efficiency, Karp-Flatt serial fraction and rate,
+ * then an Amdahl fit and the optimal count (efficiency >= @threshold).
+ * Returns 0, or -1 when the set gives no table (said in @out). */
+int report_strong(FILE *out, const struct perfkit_results *res, double threshold);
+
+/* A metadata value as text, "unknown" when missing. */
+const char *report_meta_text(const struct perfkit_results *res, const char *key);
+
+/* A share of a theoretical peak (an upper bound) with its uncertainty
+ * @sigma (one standard deviation; both fractions, sigma NaN or 0 if
+ * none) as text in @buf (flops-share.c): "97%", "99% ± 3%"; never a share
+ * above 100 % as a fact: "94-100% (measured 103% ± 3%: ...)" within twice
+ * the uncertainty, "not known (...)" beyond it. Returns @buf. */
+const char *report_share_text(double share, double sigma, char *buf, size_t len);
 
 /* A number from the set's metadata, NaN when it is missing or not one. */
 double report_meta_num(const struct perfkit_results *res, const char *key);

@@ -222,6 +222,21 @@ struct perfkit_harness_options {
 	 * NULL.
 	 */
 	const volatile sig_atomic_t *cancel;
+	/**
+	 * Strong scaling (fixed total work): when non-zero, the run's W
+	 * workers share this many timed repetitions in all, in place of
+	 * @c loopcount: worker i runs ⌊T / W⌋ repetitions, plus one when
+	 * i < T mod W (the split is as even as it can be, and every
+	 * repetition runs exactly once), and its record's @c repetitions
+	 * says its share. In a worker sweep the same total is split at each
+	 * point, so the time falls with W: the workshop's "find the optimal
+	 * number of cores" experiment. Needs @c min_time = 0 and at least
+	 * as many repetitions as workers (-EINVAL otherwise: a worker with
+	 * nothing to do would measure nothing). The metadata holds
+	 * "harness.total_loopcount".
+	 * Default 0 (each worker runs @c loopcount).
+	 */
+	uint64_t total_loopcount;
 };
 
 /** @brief Initialiser for struct perfkit_harness_options with the
@@ -229,7 +244,8 @@ struct perfkit_harness_options {
 #define PERFKIT_HARNESS_OPTIONS_INIT                                        \
 	{ sizeof(struct perfkit_harness_options), "dgemm", 1024, 10, 0.0, 0,   \
 	  PERFKIT_HARNESS_PLACE_COMPACT, PERFKIT_HARNESS_THREADS, 1, 0,        \
-	  PERFKIT_HARNESS_START_BARRIER, 0.0, 1, 0.0, NULL, NULL, NULL, NULL }
+	  PERFKIT_HARNESS_START_BARRIER, 0.0, 1, 0.0, NULL, NULL, NULL, NULL, \
+	  0 }
 
 /**
  * @brief Fill options with the defaults (as #PERFKIT_HARNESS_OPTIONS_INIT).
@@ -307,7 +323,11 @@ const char *perfkit_harness_start_name(enum perfkit_harness_start start);
  * "harness.peak_clock_isa" (perfkit_kernel_peak_isa()),
  * "harness.core_peak_gflops_at_peak_clock" (one core's peak at the loaded
  * clock) and, with @c peak_reference,
- * "harness.peak_kernel_gflops_per_worker".
+ * "harness.peak_kernel_gflops_per_core" (the `peak` kernel run once on
+ * each busy core, its rate per core) and
+ * "harness.peak_kernel_gflops_per_worker" (the busy cores' rate / workers).
+ * Where the clock under load could not be measured,
+ * "harness.peak_clock_error" says why and its keys are left out.
  *
  * A failing worker never stops the others, the harness never waits
  * without end for a worker that died, and it never signals or kills
@@ -387,8 +407,12 @@ struct perfkit_harness_summary {
 	double intensity;
 	/** Last t_collected − first t_submit over all worker records. */
 	double span;
-	/** Sum over succeeded workers of flops / elapsed, in GFLOPS: what all
-	 *  workers computed together while they ran ("peak"). */
+	/** Sum of per-worker rates: over succeeded workers, flops / elapsed,
+	 *  in GFLOPS. What the workers computed together while they ran
+	 *  *if they ran at the same time*; workers time-sliced on fewer cores
+	 *  (more workers than cores) are added as if they had, so this can
+	 *  exceed the machine by far (2,800 workers on 2 cores: 24,000 GFLOPS
+	 *  of 230). @c concurrent_gflops cannot. */
 	double peak_gflops;
 	/** flops / span in GFLOPS: the job's rate including start-up,
 	 *  setup, stragglers and collection ("effective"). */
@@ -416,6 +440,8 @@ struct perfkit_harness_summary {
 	/** peak_gflops / theoretical_gflops. */
 	double fraction_theoretical;
 	/** Measured `peak` kernel rate for this many workers:
+	 *  "harness.peak_kernel_gflops_per_core" × min(workers × threads,
+	 *  "harness.cores"), else (older files)
 	 *  "harness.peak_kernel_gflops_per_worker" × workers; NaN if absent. */
 	double peak_kernel_gflops;
 	/** peak_gflops / peak_kernel_gflops. */
@@ -429,6 +455,29 @@ struct perfkit_harness_summary {
 	/** Median of t_collected − t_end, microseconds: verification and
 	 *  handing the result back (the kernel's teardown comes after). */
 	double collect_us_median;
+	/** Theoretical peak of all allowed cores: "harness.core_peak_gflops"
+	 *  × "harness.cores"; NaN if absent. A rate the workers reached
+	 *  together above it is a bug (of the measurement or of the peak),
+	 *  never a result. */
+	double machine_gflops;
+	/** The summed rate the workers provably reached together, in
+	 *  GFLOPS: the highest, over time windows [a, b], of the flops of the
+	 *  succeeded workers whose timed work [t_setup, t_end] lay wholly
+	 *  inside the window, divided by b − a. All those flops were computed
+	 *  inside the window, so it cannot exceed what the cores can do,
+	 *  however the workers were time-sliced. With a barrier start on
+	 *  enough cores it is close to @c peak_gflops (a little lower with
+	 *  stragglers); effective_gflops ≤ concurrent_gflops ≤ the cores'
+	 *  real peak. With more than 4096 records, windows start at 4096 of
+	 *  the start times (a lower bound then). */
+	double concurrent_gflops;
+	/** concurrent_gflops / theoretical_gflops. */
+	double concurrent_fraction_theoretical;
+	/** Threads the workers ran at most (workers × "harness.threads")
+	 *  over the allowed cores ("harness.cores"): above 1 the cores were
+	 *  oversubscribed and workers time-sliced; NaN if unknown. See
+	 *  perfkit_harness_oversubscription() for the words. */
+	double oversubscription;
 };
 
 /**
@@ -539,6 +588,39 @@ int perfkit_harness_effective_timeline(const struct perfkit_results *res,
 int perfkit_harness_histogram(const struct perfkit_results *res,
 			      const double *edges, size_t nedges,
 			      size_t *counts, size_t *below, size_t *above);
+
+/**
+ * @brief Say whether a run had more threads than allowed cores, by how
+ *        much, and what to change.
+ * @param res a set made by the harness (or read back from a file): its
+ *        metadata "harness.cores", "harness.workers" (a sweep's largest
+ *        count), "harness.threads", "harness.kernel_builtin" and
+ *        "harness.env.*" are read
+ * @param[out] factor the largest oversubscription found: threads that
+ *        may run at once over allowed cores (at most 1: none)
+ * @param[out] text the warnings in words, one per line, empty when
+ *        @p factor ≤ 1; truncated to @p len bytes (may be NULL when
+ *        @p len is 0)
+ * @param len size of @p text
+ * @return 0 on success
+ * @retval -EINVAL @p res or @p factor is NULL, or @p text is NULL with
+ *         @p len > 0
+ * @retval -ENOENT the metadata lacks "harness.cores" or
+ *         "harness.workers" (@p factor is NaN)
+ *
+ * Two causes are checked. Workers × kernel threads per worker above the
+ * allowed cores ("2 workers x 4 kernel threads = 8 threads on 2 allowed
+ * cores: 4x oversubscribed"). And, for kernels registered by the user
+ * only, OMP_NUM_THREADS, BLIS_NUM_THREADS and OPENBLAS_NUM_THREADS as
+ * they were when the run started: such a kernel may start that many
+ * threads in each worker. The built-in kernels set their own thread
+ * count (the BLAS kernels pass BLIS a per-call runtime with
+ * @c threads threads; the others run one), so these variables do not
+ * change them and are not reported. Thread-safe while nobody changes
+ * the set.
+ */
+int perfkit_harness_oversubscription(const struct perfkit_results *res,
+				     double *factor, char *text, size_t len);
 
 /** @} */
 

@@ -428,6 +428,50 @@ const char *perfkit_kernel_peak_isa(void);
  */
 int perfkit_kernel_peak_clock(double *ghz, double *scalar_ghz);
 
+/** @brief Most pairs perfkit_kernel_peak_pairs() measures in one call. */
+#define PERFKIT_KERNEL_PEAK_PAIRS_MAX 1000
+
+/**
+ * @brief Measure the `peak` kernel's flops per cycle: its plain loop and
+ *        the clock under its load, alternated in pairs.
+ * @param[out] ghz @p n clocks in GHz under the `peak` loop's load, one per
+ *        pair
+ * @param[out] flops_per_cycle @p n rates of the plain `peak` loop (double
+ *        precision), flops per cycle at the clock of the same pair
+ * @param n number of pairs, 1 to #PERFKIT_KERNEL_PEAK_PAIRS_MAX
+ * @param[out] scalar_ghz the clock of scalar code, measured first; may be
+ *        NULL
+ * @return 0 on success
+ * @retval -EINVAL @p ghz or @p flops_per_cycle is NULL, or @p n is out of
+ *         range
+ * @retval -ENOTSUP no add chain for this architecture
+ * @retval -ENOMEM out of memory
+ * @retval -ERANGE as for perfkit_kernel_peak_clock(): fewer than half the
+ *         pairs measured, the others reading a loaded clock below half the
+ *         scalar one (an emulator such as valgrind). A pair that alone
+ *         reads so low (the host took the CPU away) is measured again, up
+ *         to 2 @p n + 2 tries; pairs still missing are NaN in both arrays,
+ *         at the end
+ *
+ * perfkit_kernel_peak_clock() measures the clock under load at one moment;
+ * a kernel run at another moment may have met a clock a few percent
+ * different (on a shared host, from one millisecond to the next), and its
+ * share of the theoretical peak at that clock may then read above 100 %.
+ * Here the clock runs of perfkit_kernel_peak_clock() (the loop paced by an
+ * add chain) and runs of the plain `peak` loop alternate, ~1 ms each of
+ * the thread's CPU time: clock, peak, clock, peak, ..., clock. Pair i is
+ * the i-th peak run with the mean of the two clock runs around it:
+ * @p flops_per_cycle[i] = its flops per ns / @p ghz[i]. The median over
+ * pairs is the kernel's flops per cycle; their spread says how far a
+ * clock and a kernel run measured apart can disagree.
+ *
+ * It takes about 15 ms + 2 ms + @p n × 2 ms, on the calling thread's CPU
+ * (bind it first). Thread-safe; nothing is written on failure but
+ * possibly the first entries of the arrays.
+ */
+int perfkit_kernel_peak_pairs(double *ghz, double *flops_per_cycle, size_t n,
+			      double *scalar_ghz);
+
 /**
  * @brief The BLIS sub-configuration (kernel set) that `dgemm`, `sgemm`
  *        and `compute_flops` run with, and who chose it.

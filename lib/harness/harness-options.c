@@ -120,6 +120,8 @@ static int check_enums(const struct perfkit_harness_options *o)
 	return 0;
 }
 
+static int check_limits(const struct perfkit_harness_options *o);
+
 static int check_counts(const struct perfkit_harness_options *o)
 {
 	int rc;
@@ -129,6 +131,13 @@ static int check_counts(const struct perfkit_harness_options *o)
 				(long long)o->problem_size);
 	if ((rc = check_seconds("min_time", o->min_time, PERFKIT_HARNESS_SECONDS_MAX)))
 		return rc;
+	if (o->total_loopcount > 0 && o->min_time > 0)
+		return pk_error(-EINVAL,
+				"harness options: total_loopcount %llu and min_time %g are "
+				"both set: a fixed total of repetitions needs min_time = 0",
+				(unsigned long long)o->total_loopcount, o->min_time);
+	if (o->total_loopcount > 0)
+		return check_limits(o);
 	if (o->loopcount == 0 && o->min_time == 0)
 		return pk_error(-EINVAL,
 				"harness options: loopcount and min_time are both 0: "
@@ -138,6 +147,11 @@ static int check_counts(const struct perfkit_harness_options *o)
 				"harness options: loopcount %llu and min_time %g are both "
 				"set: give one of them (set loopcount = 0 to use min_time)",
 				(unsigned long long)o->loopcount, o->min_time);
+	return check_limits(o);
+}
+
+static int check_limits(const struct perfkit_harness_options *o)
+{
 	if (o->workers > PERFKIT_HARNESS_WORKERS_MAX)
 		return pk_error(-EINVAL, "harness options: %u workers: at most %d",
 				o->workers, PERFKIT_HARNESS_WORKERS_MAX);
@@ -219,6 +233,8 @@ int pk_harness_plan_init(struct pk_harness_plan *plan,
 		plan->workers = plan->machine ? perfkit_machine_allowed_cores(plan->machine) : 1;
 	if (plan->workers == 0)
 		plan->workers = 1;
+	if ((rc = pk_harness_check_total(plan, plan->workers)))
+		return rc;
 	if (plan->machine && plan->opt.placement != PERFKIT_HARNESS_PLACE_NONE) {
 		rc = pk_harness_core_order(plan->machine, plan->opt.placement,
 					   &plan->core_order, &plan->ncores);

@@ -99,11 +99,19 @@ int pk_harness_cancelled(const struct pk_harness_plan *plan);
 int pk_harness_run_into(const struct pk_harness_plan *plan,
 			struct perfkit_results *res, int *harness_failed);
 
-/* perfkit_kernel_peak_clock() on each core the run keeps busy (@cores of
- * them, each thread bound to one in placement order), all at once; the
- * medians. 0 or the first failure (harness-clock.c). */
-int pk_harness_peak_clock(const struct pk_harness_plan *plan, double *ghz,
-			  double *scalar, unsigned *cores);
+/* Cores the workers and their kernel threads keep busy at once:
+ * min(workers x threads, allowed cores) (harness-clock.c). */
+unsigned pk_harness_busy_cores(const struct pk_harness_plan *plan);
+
+/* perfkit_kernel_peak_pairs() on each core the run keeps busy (each
+ * thread bound to one in placement order), all at once, into @res's
+ * metadata: the clock under load, the `peak` loop's share of the
+ * theoretical peak at it and that share's uncertainty, one core's peak
+ * (@core_peak at the measured clock) at the loaded clock. A failed
+ * measurement leaves the keys out; returns only a metadata error
+ * (harness-clock.c). */
+int pk_harness_meta_peak_clock(struct perfkit_results *res,
+			       const struct pk_harness_plan *plan, double core_peak);
 
 /* Optional extra metadata for pk_harness_new_set(), written after the
  * common keys; 0 or -errno. */
@@ -115,6 +123,15 @@ typedef int (*pk_harness_meta_fn)(struct perfkit_results *res, void *ctx);
 int pk_harness_new_set(const struct pk_harness_plan *plan, pk_harness_meta_fn more,
 		       void *ctx, struct perfkit_results **out);
 
+/* Strong scaling (harness-strong.c). The timed repetitions of worker
+ * @index: its share of opt.total_loopcount, else opt.loopcount. */
+uint64_t pk_harness_reps(const struct pk_harness_plan *plan, unsigned index);
+/* -EINVAL (with a message) when @workers cannot share the total. */
+int pk_harness_check_total(const struct pk_harness_plan *plan, unsigned workers);
+/* "harness.total_loopcount" in @res when set; 0 or -errno. */
+int pk_harness_meta_total(struct perfkit_results *res,
+			  const struct pk_harness_plan *plan);
+
 /* Is the kernel single precision (its peak reference is `peak-sp`)? */
 int pk_harness_kernel_is_sp(const struct perfkit_kernel *k);
 
@@ -122,5 +139,16 @@ int pk_harness_kernel_is_sp(const struct perfkit_kernel *k);
  * positive elapsed time, finite counts): the aggregates use these. */
 int pk_harness_is_worker(const struct perfkit_record *r);
 int pk_harness_succeeded(const struct perfkit_record *r);
+
+/* A succeeded worker's timed work: [start, end] (t_setup, t_end) and its
+ * flops. */
+struct pk_interval {
+	double start, end, flops;
+};
+
+/* The highest rate over time windows of the workers whose timed work lay
+ * wholly inside the window (harness-concurrent.c), GFLOPS; NaN for n = 0.
+ * Sorts @v. 0 or -ENOMEM. */
+int pk_harness_concurrent_gflops(struct pk_interval *v, size_t n, double *gflops);
 
 #endif /* PERFKIT_HARNESS_PRIVATE_H */

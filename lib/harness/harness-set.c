@@ -9,6 +9,7 @@
 
 #include "perfkit/kernel.h"
 #include "perfkit/machine.h"
+#include "kernels.h"
 #include "harness-private.h"
 
 /* Inner iterations of one `peak` repetition for the peak reference: some
@@ -44,30 +45,6 @@ static int meta_blas(struct perfkit_results *res)
 	return perfkit_results_meta_set(res, "harness.blas.chosen_by", by);
 }
 
-/* The clock under the `peak` loop's load (a wide-FMA frequency licence
- * lowers it) on the cores the run keeps busy, the scalar clock measured
- * beside it, and one core's peak at the loaded clock. A failed
- * measurement leaves the keys out. */
-static int meta_peak_clock(struct perfkit_results *res,
-			   const struct pk_harness_plan *plan, double core_peak)
-{
-	double ghz, scalar, measured;
-	unsigned cores;
-	int rc;
-
-	if (perfkit_machine_clock_measured(plan->machine, &measured, NULL) != 0 ||
-	    pk_harness_peak_clock(plan, &ghz, &scalar, &cores) != 0)
-		return 0;
-	if ((rc = perfkit_results_meta_set(res, "harness.peak_clock_isa",
-					   perfkit_kernel_peak_isa())) ||
-	    (rc = meta_u64(res, "harness.peak_clock_cores", cores)) ||
-	    (rc = meta_real(res, "harness.peak_clock_ghz", ghz)) ||
-	    (rc = meta_real(res, "harness.peak_clock_scalar_ghz", scalar)))
-		return rc;
-	return meta_real(res, "harness.core_peak_gflops_at_peak_clock",
-			 core_peak / measured * ghz);
-}
-
 static int meta_peak(struct perfkit_results *res, const struct pk_harness_plan *plan)
 {
 	const struct perfkit_machine *m = plan->machine;
@@ -84,7 +61,29 @@ static int meta_peak(struct perfkit_results *res, const struct pk_harness_plan *
 	core_peak = (pk_harness_kernel_is_sp(plan->kernel) ? sp : dp) / cores;
 	if ((rc = meta_real(res, "harness.core_peak_gflops", core_peak)))
 		return rc;
-	return meta_peak_clock(res, plan, core_peak);
+	return pk_harness_meta_peak_clock(res, plan, core_peak);
+}
+
+/* What perfkit_harness_oversubscription() needs beyond the options:
+ * whether the kernel sets its own thread count (the built-ins do), and
+ * the threads variables a user kernel may obey, where they are set. */
+static int meta_threads_env(struct perfkit_results *res,
+			    const struct pk_harness_plan *plan)
+{
+	static const char *const vars[] = { "OMP_NUM_THREADS", "BLIS_NUM_THREADS",
+					    "OPENBLAS_NUM_THREADS" };
+	char key[64];
+	int rc = meta_u64(res, "harness.kernel_builtin",
+			  (uint64_t)pk_kernel_is_builtin(plan->kernel));
+
+	for (size_t i = 0; rc == 0 && i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+
+		snprintf(key, sizeof(key), "harness.env.%s", vars[i]);
+		if (v && *v)
+			rc = perfkit_results_meta_set(res, key, v);
+	}
+	return rc;
 }
 
 static int write_meta(struct perfkit_results *res,
@@ -111,14 +110,19 @@ static int write_meta(struct perfkit_results *res,
 					   perfkit_harness_start_name(o->start))) ||
 	    (rc = meta_real(res, "harness.stagger", o->stagger)) ||
 	    (rc = meta_u64(res, "harness.verify", o->verify != 0)) ||
-	    (rc = meta_blas(res)))
+	    (rc = meta_blas(res)) || (rc = meta_threads_env(res, plan)))
 		return rc;
 	return meta_peak(res, plan);
 }
 
-/* Measure the `peak` kernel on the same workers and placement, and store
- * the rate per worker. A failure leaves the key out: the main run does
- * not depend on it. */
+/* Measure the `peak` kernel once per busy core (one single-threaded
+ * worker bound to each, in placement order), not once per worker: W
+ * workers time-sliced on C cores reach at most what C cores do, and 2,800
+ * workers would take minutes. The rate is stored per core (each point
+ * of a sweep uses the cores its own workers keep busy) and, for readers
+ * of older files and of MPI jobs, per worker of the run (the C cores'
+ * rate / W, W the set's largest worker count). A failure leaves the keys out: the
+ * main run does not depend on them. */
 static void peak_reference(const struct pk_harness_plan *plan,
 			   struct perfkit_results *res)
 {
@@ -132,6 +136,8 @@ static void peak_reference(const struct pk_harness_plan *plan,
 				&p.kernel) != 0 ||
 	    perfkit_results_new(&tmp) != 0)
 		return;
+	p.workers = pk_harness_busy_cores(plan);
+	p.threads = 1;
 	p.opt.problem_size = PEAK_REFERENCE_N;
 	p.opt.loopcount = 0;
 	p.opt.min_time = plan->opt.peak_reference;
@@ -142,9 +148,12 @@ static void peak_reference(const struct pk_harness_plan *plan,
 	p.opt.progress = NULL;
 	p.opt.before_submit = NULL;
 	if (pk_harness_run_into(&p, tmp, &failed) == 0 &&
-	    perfkit_harness_summarize(tmp, &sum) == 0) {
-		snprintf(buf, sizeof(buf), "%.17g", sum.peak_gflops / p.workers);
+	    perfkit_harness_summarize(tmp, &sum) == 0 &&
+	    meta_u64(res, "harness.peak_kernel_cores", p.workers) == 0) {
+		snprintf(buf, sizeof(buf), "%.17g", sum.peak_gflops / plan->workers);
 		perfkit_results_meta_set(res, "harness.peak_kernel_gflops_per_worker", buf);
+		snprintf(buf, sizeof(buf), "%.17g", sum.peak_gflops / p.workers);
+		perfkit_results_meta_set(res, "harness.peak_kernel_gflops_per_core", buf);
 	}
 	perfkit_results_destroy(tmp);
 }

@@ -46,7 +46,8 @@ static double meta_number(const struct perfkit_results *res, const char *key)
 /* Per-record samples collected in one pass. */
 struct samples {
 	double *gflops, *elapsed, *setup, *spawn, *collect;
-	size_t n, nsetup, nspawn, ncollect;
+	struct pk_interval *work; /* [t_setup, t_end] and flops */
+	size_t n, nsetup, nspawn, ncollect, nwork;
 };
 
 static void add_finite(double *v, size_t *n, double x)
@@ -77,6 +78,8 @@ static void add_record(const struct perfkit_record *r,
 	add_finite(sm->setup, &sm->nsetup, r->t_setup - r->t_start);
 	add_finite(sm->spawn, &sm->nspawn, (r->t_start - r->t_submit) * 1e6);
 	add_finite(sm->collect, &sm->ncollect, (r->t_collected - r->t_end) * 1e6);
+	if (isfinite(r->t_setup) && isfinite(r->t_end) && r->t_end > r->t_setup)
+		sm->work[sm->nwork++] = (struct pk_interval){ r->t_setup, r->t_end, r->flops };
 }
 
 static void spread(struct perfkit_harness_summary *s, struct samples *sm)
@@ -102,13 +105,22 @@ static void fractions(const struct perfkit_results *res,
 	double cores = meta_number(res, "harness.cores");
 	double threads = meta_number(res, "harness.threads");
 	double per_worker = meta_number(res, "harness.peak_kernel_gflops_per_worker");
+	double per_core = meta_number(res, "harness.peak_kernel_gflops_per_core");
 	double used = (double)s->workers * (isfinite(threads) && threads >= 1 ? threads : 1);
 
-	if (isfinite(cores) && cores >= 1 && used > cores)
-		used = cores;
+	if (isfinite(cores) && cores >= 1) {
+		s->oversubscription = used / cores;
+		s->machine_gflops = core_peak * cores;
+		if (used > cores)
+			used = cores;
+	}
 	s->theoretical_gflops = core_peak * used;
 	s->fraction_theoretical = s->peak_gflops / s->theoretical_gflops;
-	s->peak_kernel_gflops = per_worker * (double)s->workers;
+	s->concurrent_fraction_theoretical = s->concurrent_gflops / s->theoretical_gflops;
+	/* per core where known: right for every point of a sweep */
+	s->peak_kernel_gflops = isfinite(per_core) && isfinite(cores) && cores >= 1
+					? per_core * used
+					: per_worker * (double)s->workers;
 	s->fraction_peak_kernel = s->peak_gflops / s->peak_kernel_gflops;
 }
 
@@ -122,6 +134,8 @@ static void init_summary(struct perfkit_harness_summary *s)
 	s->theoretical_gflops = s->fraction_theoretical = NAN;
 	s->peak_kernel_gflops = s->fraction_peak_kernel = NAN;
 	s->setup_median = s->spawn_us_median = s->collect_us_median = NAN;
+	s->machine_gflops = s->concurrent_gflops = NAN;
+	s->concurrent_fraction_theoretical = s->oversubscription = NAN;
 }
 
 static int summarize(const struct perfkit_results *res, const char *key,
@@ -132,9 +146,14 @@ static int summarize(const struct perfkit_results *res, const char *key,
 	double first = INFINITY, last = -INFINITY;
 	double *buf = calloc(5 * (n ? n : 1), sizeof(double));
 	struct perfkit_harness_summary s;
+	int rc;
 
-	if (!buf)
+	sm.work = calloc(n ? n : 1, sizeof(*sm.work));
+	if (!buf || !sm.work) {
+		free(buf);
+		free(sm.work);
 		return pk_error(-ENOMEM, "harness summary: out of memory");
+	}
 	init_summary(&s);
 	sm.gflops = buf, sm.elapsed = buf + n, sm.setup = buf + 2 * n;
 	sm.spawn = buf + 3 * n, sm.collect = buf + 4 * n;
@@ -152,8 +171,12 @@ static int summarize(const struct perfkit_results *res, const char *key,
 	s.effective_gflops = s.flops / s.span * 1e-9;
 	s.effective_gbps = s.bytes / s.span * 1e-9;
 	spread(&s, &sm);
+	rc = pk_harness_concurrent_gflops(sm.work, sm.nwork, &s.concurrent_gflops);
 	fractions(res, &s);
 	free(buf);
+	free(sm.work);
+	if (rc)
+		return rc;
 	*out = s;
 	if (s.workers == 0 && key)
 		return pk_error(-ENOENT, "harness summary: no worker record has %s = %s",

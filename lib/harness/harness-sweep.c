@@ -45,6 +45,7 @@ struct sweep_keys {
 	enum sweep_kind kind;
 	const uint64_t *v;
 	size_t n;
+	const struct pk_harness_plan *plan;
 };
 
 static int write_sweep_keys(struct perfkit_results *res, void *ctx)
@@ -53,6 +54,8 @@ static int write_sweep_keys(struct perfkit_results *res, void *ctx)
 	int rc = perfkit_results_meta_set(res, "harness.sweep",
 					  k->kind == SWEEP_WORKERS ? "workers" : "sizes");
 
+	if (rc == 0)
+		rc = pk_harness_meta_total(res, k->plan);
 	return rc ? rc : meta_list(res, k->kind == SWEEP_WORKERS ? "harness.workers"
 								 : "harness.size", k->v, k->n);
 }
@@ -62,7 +65,7 @@ static int write_sweep_keys(struct perfkit_results *res, void *ctx)
 static int sweep_set(struct pk_harness_plan *plan, enum sweep_kind kind,
 		     const uint64_t *v, size_t n, struct perfkit_results **out)
 {
-	struct sweep_keys keys = { kind, v, n };
+	struct sweep_keys keys = { kind, v, n, plan };
 
 	apply_point(plan, kind, kind == SWEEP_WORKERS ? v[n - 1] : v[0]);
 	return pk_harness_new_set(plan, write_sweep_keys, &keys, out);
@@ -110,6 +113,27 @@ out:
 	return rc;
 }
 
+/* Strong scaling: every point must be able to share the total, checked
+ * before the first point runs. */
+static int check_totals(const struct perfkit_harness_options *opt,
+			const uint64_t *v, size_t n)
+{
+	struct pk_harness_plan plan;
+	char msg[256];
+	int rc = 0;
+
+	memset(&plan, 0, sizeof(plan));
+	if (opt->size >= offsetof(struct perfkit_harness_options, total_loopcount) +
+			 sizeof(opt->total_loopcount))
+		plan.opt.total_loopcount = opt->total_loopcount;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if ((rc = pk_harness_check_total(&plan, (unsigned)v[i]))) {
+			snprintf(msg, sizeof(msg), "%s", perfkit_last_error());
+			rc = pk_error(rc, "harness sweep: point %zu: %s", i, msg);
+		}
+	return rc;
+}
+
 PERFKIT_EXPORT int
 perfkit_harness_sweep_workers(const struct perfkit_harness_options *opt,
 			      const unsigned *counts, size_t ncounts,
@@ -143,7 +167,9 @@ perfkit_harness_sweep_workers(const struct perfkit_harness_options *opt,
 		}
 		v[i] = w;
 	}
-	rc = sweep(opt, SWEEP_WORKERS, v, n, out);
+	rc = check_totals(opt, v, n);
+	if (rc == 0)
+		rc = sweep(opt, SWEEP_WORKERS, v, n, out);
 	free(v);
 	return rc;
 }

@@ -13,7 +13,10 @@ struct run {
 	const struct pk_harness_plan *plan;
 	struct pk_worker_slot *slots;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	/* two conditions, so that a finished worker wakes only the caller,
+	 * not the thousands of workers waiting at the barrier */
+	pthread_cond_t go;	/* the barrier was released */
+	pthread_cond_t queued;	/* a worker joined the completion queue */
 	/* start barrier: workers that can still arrive, and those that did */
 	unsigned expected, arrived;
 	int released;
@@ -33,7 +36,7 @@ static void barrier_check_locked(struct run *r)
 {
 	if (!r->released && r->arrived >= r->expected) {
 		r->released = 1;
-		pthread_cond_broadcast(&r->cond);
+		pthread_cond_broadcast(&r->go);
 	}
 }
 
@@ -47,7 +50,7 @@ static void ready(void *ctx, int setup_rc)
 	r->arrived++;
 	barrier_check_locked(r);
 	while (!r->released)
-		pthread_cond_wait(&r->cond, &r->lock);
+		pthread_cond_wait(&r->go, &r->lock);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -61,7 +64,7 @@ static void done(void *ctx, const struct pk_worker_out *out)
 	(void)out; /* it is r->slots[a->index].out */
 	pthread_mutex_lock(&r->lock);
 	r->done[r->ndone++] = a->index;
-	pthread_cond_broadcast(&r->cond);
+	pthread_cond_signal(&r->queued);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -89,7 +92,7 @@ static void not_started(struct run *r, unsigned i, int err)
 	r->expected--;
 	barrier_check_locked(r);
 	r->done[r->ndone++] = i;
-	pthread_cond_broadcast(&r->cond);
+	pthread_cond_signal(&r->queued);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -123,7 +126,7 @@ static void collect_all(struct run *r, pthread_t *tid, const int *started,
 
 		pthread_mutex_lock(&r->lock);
 		while (r->ndone <= taken)
-			pthread_cond_wait(&r->cond, &r->lock);
+			pthread_cond_wait(&r->queued, &r->lock);
 		i = r->done[taken];
 		pthread_mutex_unlock(&r->lock);
 		r->slots[i].t_collected = perfkit_now_ns();
@@ -151,10 +154,12 @@ int pk_harness_run_threads(const struct pk_harness_plan *plan,
 		goto out;
 	}
 	pthread_mutex_init(&r.lock, NULL);
-	pthread_cond_init(&r.cond, NULL);
+	pthread_cond_init(&r.go, NULL);
+	pthread_cond_init(&r.queued, NULL);
 	submit_all(&r, tid, started, args);
 	collect_all(&r, tid, started, collect, ctx);
-	pthread_cond_destroy(&r.cond);
+	pthread_cond_destroy(&r.go);
+	pthread_cond_destroy(&r.queued);
 	pthread_mutex_destroy(&r.lock);
 out:
 	free(tid);

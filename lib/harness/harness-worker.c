@@ -126,11 +126,11 @@ void pk_harness_worker(const struct pk_harness_plan *plan, unsigned index,
 		return;
 	}
 	out->t_setup = perfkit_now_ns();
-	if (plan->opt.loopcount > 0) {
-		out->repetitions = plan->opt.loopcount;
-		rc = perfkit_kernel_run(inst, plan->opt.loopcount);
-	} else {
+	if (plan->opt.min_time > 0) {
 		rc = run_for(inst, plan->opt.min_time, out->t_setup, &out->repetitions);
+	} else {
+		out->repetitions = pk_harness_reps(plan, index);
+		rc = perfkit_kernel_run(inst, out->repetitions);
 	}
 	out->t_end = perfkit_now_ns();
 	if (rc)

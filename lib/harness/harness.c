@@ -5,6 +5,11 @@
 
 #include "harness-private.h"
 
+static int meta_total(struct perfkit_results *res, void *plan)
+{
+	return pk_harness_meta_total(res, plan);
+}
+
 PERFKIT_EXPORT int perfkit_harness_run(const struct perfkit_harness_options *opt,
 				       struct perfkit_results **out)
 {
@@ -17,7 +22,7 @@ PERFKIT_EXPORT int perfkit_harness_run(const struct perfkit_harness_options *opt
 	*out = NULL;
 	if ((rc = pk_harness_plan_init(&plan, opt)))
 		goto out;
-	if ((rc = pk_harness_new_set(&plan, NULL, NULL, &res)))
+	if ((rc = pk_harness_new_set(&plan, meta_total, &plan, &res)))
 		goto out;
 	rc = pk_harness_run_into(&plan, res, &failed);
 	if (failed) {

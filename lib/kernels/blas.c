@@ -178,14 +178,17 @@ static int gemm_verify(void *state)
 	uint64_t x = 0x9e3779b97f4a7c15u;
 	int rc;
 
-	if (n <= 64) { /* small: the full reference triple loop */
+	/* Tiny: the full reference triple loop. Beyond N = 16 it would cost
+	 * more than a few repetitions of the dgemm itself (at N = 64, ten
+	 * times the timed work of --loopcount 10), so check samples. */
+	if (n <= 16) {
 		for (uint64_t i = 0; i < n; i++)
 			for (uint64_t j = 0; j < n; j++)
 				if ((rc = check_entry(s, i, j)))
 					return rc;
 		return 0;
 	}
-	/* Large: the four corners and 60 pseudo-random entries, O(n) each. */
+	/* The four corners and 60 pseudo-random entries, O(n) each. */
 	if ((rc = check_entry(s, 0, 0)) || (rc = check_entry(s, 0, n - 1)) ||
 	    (rc = check_entry(s, n - 1, 0)) || (rc = check_entry(s, n - 1, n - 1)))
 		return rc;

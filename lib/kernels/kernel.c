@@ -220,6 +220,11 @@ PERFKIT_EXPORT const char *perfkit_kernel_name(const struct perfkit_kernel *kern
 	return kernel ? kernel->name : "";
 }
 
+int pk_kernel_is_builtin(const struct perfkit_kernel *kernel)
+{
+	return kernel && kernel->builtin;
+}
+
 PERFKIT_EXPORT const char *
 perfkit_kernel_description(const struct perfkit_kernel *kernel)
 {

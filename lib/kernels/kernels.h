@@ -41,6 +41,12 @@ int pk_kernel_check_bytes(const char *kernel, uint64_t n, size_t elem,
  * free(). */
 void *pk_kernel_alloc(size_t bytes);
 
+/* Is the kernel one of libperfkit's own? They set their thread count
+ * themselves (BLAS kernels pass BLIS a per-call rntm_t; the others run
+ * one thread), whatever OMP_NUM_THREADS or BLIS_NUM_THREADS say. */
+struct perfkit_kernel;
+int pk_kernel_is_builtin(const struct perfkit_kernel *kernel);
+
 /* Before BLIS's first call: pick its kernel set (lib/kernels/blis-arch.c).
  * Thread-safe, idempotent. */
 void pk_blis_choose_arch(void);

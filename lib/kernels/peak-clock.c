@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "perfkit/kernel.h"
 #include "perfkit/timer.h"
 #include "machine-private.h"
 #include "kernels.h"
@@ -122,6 +123,110 @@ int pk_peak_clock(const struct pk_peak_isa *isa, double *ghz, double *scalar_ghz
 	for (size_t e = 0; e < count; e++)
 		acc[e] = PK_PEAK_INIT(e);
 	rc = loaded_ghz(isa, acc, scalar, ghz);
+	free(acc);
+	if (rc == 0 && scalar_ghz)
+		*scalar_ghz = scalar;
+	return rc;
+}
+
+/* Adds per ns of CPU time over one clock run of @iters. */
+static double clock_run(const struct pk_peak_isa *isa, double *acc, uint64_t iters,
+			unsigned chain)
+{
+	uint64_t t0 = thread_cpu_ns(), ns;
+
+	isa->clock(acc, PK_PEAK_X, PK_PEAK_Y, iters, chain);
+	ns = thread_cpu_ns() - t0;
+	return ns ? (double)iters * chain / (double)ns : 0.0;
+}
+
+/* Flops per ns of CPU time over one run of the plain `peak` loop. */
+static double peak_run(const struct pk_peak_isa *isa, double *acc, uint64_t iters)
+{
+	uint64_t t0 = thread_cpu_ns(), ns;
+
+	isa->f64(acc, PK_PEAK_X, PK_PEAK_Y, iters);
+	ns = thread_cpu_ns() - t0;
+	return ns ? (double)iters * 2.0 * isa->accumulators * isa->lanes_f64 / (double)ns
+		  : 0.0;
+}
+
+/* Iterations of the plain loop for ~PART_NS. */
+static uint64_t peak_iters(const struct pk_peak_isa *isa, double *acc, uint64_t guess)
+{
+	uint64_t t0 = thread_cpu_ns(), ns;
+
+	isa->f64(acc, PK_PEAK_X, PK_PEAK_Y, guess);
+	ns = thread_cpu_ns() - t0;
+	return ns ? (uint64_t)((double)guess * PART_NS / (double)ns) + 1 : guess;
+}
+
+/*
+ * Clock runs and plain `peak` runs alternate, C P C P ... P C, each ~1 ms
+ * of the thread's CPU time; pair i is the i-th P with the mean of the
+ * clock runs on either side of it, so a clock that drifts meets the
+ * kernel at the same moment on average.
+ */
+static int pairs(const struct pk_peak_isa *isa, double *acc, double scalar,
+		 double *ghz, double *fpc, size_t n)
+{
+	unsigned chain = chain_length(isa);
+	uint64_t ic = warm_up(isa, acc, chain), ip = peak_iters(isa, acc, ic);
+	double before = clock_run(isa, acc, ic, chain), after, rate;
+	size_t ok = 0, tries = 0;
+	double low = NAN, g, f;
+
+	/* A pair the host interrupted (a clock below MIN_LOADED x scalar:
+	 * CPU time the guest counted while the vCPU did not run) is measured
+	 * again, up to 2n + 2 tries; pairs still missing are NaN. Most of them
+	 * that low means no clock at all (an emulator). */
+	while (ok < n && tries++ < 2 * n + 2) {
+		rate = peak_run(isa, acc, ip);
+		after = clock_run(isa, acc, ic, chain);
+		g = (before + after) / 2;
+		f = rate / g;
+		before = after;
+		if (!isfinite(f) || g < MIN_LOADED * scalar || !(rate > 0)) {
+			low = g;
+			continue;
+		}
+		ghz[ok] = g;
+		fpc[ok++] = f;
+	}
+	for (size_t i = ok; i < n; i++)
+		ghz[i] = fpc[i] = NAN;
+	if (2 * ok < n)
+		return pk_error(-ERANGE, "clock under the '%s' peak loop: %zu of %zu pairs "
+				"at %.3g GHz or so, below %.0f%% of the scalar %.3g GHz: the "
+				"add chain did not set the loop's pace (an emulator such as "
+				"valgrind, or fewer vector units than the table says)",
+				isa->name, tries - 1 - ok, tries - 1, low, 100 * MIN_LOADED,
+				scalar);
+	return 0;
+}
+
+PERFKIT_EXPORT int perfkit_kernel_peak_pairs(double *ghz, double *flops_per_cycle,
+					     size_t n, double *scalar_ghz)
+{
+	const struct pk_peak_isa *isa = pk_peak_isa_best();
+	size_t count = (size_t)isa->accumulators * isa->lanes_f64;
+	double scalar, *acc;
+	int rc;
+
+	if (!ghz || !flops_per_cycle)
+		return pk_error(-EINVAL, "perfkit_kernel_peak_pairs: ghz or "
+				"flops_per_cycle is NULL");
+	if (n == 0 || n > PERFKIT_KERNEL_PEAK_PAIRS_MAX)
+		return pk_error(-EINVAL, "perfkit_kernel_peak_pairs: %zu pairs: need 1 "
+				"to %d", n, PERFKIT_KERNEL_PEAK_PAIRS_MAX);
+	if ((rc = pk_measure_ghz(SCALAR_RUNS, &scalar, NULL, NULL)) < 0)
+		return rc;
+	acc = pk_kernel_alloc(count * sizeof(double));
+	if (!acc)
+		return pk_error(-ENOMEM, "peak pairs: out of memory");
+	for (size_t e = 0; e < count; e++)
+		acc[e] = PK_PEAK_INIT(e);
+	rc = pairs(isa, acc, scalar, ghz, flops_per_cycle, n);
 	free(acc);
 	if (rc == 0 && scalar_ghz)
 		*scalar_ghz = scalar;

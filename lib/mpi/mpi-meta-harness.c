@@ -58,6 +58,7 @@ int pk_mpi_meta_harness(struct perfkit_results *res,
 			const struct pk_mpi_part *parts, int nranks)
 {
 	double workers = 0, peak = 0, peak_workers = 0, cores = cores_of_job(parts, nranks);
+	double core_rate = 0, core_workers = 0;
 	char buf[32];
 	int rc;
 
@@ -65,16 +66,27 @@ int pk_mpi_meta_harness(struct perfkit_results *res,
 		double w = (double)parts[r].workers;
 		double p = meta_num(&parts[r], "harness.peak_kernel_gflops_per_worker");
 
+		double c = meta_num(&parts[r], "harness.peak_kernel_gflops_per_core");
+
 		workers += w;
 		if (isfinite(p) && w > 0) {
 			peak += p * w;
 			peak_workers += w;
+		}
+		if (isfinite(c) && w > 0) {
+			core_rate += c * w;
+			core_workers += w;
 		}
 	}
 	snprintf(buf, sizeof(buf), "%.0f", workers);
 	if ((rc = perfkit_results_meta_set(res, "harness.workers", buf)))
 		return rc;
 	if (cores > 0 && (rc = meta_real(res, "harness.cores", cores)))
+		return rc;
+	/* one core's `peak` rate: the ranks' mean, weighted by workers */
+	if (core_workers > 0 &&
+	    (rc = meta_real(res, "harness.peak_kernel_gflops_per_core",
+			    core_rate / core_workers)))
 		return rc;
 	if (peak_workers > 0)
 		return meta_real(res, "harness.peak_kernel_gflops_per_worker",
