@@ -82,7 +82,9 @@ int main(int argc, char **argv)
 		print_rules(&a, &s);
 		status = timeit_run_functions(&a, &s);
 	} else {
-		status = timeit_measure_spawn(&a, &s);
+		status = timeit_check_commands(&a, &s);
+		if (status == 0)
+			status = timeit_measure_spawn(&a, &s);
 		if (status == 0 && !stop_signal) {
 			print_rules(&a, &s);
 			status = timeit_run_commands(&a, &s);

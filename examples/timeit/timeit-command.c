@@ -7,10 +7,12 @@
  * what starting the shell costs is measured first and subtracted.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "stop.h"
@@ -81,6 +83,60 @@ static int median_of(double *x, size_t n, double *m)
 		return -1;
 	*m = st.median;
 	return 0;
+}
+
+/* Can @prog be started: a path that is executable, or a name found in
+ * PATH (as posix_spawnp searches it; an empty PATH entry is ".")? */
+static int startable(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char buf[PATH_MAX];
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	for (p = path ? path : "/usr/bin:/bin"; ; p = end + 1) {
+		end = strchrnul(p, ':');
+		snprintf(buf, sizeof(buf), "%.*s/%s", end == p ? 1 : (int)(end - p),
+			 end == p ? "." : p, prog);
+		if (access(buf, X_OK) == 0)
+			return 1;
+		if (!*end)
+			return 0;
+	}
+}
+
+/* @cmd split into words (-N), its program found; else the exit status. */
+static int check_one(const char *what, const char *cmd)
+{
+	char **w = timeit_words(cmd);
+	int ok;
+
+	if (!w)
+		return CLI_EXIT_USAGE;
+	ok = startable(w[0]);
+	if (!ok)
+		cli_error("%s '%s': command not found: '%s'", what, cmd, w[0]);
+	timeit_words_free(w);
+	return ok ? 0 : CLI_EXIT_USAGE;
+}
+
+int timeit_check_commands(const struct timeit_args *a,
+			  const struct timeit_set *s)
+{
+	int rc = 0;
+
+	if (a->shell)
+		return 0; /* the shell decides: exit 127 is caught per run */
+	for (size_t i = 0; rc == 0 && i < s->n; i++) {
+		const struct timeit_bench *b = &s->b[i];
+
+		rc = check_one("command", b->name);
+		if (rc == 0 && b->prepare)
+			rc = check_one("--prepare", b->prepare);
+		if (rc == 0 && b->conclude)
+			rc = check_one("--conclude", b->conclude);
+	}
+	return rc;
 }
 
 int timeit_measure_spawn(const struct timeit_args *a, struct timeit_set *s)

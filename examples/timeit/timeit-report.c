@@ -50,12 +50,14 @@ static void print_times(const struct timeit_bench *b, int functions)
 	double k;
 	const char *u = unit_for(st->median, &k);
 
-	printf("  Time%s (median, 95%% CI): %8.4g %-2s  [%.4g, %.4g] %s  "
-	       "(+-%.2g %%%s)\n", functions ? " per call" : "", st->median * k,
-	       u, st->ci_low * k, st->ci_high * k, u,
-	       100 * (st->ci_high - st->ci_low) / 2 / fabs(st->median),
-	       st->ci_coverage < PERFKIT_STATS_CI_LEVEL ?
-	       ", too few runs for 95 %: the range" : "");
+	printf("  Time%s (median, 95%% CI): %8.4g %-2s  [%.4g, %.4g] %s",
+	       functions ? " per call" : "", st->median * k, u, st->ci_low * k,
+	       st->ci_high * k, u);
+	if (st->median > 0)
+		printf("  (+-%.2g %%)", 100 * (st->ci_high - st->ci_low) / 2 /
+		       st->median);
+	printf("%s\n", st->ci_coverage < PERFKIT_STATS_CI_LEVEL ?
+	       "  (too few runs for 95 %: the range)" : "");
 	printf("  Time (mean ± σ):     %8.4g %-2s ± %.4g %s\n", st->mean * k, u,
 	       isnan(st->stddev) ? 0 : st->stddev * k, u);
 	printf("  Range (min … max):   %8.4g %-2s … %.4g %s\n", st->min * k, u,
@@ -89,6 +91,11 @@ void timeit_print_bench(const struct timeit_set *s, size_t i)
 	else
 		printf("  Runs:     %zu, stopped by %s\n", b->n, b->stop);
 	print_outliers(b);
+	if (!s->functions && s->spawn_runs && b->st.median < s->spawn_wall)
+		printf("  Warning: the command takes less time than starting the "
+		       "shell (%.3g ms, subtracted):\n  the subtraction "
+		       "dominates the result. Use -N to run it without a "
+		       "shell.\n", s->spawn_wall * 1e3);
 	printf("\n");
 }
 

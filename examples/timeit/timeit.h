@@ -98,6 +98,10 @@ void timeit_words_free(char **w);
 
 /* timeit-command.c: 0; 2 for bad input found only when running (a command
  * not found, a failing command); 1 for other failures. */
+/* With -N: every command (and --prepare, --conclude) split and its
+ * program found, before anything runs; 0 or 2 with a message. */
+int timeit_check_commands(const struct timeit_args *a,
+			  const struct timeit_set *s);
 int timeit_measure_spawn(const struct timeit_args *a, struct timeit_set *s);
 int timeit_run_commands(const struct timeit_args *a, struct timeit_set *s);
 
