@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* perfkit-timeit: the benchmarks, one per command (or function) and
  * parameter value, with {VAR} replaced; and their growing run arrays. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,21 @@ static int make_args(const struct timeit_args *a, struct timeit_bench *b)
 	return 0;
 }
 
+/* "f", or "f n=1000" in a scan: each benchmark is told apart. */
+static char *function_name(const char *f, const char *param, const char *value)
+{
+	size_t len;
+	char *name;
+
+	if (!param)
+		return strdup(f);
+	len = strlen(f) + strlen(param) + strlen(value) + 3;
+	name = malloc(len);
+	if (name)
+		snprintf(name, len, "%s %s=%s", f, param, value);
+	return name;
+}
+
 static int make_one(const struct timeit_args *a, int group, const char *value,
 		    struct timeit_bench *b)
 {
@@ -62,7 +78,8 @@ static int make_one(const struct timeit_args *a, int group, const char *value,
 	b->group = group;
 	b->value = value;
 	b->loops = 1;
-	b->name = a->lib ? strdup(what) : timeit_substitute(what, a->param, value);
+	b->name = a->lib ? function_name(what, a->param, value) :
+		  timeit_substitute(what, a->param, value);
 	if (!b->name)
 		return -1;
 	if (prep && !(b->prepare = timeit_substitute(prep, a->param, value)))

@@ -101,16 +101,17 @@ static int run_all(const struct timeit_args *a, struct timeit_set *s,
 
 	if (a->setup && !(setup = (timeit_setup_fn)symbol(lib, a->lib, a->setup)))
 		return CLI_EXIT_USAGE;
-	for (size_t i = 0; i < s->n; i++)
-		if (!symbol(lib, a->lib, s->b[i].name))
+	for (int g = 0; g < a->nfuncs; g++)
+		if (!symbol(lib, a->lib, a->funcs[g]))
 			return CLI_EXIT_USAGE;
 	for (size_t i = 0; i < s->n && !stop_signal; i++) {
 		struct timeit_bench *b = &s->b[i];
+		timeit_fn fn = (timeit_fn)symbol(lib, a->lib, a->funcs[b->group]);
+
 		/* a new state when the parameter's value changes */
 		if (b->group == 0)
 			state = setup ? setup(a->nfargs, b->fargs) : b->fargs;
-		if (time_one(r, b, (timeit_fn)symbol(lib, a->lib, b->name),
-			     state) != 0)
+		if (time_one(r, b, fn, state) != 0)
 			return CLI_EXIT_FAILED;
 		timeit_print_bench(s, i);
 	}
