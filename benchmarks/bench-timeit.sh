@@ -35,12 +35,12 @@ seq 1 150000 > "$DIR/data.txt"   # 1 MB of text for gzip
 echo "bench-timeit: $(hyperfine --version) against $("$PK" --version)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# median of the "median" of the first result of each JSON file given
+# the median over rounds of each file's first "median", then its range
 median_of() {
 	python3 - "$@" <<'EOF'
 import json, statistics, sys
-print(statistics.median(json.load(open(p))['results'][0]['median']
-                        for p in sys.argv[1:]))
+m = [json.load(open(p))['results'][0]['median'] for p in sys.argv[1:]]
+print(statistics.median(m), min(m), max(m))
 EOF
 }
 
@@ -64,15 +64,19 @@ compare_medians() {
 	p=$(median_of "$DIR"/p*.json)
 	rm -f "$DIR"/h*.json "$DIR"/p*.json
 	python3 -c "import sys
-h, p = float(sys.argv[1]), float(sys.argv[2])
+h, hl, hh = map(float, sys.argv[1].split())
+p, pl, ph = map(float, sys.argv[2].split())
 r = p / h
-print(f'  {sys.argv[3]:<44} hyperfine {h*1e3:8.3f} ms  perfkit {p*1e3:8.3f} ms'
-      f'  ratio {r:.4f}  {\"ok\" if abs(r - 1) <= 0.03 else \"MISSED (goal 1 +- 0.03)\"}')" \
+print(f'  {sys.argv[3]}')
+print(f'    hyperfine {h*1e3:8.3f} ms [{hl*1e3:.3f}, {hh*1e3:.3f}]  perfkit {p*1e3:8.3f} ms'
+      f' [{pl*1e3:.3f}, {ph*1e3:.3f}]  ratio {r:.4f}'
+      f'  {\"ok\" if abs(r - 1) <= 0.03 else \"MISSED (goal 1 +- 0.03)\"}')" \
 		"$h" "$p" "$shell${shell:+ }$cmd"
 }
 
 echo
-echo "1. Medians, $ROUNDS rounds of --warmup $WARMUP --runs $RUNS per tool (ratio = perfkit / hyperfine):"
+echo "1. Medians, $ROUNDS rounds of --warmup $WARMUP --runs $RUNS per tool: the median over"
+echo "   rounds [lowest, highest round], ratio = perfkit / hyperfine:"
 compare_medians -N "sleep 0.05"
 compare_medians -N "gzip -9 -c $DIR/data.txt"
 compare_medians "" "gzip -9 -c $DIR/data.txt | wc -c"
@@ -94,24 +98,28 @@ wall_of() {
 
 # overhead per run in ns, median over rounds, for one tool
 overhead() {
-	tool=$1 i=0 list=""
+	tool=$1 i=0 list="" walls=""
 	while [ "$i" -lt "$ROUNDS" ]; do
 		w1=$(wall_of "$tool" $R1)
 		w2=$(wall_of "$tool" $R2)
 		m=$(cat "$DIR/mean")
 		list="$list $(python3 -c "print(($w2 - $w1) / ($R2 - $R1) - $m * 1e9)")"
+		walls="$walls $(( (w2 - w1) / (R2 - R1) ))"
 		i=$((i + 1))
 	done
 	python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" $list
+	python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" $walls
 }
 
 echo
 echo "2. Overhead per run: true -N, ($R2 - $R1) extra runs; wall per extra run minus the measured time of true:"
-ho=$(overhead hyperfine)
-po=$(overhead perfkit)
+ho=$(overhead hyperfine | tr '\n' ' ')
+po=$(overhead perfkit | tr '\n' ' ')
 python3 -c "import sys
-h, p = float(sys.argv[1]), float(sys.argv[2])
-print(f'  hyperfine {h/1e3:8.1f} us/run   perfkit-timeit {p/1e3:8.1f} us/run'
-      f'   ratio {p/h:.3f}  {\"ok\" if p <= h else \"MISSED (goal <= 1)\"}')" "$ho" "$po"
+h, hw = map(float, sys.argv[1].split())
+p, pw = map(float, sys.argv[2].split())
+print(f'  overhead: hyperfine {h/1e3:8.1f} us/run   perfkit-timeit {p/1e3:8.1f} us/run'
+      f'   ratio {p/h:.3f}  {\"ok\" if p <= h else \"MISSED (goal <= 1)\"}')
+print(f'  wall per run (true included): hyperfine {hw/1e3:.1f} us, perfkit-timeit {pw/1e3:.1f} us')" "$ho" "$po"
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
