@@ -9,9 +9,9 @@
 #    --warmup and --runs; the median of each tool's medians is compared.
 #    Goal: perfkit / hyperfine within 1 +- 0.03.
 # 2. Overhead per run: `true` without a shell (-N), timed with R1 and then
-#    R2 runs; the tool's own wall time per extra run, minus the time it
-#    measured for `true`, is what the tool spends around each run (spawn
-#    bookkeeping, stop rules, storage). Goal: perfkit's <= hyperfine's.
+#    R2 runs; per extra run, the tool's wall time outside the runs it
+#    measured, and its own CPU time (spawning, reaping, stop rules,
+#    storage). Goal: perfkit's <= hyperfine's.
 #
 # Usage: benchmarks/bench-timeit.sh [PERFKIT_TIMEIT] [ROUNDS]
 #   default build/examples/perfkit-timeit, 4 rounds.
@@ -22,8 +22,8 @@ PK=${1:-build/examples/perfkit-timeit}
 ROUNDS=${2:-4}
 RUNS=30
 WARMUP=3
-R1=200
-R2=1000
+R1=100
+R2=500
 
 command -v hyperfine >/dev/null || { echo "bench-timeit: hyperfine not found (apt-get install hyperfine)" >&2; exit 2; }
 [ -x "$PK" ] || { echo "bench-timeit: $PK is not executable" >&2; exit 2; }
@@ -81,45 +81,46 @@ compare_medians -N "sleep 0.05"
 compare_medians -N "gzip -9 -c $DIR/data.txt"
 compare_medians "" "gzip -9 -c $DIR/data.txt | wc -c"
 
-# wall seconds of one tool timing `true` -N with $2 runs; the tool's own
-# measured mean goes to $DIR/mean
-wall_of() {
-	tool=$1 runs=$2
-	t0=$(date +%s%N)
-	if [ "$tool" = hyperfine ]; then
-		hyperfine -N --style none --runs "$runs" --export-json "$DIR/o.json" true >/dev/null 2>&1
-	else
-		"$PK" -N --runs "$runs" --export-json "$DIR/o.json" true >/dev/null
-	fi
-	t1=$(date +%s%N)
-	python3 -c "import json; print(json.load(open('$DIR/o.json'))['results'][0]['mean'])" > "$DIR/mean"
-	echo $(( t1 - t0 ))
-}
-
-# overhead per run in ns, median over rounds, for one tool
-overhead() {
-	tool=$1 i=0 list="" walls=""
-	while [ "$i" -lt "$ROUNDS" ]; do
-		w1=$(wall_of "$tool" $R1)
-		w2=$(wall_of "$tool" $R2)
-		m=$(cat "$DIR/mean")
-		list="$list $(python3 -c "print(($w2 - $w1) / ($R2 - $R1) - $m * 1e9)")"
-		walls="$walls $(( (w2 - w1) / (R2 - R1) ))"
-		i=$((i + 1))
-	done
-	python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" $list
-	python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" $walls
-}
-
+# 2. Overhead: each tool times `true` -N with R1 and R2 runs, ROUNDS times,
+# alternating; per extra run, (a) the tool's wall time minus the mean time
+# it measured, and (b) its CPU time (wait4 on the tool: its own and its
+# children's) minus the children's user + system time it reported. (b)
+# hardly changes with the machine's load; (a) does.
 echo
-echo "2. Overhead per run: true -N, ($R2 - $R1) extra runs; wall per extra run minus the measured time of true:"
-ho=$(overhead hyperfine | tr '\n' ' ')
-po=$(overhead perfkit | tr '\n' ' ')
-python3 -c "import sys
-h, hw = map(float, sys.argv[1].split())
-p, pw = map(float, sys.argv[2].split())
-print(f'  overhead: hyperfine {h/1e3:8.1f} us/run   perfkit-timeit {p/1e3:8.1f} us/run'
-      f'   ratio {p/h:.3f}  {\"ok\" if p <= h else \"MISSED (goal <= 1)\"}')
-print(f'  wall per run (true included): hyperfine {hw/1e3:.1f} us, perfkit-timeit {pw/1e3:.1f} us')" "$ho" "$po"
+echo "2. Overhead per run: true -N, $R2 - $R1 extra runs, median over $ROUNDS rounds:"
+python3 - "$PK" "$DIR" "$ROUNDS" "$R1" "$R2" <<'EOF'
+import json, os, statistics, subprocess, sys, time
+pk, d, rounds, r1, r2 = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
+out = os.path.join(d, 'o.json')
+cmd = {'hyperfine': ['hyperfine', '-N', '--style', 'none', '--export-json', out],
+       'perfkit-timeit': [pk, '-N', '--export-json', out]}
+
+def one(tool, runs):
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd[tool] + ['--runs', str(runs), 'true'],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    r = json.load(open(out))['results'][0]
+    measured = runs * r['mean']
+    children = runs * (r['user'] + r['system'])
+    return wall - measured, ru.ru_utime + ru.ru_stime - children, wall
+
+per = {t: ([], [], []) for t in cmd}
+for i in range(rounds):
+    for tool in (list(cmd) if i % 2 == 0 else list(cmd)[::-1]):
+        a1, c1, w1 = one(tool, r1)
+        a2, c2, w2 = one(tool, r2)
+        for k, v in enumerate(((a2 - a1), (c2 - c1), (w2 - w1))):
+            per[tool][k].append(v / (r2 - r1) * 1e6)
+med = {t: [statistics.median(x) for x in per[t]] for t in cmd}
+h, p = med['hyperfine'], med['perfkit-timeit']
+for name, k in (('wall outside the measured runs', 0), ('own CPU time', 1)):
+    ok = 'ok' if p[k] <= h[k] else 'MISSED (goal <= hyperfine)'
+    print(f'  {name:<31} hyperfine {h[k]:8.1f} us/run  perfkit-timeit '
+          f'{p[k]:8.1f} us/run  {ok}')
+print(f'  {"wall per run (true included)":<31} hyperfine {h[2]:8.1f} us/run  '
+      f'perfkit-timeit {p[2]:8.1f} us/run')
+EOF
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

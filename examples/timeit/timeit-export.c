@@ -144,7 +144,7 @@ static void md_row(FILE *f, const struct timeit_set *s,
 
 int timeit_write_markdown(const char *path, const struct timeit_set *s)
 {
-	const struct timeit_bench *fast = timeit_fastest(s, NULL);
+	const struct timeit_bench *fast = timeit_fastest(s);
 	double k = fast && fast->st.median < 1e-3 ? 1e6 : 1e3;
 	const char *u = k == 1e6 ? "µs" : "ms";
 	char tmp[4096];

@@ -99,12 +99,10 @@ void timeit_print_bench(const struct timeit_set *s, size_t i)
 	printf("\n");
 }
 
-const struct timeit_bench *timeit_fastest(const struct timeit_set *s,
-					  const struct timeit_bench *like)
+const struct timeit_bench *timeit_fastest(const struct timeit_set *s)
 {
 	const struct timeit_bench *best = NULL;
 
-	(void)like;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->b[i].n && (!best || s->b[i].st.median < best->st.median))
 			best = &s->b[i];
@@ -143,7 +141,7 @@ int timeit_ratio(const struct timeit_bench *b, const struct timeit_bench *fast,
 
 void timeit_print_relative(const struct timeit_set *s)
 {
-	const struct timeit_bench *fast = timeit_fastest(s, NULL);
+	const struct timeit_bench *fast = timeit_fastest(s);
 	size_t measured = 0;
 
 	for (size_t i = 0; i < s->n; i++)

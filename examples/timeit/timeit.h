@@ -119,8 +119,8 @@ void timeit_print_complexity(const struct timeit_args *a,
  * its 95 % interval; -1 when either has a time <= 0. */
 int timeit_ratio(const struct timeit_bench *b, const struct timeit_bench *fast,
 		 double *ratio, double *lo, double *hi);
-const struct timeit_bench *timeit_fastest(const struct timeit_set *s,
-					  const struct timeit_bench *like);
+/* The measured benchmark with the smallest median, or NULL. */
+const struct timeit_bench *timeit_fastest(const struct timeit_set *s);
 
 /* timeit-export.c: 0, or -1 with a message. */
 int timeit_write_outfile(const struct timeit_args *a,
