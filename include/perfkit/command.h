@@ -25,7 +25,8 @@ extern "C" {
  * else
  *	fprintf(stderr, "%s\n", perfkit_last_error());
  * @endcode
- * The program is started with posix_spawnp() (searched in @c PATH), its
+ * The program is looked up in @c PATH in the calling process (as execvp()
+ * would) and started with posix_spawn(); its
  * standard input is /dev/null, and its output goes to /dev/null unless
  * #PERFKIT_COMMAND_SHOW_OUTPUT is given. The wall time covers spawning,
  * the program's run and reaping it: what starting a program costs is part

@@ -3,8 +3,12 @@
  * system time from the kernel's accounting of the reaped child (wait4). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -57,6 +61,48 @@ static int spawn_failed(int err, const char *prog)
 	}
 }
 
+/* 0 if @path is a regular file we may execute; else -ENOENT or -EACCES. */
+static int executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return errno == EACCES ? -EACCES : -ENOENT;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) != 0)
+		return -EACCES;
+	return 0;
+}
+
+/* The file to execute for @prog, searched in PATH as execvp() does, in
+ * the parent: an exec that fails in the child is then reported the same
+ * way under every libc and under valgrind (which turns the vfork-like
+ * spawn into a fork: the child's failure becomes exit status 127). */
+static int resolve(const char *prog, char *buf, size_t cap, const char **file)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	int rc = -ENOENT;
+
+	*file = prog;
+	if (strchr(prog, '/'))
+		return executable(prog);
+	for (p = path && *path ? path : "/bin:/usr/bin";; p = end + 1) {
+		end = strchrnul(p, ':');
+		if (snprintf(buf, cap, "%.*s/%s", end == p ? 1 : (int)(end - p),
+			     end == p ? "." : p, prog) < (int)cap) {
+			int r = executable(buf);
+
+			if (r == 0) {
+				*file = buf;
+				return 0;
+			}
+			if (r == -EACCES)
+				rc = -EACCES;
+		}
+		if (!*end)
+			return rc;
+	}
+}
+
 /* Wait for @pid, restarting after signals; its rusage into @ru. */
 static int reap(pid_t pid, const char *prog, int *status, struct rusage *ru)
 {
@@ -76,6 +122,8 @@ PERFKIT_EXPORT int perfkit_command_time(const char *const *argv,
 					struct perfkit_command_time *out)
 {
 	posix_spawn_file_actions_t fa;
+	char buf[PATH_MAX];
+	const char *file;
 	struct rusage ru;
 	uint64_t t0, t1;
 	pid_t pid;
@@ -90,14 +138,17 @@ PERFKIT_EXPORT int perfkit_command_time(const char *const *argv,
 	if (flags & ~PERFKIT_COMMAND_SHOW_OUTPUT)
 		return pk_error(-EINVAL, "perfkit_command_time: unknown flags "
 				"0x%x", flags & ~PERFKIT_COMMAND_SHOW_OUTPUT);
+	rc = resolve(argv[0], buf, sizeof(buf), &file);
+	if (rc < 0)
+		return spawn_failed(-rc, argv[0]);
 	rc = posix_spawn_file_actions_init(&fa);
 	if (rc != 0)
 		return spawn_failed(rc, argv[0]);
 	rc = quiet_actions(&fa, flags);
 	t0 = perfkit_now_ns();
 	if (rc == 0)
-		rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv,
-				  environ);
+		rc = posix_spawn(&pid, file, &fa, NULL, (char *const *)argv,
+				 environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0)
 		return spawn_failed(rc, argv[0]);
