@@ -24,12 +24,6 @@
 /* What is timed, and how the runs of commands are corrected. */
 static void print_rules(const struct timeit_args *a, const struct timeit_set *s)
 {
-	if (s->functions) {
-		printf("perfkit-timeit: %zu function benchmarks from %s, timed "
-		       "by libperfkit's runner (loops per sample calibrated)\n\n",
-		       s->n, a->lib);
-		return;
-	}
 	if (a->shell)
 		printf("Shell: %s -c; its spawn cost (%s -c '', median of %zu "
 		       "runs) was measured and is subtracted from every run:\n"
@@ -79,8 +73,7 @@ int main(int argc, char **argv)
 
 	/* measure: the shell's own cost first, then each benchmark */
 	if (s.functions) {
-		print_rules(&a, &s);
-		status = timeit_run_functions(&a, &s);
+		status = timeit_run_functions(&a, &s); /* says what it times */
 	} else {
 		status = timeit_check_commands(&a, &s);
 		if (status == 0)

@@ -104,6 +104,9 @@ static int run_all(const struct timeit_args *a, struct timeit_set *s,
 	for (int g = 0; g < a->nfuncs; g++)
 		if (!symbol(lib, a->lib, a->funcs[g]))
 			return CLI_EXIT_USAGE;
+	printf("perfkit-timeit: %zu benchmark%s of functions in %s, timed by "
+	       "libperfkit's runner (loops per sample calibrated)\n\n", s->n,
+	       s->n == 1 ? "" : "s", a->lib);
 	for (size_t i = 0; i < s->n && !stop_signal; i++) {
 		struct timeit_bench *b = &s->b[i];
 		timeit_fn fn = (timeit_fn)symbol(lib, a->lib, a->funcs[b->group]);
