@@ -66,6 +66,8 @@ NUMBER_OPTIONS = {
                         (['-s'], '-s', [], INTEGER_BAD)],
     'perfkit-user-kernel': [(['1000'], 'REPETITIONS', [], INTEGER_BAD)],
     'perfkit-machine': [],
+    'perfkit-workshop': [(['--files'], '--files', [], INTEGER_BAD[1:]),
+                         (['--workers'], '--workers', [], INTEGER_BAD)],
     'perfkit-compare': [(['--alpha'], '--alpha', [], POSITIVE_BAD)],
 }
 

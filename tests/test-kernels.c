@@ -293,7 +293,8 @@ START_TEST(test_register_bad_input)
 	ops = user_ops("user-bad");
 	ops.size = 0;
 	ck_assert_int_eq(perfkit_kernel_register(&ops, NULL), -EINVAL);
-	ops.size = sizeof(ops) - 1;
+	/* the first version ends at userdata; anything shorter is refused */
+	ops.size = offsetof(struct perfkit_kernel_ops, userdata) + sizeof(void *) - 1;
 	ck_assert_int_eq(perfkit_kernel_register(&ops, NULL), -EINVAL);
 
 	const char *bad_names[] = { NULL, "", "has space", "semi;colon",
@@ -321,6 +322,32 @@ START_TEST(test_register_bad_input)
 
 	ck_assert_int_eq(perfkit_kernel_list(NULL, 0, &after), 0);
 	ck_assert_uint_eq(after, before + 1); /* only the long name */
+}
+END_TEST
+
+static double garbage_items(int64_t size, void *userdata)
+{
+	(void)size, (void)userdata;
+	return -1.0;
+}
+
+/* A caller built before items() existed: its struct ends at userdata, so
+ * the bytes after it are not read and the kernel counts no items. */
+START_TEST(test_register_first_version)
+{
+	struct perfkit_kernel_ops ops = user_ops("user-v1");
+	const struct perfkit_kernel *k = NULL;
+	double items = -5;
+
+	ops.size = offsetof(struct perfkit_kernel_ops, userdata) + sizeof(void *);
+	ops.items = garbage_items; /* past the caller's size: ignored */
+	ck_assert_int_eq(perfkit_kernel_register(&ops, &k), 0);
+	ck_assert_int_eq(perfkit_kernel_items(k, 10, 3, &items), 0);
+	ck_assert_double_eq(items, 0);
+	ops = user_ops("user-v2");
+	ops.items = garbage_items;
+	ck_assert_int_eq(perfkit_kernel_register(&ops, &k), 0);
+	ck_assert_fails(perfkit_kernel_items(k, 10, 3, &items), -ERANGE, "items");
 }
 END_TEST
 
@@ -393,7 +420,7 @@ START_TEST(test_setup_bad_input)
 {
 	const struct perfkit_kernel *k = find("triad");
 	struct perfkit_kernel_instance *inst = NULL;
-	struct perfkit_kernel_options opt = { 0, 1 };
+	struct perfkit_kernel_options opt = { 0, 1, NULL, 0 };
 
 	ck_assert_int_eq(perfkit_kernel_setup(NULL, 10, NULL, &inst), -EINVAL);
 	ck_assert_int_eq(perfkit_kernel_setup(k, 10, NULL, NULL), -EINVAL);
@@ -1102,6 +1129,7 @@ static Suite *kernel_suite(void)
 	tcase_add_test(reg, test_register_duplicate);
 	tcase_add_test(reg, test_register_bad_input);
 	tcase_add_test(reg, test_register_larger_struct);
+	tcase_add_test(reg, test_register_first_version);
 	tcase_add_test(reg, test_register_concurrent_same_name);
 	suite_add_tcase(s, reg);
 

@@ -23,8 +23,13 @@ extern "C" {
  * under a unique name. Built-in kernels are registered before the first
  * registry call returns: `dgemm`, `sgemm` (BLIS), `peak`, `peak-sp`
  * (register-resident FMA chains), the STREAM-like `copy`, `scale`, `add`,
- * `triad`, plus `dot`, `axpy`, and `compute_flops` (the sum(A·B)
- * benchmark of the pywren GFLOPS notebook). See
+ * `triad`, plus `dot`, `axpy`, `compute_flops` (the sum(A·B)
+ * benchmark of the pywren GFLOPS notebook), and the I/O kernels of the
+ * HPC Python workshop: `write-text` (savetxt-like text), `write-binary`
+ * (raw doubles, like numpy's tofile) and, when built with HDF5,
+ * `write-hdf5` (one dataset per repetition in one HDF5 file). Each
+ * repetition of an I/O kernel writes one N × N grid as one file (or
+ * dataset) into perfkit_kernel_options::output_dir. See
  * @ref kernels "the kernel guide" for what each computes and counts.
  *
  * Run one built-in kernel:
@@ -84,10 +89,24 @@ struct perfkit_kernel_options {
 	 * nature ignore it.
 	 */
 	unsigned threads;
+	/**
+	 * Folder the I/O kernels (`write-text`, `write-binary`, `write-hdf5`)
+	 * write their files into; it must exist and be writable. NULL (the
+	 * default): each instance makes a fresh folder `perfkit-io-XXXXXX`
+	 * under `$TMPDIR` (or /tmp). Other kernels ignore it.
+	 */
+	const char *output_dir;
+	/**
+	 * Non-zero: the I/O kernels leave their files (and a fresh folder)
+	 * in place at teardown. 0 (the default): teardown removes the files
+	 * the instance wrote, and the folder if the instance made it.
+	 */
+	int keep_output;
 };
 
 /** @brief Initialiser for struct perfkit_kernel_options with the defaults. */
-#define PERFKIT_KERNEL_OPTIONS_INIT { sizeof(struct perfkit_kernel_options), 1 }
+#define PERFKIT_KERNEL_OPTIONS_INIT \
+	{ sizeof(struct perfkit_kernel_options), 1, NULL, 0 }
 
 /**
  * @brief The callbacks and names that make a kernel; filled in by whoever
@@ -158,8 +177,18 @@ struct perfkit_kernel_ops {
 	 * @return 0 if correct, -EBADMSG if wrong
 	 */
 	int (*verify)(void *state);
-	/** Passed to setup(), flops() and bytes(); the library ignores it. */
+	/** Passed to setup(), flops(), bytes() and items(); the library
+	 *  ignores it. */
 	void *userdata;
+	/**
+	 * Items one repetition produces (files for the I/O kernels); NULL
+	 * means none. Added after the first version: a caller whose struct
+	 * ends at @c userdata registers a kernel without items.
+	 * @param size problem size, > 0
+	 * @param userdata the @c userdata field of this struct
+	 * @return the count (an integer-valued double, >= 0)
+	 */
+	double (*items)(int64_t size, void *userdata);
 };
 
 /**
@@ -253,6 +282,22 @@ int perfkit_kernel_flops(const struct perfkit_kernel *kernel, int64_t size,
  */
 int perfkit_kernel_bytes(const struct perfkit_kernel *kernel, int64_t size,
 			 uint64_t repetitions, double *bytes);
+
+/**
+ * @brief Items (files for the I/O kernels) produced by @p repetitions
+ *        repetitions, as the kernel counts them.
+ * @param kernel a registered kernel
+ * @param size problem size, > 0
+ * @param repetitions number of repetitions
+ * @param[out] items the count (0 for kernels without an items() callback)
+ * @return 0 on success
+ * @retval -EINVAL @p kernel or @p items is NULL, or @p size <= 0
+ * @retval -ERANGE the kernel returned a negative or non-finite count
+ *
+ * Thread-safe.
+ */
+int perfkit_kernel_items(const struct perfkit_kernel *kernel, int64_t size,
+			 uint64_t repetitions, double *items);
 
 /**
  * @brief Arithmetic intensity: flops per byte of one repetition, the

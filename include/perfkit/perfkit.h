@@ -23,5 +23,6 @@
 #include <perfkit/pickle.h>
 #include <perfkit/compare.h>
 #include <perfkit/harness.h>
+#include <perfkit/queue.h>
 
 #endif /* PERFKIT_PERFKIT_H */

@@ -83,6 +83,8 @@ static void make_record(struct collector *c, unsigned i)
 				     s->out.repetitions, &rec->flops);
 		perfkit_kernel_bytes(plan->kernel, plan->opt.problem_size,
 				     s->out.repetitions, &rec->bytes);
+		perfkit_kernel_items(plan->kernel, plan->opt.problem_size,
+				     s->out.repetitions, &rec->items);
 	}
 	if (s->out.t_setup && s->out.t_end >= s->out.t_setup)
 		rec->elapsed = (double)(s->out.t_end - s->out.t_setup) * 1e-9;

@@ -156,6 +156,10 @@ static void register_builtins(void)
 		&pk_kernel_add_ops, &pk_kernel_triad_ops,
 		&pk_kernel_dot_ops, &pk_kernel_axpy_ops,
 		&pk_kernel_compute_flops_ops,
+		&pk_kernel_write_text_ops, &pk_kernel_write_binary_ops,
+#ifdef PERFKIT_HAVE_HDF5
+		&pk_kernel_write_hdf5_ops,
+#endif
 	};
 
 	/* Only out of memory can fail here; a missing built-in then shows
@@ -267,6 +271,20 @@ PERFKIT_EXPORT int perfkit_kernel_bytes(const struct perfkit_kernel *kernel,
 	if (rc)
 		return rc;
 	*bytes = v * (double)repetitions;
+	return 0;
+}
+
+PERFKIT_EXPORT int perfkit_kernel_items(const struct perfkit_kernel *kernel,
+					int64_t size, uint64_t repetitions,
+					double *items)
+{
+	double v = 0.0;
+	int rc = per_rep(kernel, size, kernel ? kernel->ops.items : NULL,
+			 "items", items ? &v : NULL);
+
+	if (rc)
+		return rc;
+	*items = v * (double)repetitions;
 	return 0;
 }
 

@@ -20,6 +20,11 @@ extern const struct perfkit_kernel_ops pk_kernel_triad_ops;
 extern const struct perfkit_kernel_ops pk_kernel_dot_ops;
 extern const struct perfkit_kernel_ops pk_kernel_axpy_ops;
 extern const struct perfkit_kernel_ops pk_kernel_compute_flops_ops;
+extern const struct perfkit_kernel_ops pk_kernel_write_text_ops;
+extern const struct perfkit_kernel_ops pk_kernel_write_binary_ops;
+#ifdef PERFKIT_HAVE_HDF5
+extern const struct perfkit_kernel_ops pk_kernel_write_hdf5_ops;
+#endif
 
 /*
  * Total bytes of @count arrays of @n elements of @elem bytes, checked:
