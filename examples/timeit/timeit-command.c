@@ -86,7 +86,7 @@ static int median_of(double *x, size_t n, double *m)
 }
 
 /* Can @prog be started: a path that is executable, or a name found in
- * PATH (as posix_spawnp searches it; an empty PATH entry is ".")? */
+ * PATH (as perfkit_command_time() searches it; an empty PATH entry is ".")? */
 static int startable(const char *prog)
 {
 	const char *path = getenv("PATH"), *p, *end;
