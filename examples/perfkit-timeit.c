@@ -1,122 +1,96 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * perfkit-timeit: the timeit step of the HPC Python workshop in C: the
- * same work done two ways, each timed with libperfkit's runner, as
- * Python's timeit would be used to choose between them:
+ * perfkit-timeit: the "benchmark the alternatives" step of the HPC Python
+ * workshop, in C. It times shell commands as hyperfine does, or functions
+ * of a shared object as Python's timeit does, and says how much faster
+ * the fastest is than each other, with a 95 % confidence interval:
  *
- *   (a) a naive loop (a data-dependent branch and one long dependency chain)
- *       against a branch-free loop with independent accumulators that the
- *       compiler can vectorise;
- *   (b) writing doubles to a file as text (fprintf) against binary (fwrite).
+ *   perfkit-timeit 'python3 slow.py' 'python3 fast.py'
+ *   perfkit-timeit -N --warmup 3 'gzip -k -f data' 'zstd -f -q data'
+ *   perfkit-timeit -P n 1000 8000 -D 1000 './sort {n}'   (and its O(...))
+ *   perfkit-timeit --lib ./libsum.so --setup make --func naive --func simd
  *
- * Each line gives the median time per call, its 95 % confidence interval,
- * the spread (MAD), outliers, how many samples of how many calls were taken,
- * which stop rule ended the run, and the share of each sample spent reading
- * the clock (reported, not subtracted). Then the ratio of the medians, with a
- * conservative interval from the two confidence intervals.
+ * Ctrl-C stops after the run in flight: what was measured is reported
+ * and written, and the exit status is 130.
  */
-#include <math.h>
 #include <stdio.h>
 
 #include <perfkit/perfkit.h>
 
 #include "cli.h"
+#include "stop.h"
 #include "timeit.h"
 
-/* A day per implementation: beyond it a typo, not a wish. */
-#define MAX_TIME_MAX 86400
-
-static void usage(FILE *out)
+/* What is timed, and how the runs of commands are corrected. */
+static void print_rules(const struct timeit_args *a, const struct timeit_set *s)
 {
-	fprintf(out,
-		"Usage: perfkit-timeit [--precision REL] [--max-time SECONDS]\n"
-		"\n"
-		"Times two implementations of the same work with libperfkit's runner\n"
-		"and prints medians, 95%% confidence intervals, spread and ratios.\n"
-		"\n"
-		"  --precision REL     stop a measurement once the 95%% CI half-width\n"
-		"                      is at most REL x median (0 to 1, default 0.01)\n"
-		"  --max-time SECONDS  time budget per implementation (default 2, at\n"
-		"                      most %d; four implementations are timed)\n"
-		"  -h, --help          show this help\n"
-		"      --version       the program's and libperfkit's version\n",
-		MAX_TIME_MAX);
+	if (a->shell)
+		printf("Shell: %s -c; its spawn cost (%s -c '', median of %zu "
+		       "runs) was measured and is subtracted from every run:\n"
+		       "  %.4g ms wall, %.4g ms user, %.4g ms system\n\n",
+		       a->shell, a->shell, s->spawn_runs, s->spawn_wall * 1e3,
+		       s->spawn_user * 1e3, s->spawn_sys * 1e3);
+	else
+		printf("No shell (-N): each command is split into words and "
+		       "started directly; nothing is subtracted.\n\n");
 }
 
-/* -1: go on; else the exit status (help, version, bad usage). */
-static int parse_args(int argc, char **argv, struct timeit_options *o)
+/* The relative speeds, the complexity, and the files. */
+static int report_and_write(const struct timeit_args *a, struct timeit_set *s,
+			    int argc, char **argv)
 {
-	enum { OPT_PRECISION = 256, OPT_MAX_TIME };
-	static const struct option opts[] = {
-		{ "precision", required_argument, NULL, OPT_PRECISION },
-		{ "max-time", required_argument, NULL, OPT_MAX_TIME },
-		CLI_OPTIONS_STANDARD,
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, rc = 0;
+	int failed = 0;
 
-	while (rc == 0 && (c = cli_getopt(argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case OPT_PRECISION:
-			rc = cli_parse_positive("--precision", optarg, 1, &o->precision);
-			break;
-		case OPT_MAX_TIME:
-			rc = cli_parse_positive("--max-time", optarg, MAX_TIME_MAX,
-						&o->max_time);
-			break;
-		case 'h': usage(stdout); return CLI_EXIT_OK;
-		case CLI_OPT_VERSION: cli_print_version(stdout); return CLI_EXIT_OK;
-		default: return CLI_EXIT_USAGE;
-		}
-	}
-	if (rc == 0 && optind < argc)
-		rc = cli_error("unexpected argument '%s'", argv[optind]);
-	return rc == 0 ? -1 : CLI_EXIT_USAGE;
-}
-
-/* How the clock is read and when a measurement stops. */
-static void print_rule(const struct timeit_options *o,
-		       const struct perfkit_clock_info *clk)
-{
-	printf("perfkit-timeit %s: the same work done two ways, timed by "
-	       "libperfkit's runner\n", perfkit_version_string());
-	printf("clock: monotonic, resolution %.0f ns, one read costs %.1f ns "
-	       "(in every sample: see 'clock'; not subtracted)\n",
-	       clk->observed_resolution_ns, clk->overhead_ns);
-	printf("rule:  samples of >= %.0f ms, taken in rounds of %d per "
-	       "implementation, alternating (AB, BA, ...);\n"
-	       "       stop when both medians are known to +-%.2g%% (95%% CI) "
-	       "or after %.3g s per implementation.\n"
-	       "       Times are per call.\n",
-	       fmax(PERFKIT_RUNNER_DEFAULT_MIN_SAMPLE_TIME,
-		    PERFKIT_RUNNER_RESOLUTION_FACTOR * clk->observed_resolution_ns * 1e-9) * 1e3,
-	       ROUND_SAMPLES, o->precision * 100, o->max_time);
+	timeit_print_relative(s);
+	timeit_print_complexity(a, s);
+	fflush(stdout);
+	if (a->outfile)
+		failed |= timeit_write_outfile(a, s, argc, argv) != 0;
+	if (a->markdown)
+		failed |= timeit_write_markdown(a->markdown, s) != 0;
+	if (a->json)
+		failed |= timeit_write_hyperfine_json(a->json, s, a->param) != 0;
+	return failed;
 }
 
 int main(int argc, char **argv)
 {
-	struct timeit_options o = { PERFKIT_RUNNER_DEFAULT_PRECISION,
-				    PERFKIT_RUNNER_DEFAULT_MAX_TIME };
-	struct perfkit_clock_info clk;
-	uint64_t t0 = perfkit_now_ns();
-	int rc;
+	struct timeit_args a;
+	struct timeit_set s = { 0 };
+	int rc, status;
 
+	setvbuf(stdout, NULL, _IOLBF, 0); /* the report survives a kill */
 	cli_set_program("perfkit-timeit");
-	if ((rc = parse_args(argc, argv, &o)) >= 0)
+	if ((rc = timeit_parse_args(argc, argv, &a)) >= 0) {
+		timeit_args_free(&a);
 		return rc;
-	/* what one clock read costs, reported beside every figure */
-	if (perfkit_clock_measure(PERFKIT_CLOCK_MONOTONIC, &clk) < 0) {
-		cli_error("%s", perfkit_last_error());
+	}
+	if (stop_catch() != 0 || timeit_benches_make(&a, &s) != 0) {
+		timeit_benches_free(&s);
+		timeit_args_free(&a);
 		return CLI_EXIT_FAILED;
 	}
-	print_rule(&o, &clk);
 
-	/* the workshop's two questions: vectorise? text or binary? */
-	if (timeit_case_vectorise(&o) != 0 || timeit_case_text_binary(&o) != 0)
-		return CLI_EXIT_FAILED;
-	printf("\nMAD = median absolute deviation (raw, %% of the median); "
-	       "outl = values with |modified z| > 3.5,\ncounted, not removed; "
-	       "clock = one clock read as a share of a sample. Total %.1f s.\n",
-	       (double)(perfkit_now_ns() - t0) * 1e-9);
-	return CLI_EXIT_OK;
+	/* measure: the shell's own cost first, then each benchmark */
+	if (s.functions) {
+		status = timeit_run_functions(&a, &s); /* says what it times */
+	} else {
+		status = timeit_check_commands(&a, &s);
+		if (status == 0)
+			status = timeit_measure_spawn(&a, &s);
+		if (status == 0 && !stop_signal) {
+			print_rules(&a, &s);
+			status = timeit_run_commands(&a, &s);
+		}
+	}
+	if (stop_signal)
+		cli_error("%s: reporting and writing what was measured",
+			  stop_name(stop_signal));
+
+	/* compare, fit, export: also after a failure or a stop signal */
+	if (report_and_write(&a, &s, argc, argv) && status == 0)
+		status = CLI_EXIT_FAILED;
+	timeit_benches_free(&s);
+	timeit_args_free(&a);
+	return stop_status(status);
 }

@@ -18,6 +18,7 @@
 #include <perfkit/kernel.h>
 #include <perfkit/stats.h>
 #include <perfkit/runner.h>
+#include <perfkit/command.h>
 #include <perfkit/record.h>
 #include <perfkit/pickle.h>
 #include <perfkit/compare.h>
