@@ -82,7 +82,7 @@ int pingpong_plot(const char *path, const struct perfkit_results *res)
 		return -1;
 	data_block(p.g, res);
 	fprintf(p.g, "set multiplot layout 2,1 title 'MPI ping-pong between ranks 0 and 1'\n"
-		"set grid\nset logscale xy 2\nset format x '%%.0s%%cB'\n"
+		"set grid\nset logscale xy 2\nset format x '%%.0b %%BB'\n"
 		"set xlabel 'message size (bytes)'\n"
 		"set ylabel 'latency (us)'\nset logscale y 10\n"
 		"plot $pp using 1:2 with linespoints pt 7 ps 0.5 notitle\n"
