@@ -56,6 +56,11 @@ NUMBER_OPTIONS = {
                       (['--loopcount'], '--loopcount', [], INTEGER_BAD),
                       (['--sweep-sizes'], '--sweep-sizes', [], INTEGER_BAD)],
     'perfkit-flops-mpi': [(['--workers'], '--workers', [], INTEGER_BAD)],
+    'perfkit-mpi-pingpong': [(['--max-bytes'], '--max-bytes', [], INTEGER_BAD),
+                             (['--window'], '--window', [], INTEGER_BAD),
+                             (['--trial-time'], '--trial-time', [], POSITIVE_BAD)],
+    'perfkit-mpi-collectives': [(['--max-bytes'], '--max-bytes', [], INTEGER_BAD),
+                                (['--time'], '--time', [], POSITIVE_BAD)],
     'perfkit-scaling': [(['--threshold'], '--threshold', [], POSITIVE_BAD),
                         (['--ranks'], '--ranks', ['run-n%i'], INTEGER_BAD)],
     'perfkit-timeit': [(['--max-time'], '--max-time', [], POSITIVE_BAD),
@@ -97,6 +102,11 @@ OTHER_BAD = [
     ('perfkit-compare', ['--metric', 'speed'], ["--metric 'speed'", 'gflops']),
     ('perfkit-compare', ['old.json'], ['two files, OLD and NEW']),
     ('perfkit-compare', ['a', 'b', 'c'], ["unexpected argument 'c'"]),
+    ('perfkit-mpi-pingpong', ['--min-bytes', '9', '--max-bytes', '8'],
+     ['--min-bytes 9 is above --max-bytes 8']),
+    ('perfkit-mpi-pingpong', ['stray'], ["unexpected argument 'stray'"]),
+    ('perfkit-mpi-collectives', ['--op', 'sum'], ["--op 'sum'", 'alltoall']),
+    ('perfkit-mpi-collectives', ['--root', '1'], ['--root 1: not a rank']),
 ]
 
 
@@ -104,7 +114,8 @@ def test_sources_all_tested():
     # a new program must be added to this test (and to meson's list)
     names = {os.path.basename(p)[:-2]
              for p in glob.glob(os.path.join(SOURCES, 'perfkit-*.c'))}
-    missing = names - set(PROGRAMS) - {'perfkit-flops-mpi'}
+    missing = names - set(PROGRAMS) - {'perfkit-flops-mpi', 'perfkit-mpi-pingpong',
+                                        'perfkit-mpi-collectives'}
     check(not missing, f'programs not passed to the test: {missing}')
     check(set(PROGRAMS) <= set(NUMBER_OPTIONS),
           f'programs without cases here: {set(PROGRAMS) - set(NUMBER_OPTIONS)}')

@@ -54,7 +54,7 @@ static int parse_one(int c, struct collectives_args *a, int *help, int *version)
 	case OPT_OP: rc = parse_op(optarg, a); break;
 	case OPT_MIN: rc = cli_parse_i64("--min-bytes", optarg, 4, PERFKIT_MPI_BYTES_MAX, &o->min_bytes); break;
 	case OPT_MAX: rc = cli_parse_i64("--max-bytes", optarg, 4, PERFKIT_MPI_BYTES_MAX, &o->max_bytes); break;
-	case OPT_TIME: rc = cli_parse_double("--time", optarg, 1e-6, 60, &o->time); break;
+	case OPT_TIME: rc = cli_parse_positive("--time", optarg, 60, &o->time); break;
 	case OPT_WARMUP: rc = cli_parse_u64("--warmup", optarg, 0, 1000000, &o->warmup); break;
 	case OPT_ROOT: rc = cli_parse_int("--root", optarg, 0, 1 << 30, &o->root); break;
 	case OPT_NOPLACE: a->no_place = 1; break;
@@ -75,6 +75,8 @@ static int check(const struct collectives_args *a)
 	if (a->o.min_bytes % 4 != 0)
 		return cli_error("--min-bytes %lld: must be a multiple of 4 (reductions add floats)",
 				 (long long)a->o.min_bytes);
+	if (a->o.time < 1e-6)
+		return cli_error("--time %g: need at least 1e-06 seconds", a->o.time);
 	if (a->o.min_bytes > a->o.max_bytes)
 		return cli_error("--min-bytes %lld is above --max-bytes %lld",
 				 (long long)a->o.min_bytes, (long long)a->o.max_bytes);

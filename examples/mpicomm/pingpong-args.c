@@ -50,7 +50,7 @@ static int parse_one(int c, struct pingpong_args *a, int *help, int *version)
 		rc = cli_parse_u64("--trials", optarg, 1, 1000, &u);
 		o->trials = (unsigned)u;
 		break;
-	case OPT_TIME: rc = cli_parse_double("--trial-time", optarg, 1e-6, 60, &o->trial_time); break;
+	case OPT_TIME: rc = cli_parse_positive("--trial-time", optarg, 60, &o->trial_time); break;
 	case OPT_WARMUP: rc = cli_parse_u64("--warmup", optarg, 0, 1000000, &o->warmup); break;
 	case OPT_STREAM: o->pattern = PERFKIT_MPI_STREAM; break;
 	case OPT_WINDOW:
@@ -71,6 +71,8 @@ static int check(const struct pingpong_args *a)
 {
 	enum perfkit_format f;
 
+	if (a->o.trial_time < 1e-6)
+		return cli_error("--trial-time %g: need at least 1e-06 seconds", a->o.trial_time);
 	if (a->o.min_bytes > a->o.max_bytes)
 		return cli_error("--min-bytes %lld is above --max-bytes %lld",
 				 (long long)a->o.min_bytes, (long long)a->o.max_bytes);
