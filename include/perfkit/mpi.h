@@ -295,7 +295,7 @@ struct perfkit_mpi_p2p_options {
 	 *  best trial's, as NetPIPE's. Default 5. */
 	unsigned trials;
 	/** Seconds each trial should last (1e-6 to 60): the repetitions of a
-	 *  size are set from a first timed round trip, at least 1 and at
+	 *  size are set from timed batches of round trips, at least 1 and at
 	 *  most 1000000. Default 0.005. */
 	double trial_time;
 	/** Untimed round trips (or windows) before each size's trials, 0 to
@@ -337,8 +337,9 @@ int perfkit_mpi_p2p_options_init(struct perfkit_mpi_p2p_options *opt);
  * Sizes: @c min_bytes, the powers of two above it with their
  * perturbations, and @c max_bytes, all within [@c min_bytes,
  * @c max_bytes], without repeats. For each size: @c warmup untimed
- * repetitions, one timed repetition that sets the count (so that a trial
- * lasts about @c trial_time), then @c trials timed trials of that many
+ * repetitions, timed batches of 1, 2, 4, ... repetitions until one lasts
+ * an eighth of @c trial_time, which set the count (so that a trial lasts
+ * about @c trial_time), then @c trials timed trials of that many
  * repetitions, timed by rank 0 with the monotonic clock.
  *
  * Each record: name "pingpong" or "stream", @c rank 0, @c problem_size
@@ -403,8 +404,9 @@ struct perfkit_mpi_collective_options {
 	 *  @c max_bytes. */
 	int64_t max_bytes;
 	/** Seconds each size should last (1e-6 to 60): the iterations are
-	 *  set from one timed iteration (the slowest rank's), at least 1 and
-	 *  at most 1000000. Default 0.01. */
+	 *  set from timed batches of 1, 2, 4, ... iterations (the slowest
+	 *  rank's), the first to last a tenth of @c time; at least 1 and at
+	 *  most 1000000. Default 0.01. */
 	double time;
 	/** Untimed iterations before each size, 0 to 1000000. Default 2. */
 	uint64_t warmup;
@@ -440,8 +442,8 @@ int perfkit_mpi_collective_options_init(struct perfkit_mpi_collective_options *o
  *         rank 0's
  * @retval -ENOMEM a buffer could not be allocated on some rank
  *
- * For each size: @c warmup untimed iterations, a barrier, one timed
- * iteration that sets the count, a barrier, then that many iterations
+ * For each size: @c warmup untimed iterations, a barrier, timed batches
+ * of 1, 2, 4, ... iterations that set the count, a barrier, then that many iterations
  * back to back; each rank divides its time by the count. The record holds
  * the minimum, mean and maximum over ranks of these per-rank means (as
  * the OSU micro-benchmarks report them) in the extra columns

@@ -81,16 +81,31 @@ static double on_root_clock(const struct coll *c)
 	return (double)(pk_mpi_realtime_ns() - c->epoch_ns) * 1e-9 + c->offset;
 }
 
+/* Batches of 1, 2, 4, ... iterations until the slowest rank's lasts a
+ * tenth of the time wanted (one iteration delayed by the operating system
+ * sets no count): that batch's time, *n its iterations. */
+static double calibrate(struct coll *c, int64_t bytes, uint64_t *n)
+{
+	double t;
+
+	for (*n = 1;; *n *= 2) {
+		t = run(c, bytes, *n);
+		MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, c->comm);
+		if (t >= c->o.time / 10 || *n >= ITERS_MAX)
+			return t;
+	}
+}
+
 static void measure(struct coll *c, int64_t bytes, struct coll_point *pt)
 {
 	double one, t, mean, start, end, mins[2], maxs[3];
+	uint64_t n;
 
 	run(c, bytes, c->o.warmup);
 	MPI_Barrier(c->comm);
-	one = run(c, bytes, 1);
-	MPI_Allreduce(MPI_IN_PLACE, &one, 1, MPI_DOUBLE, MPI_MAX, c->comm);
+	one = calibrate(c, bytes, &n);
 	pt->bytes = bytes;
-	pt->iters = pk_mpi_reps_for(c->o.time, one, ITERS_MAX);
+	pt->iters = pk_mpi_reps_for(c->o.time, one / (double)n, ITERS_MAX);
 	MPI_Barrier(c->comm);
 	start = on_root_clock(c);
 	t = run(c, bytes, pt->iters);

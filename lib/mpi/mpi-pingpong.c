@@ -81,6 +81,33 @@ static uint64_t agree_reps(struct pp *p, double one)
 	return reps;
 }
 
+/* Rank 0's @v, on ranks 0 and 1. */
+static int from_rank0(struct pp *p, int v)
+{
+	if (p->rank == 0)
+		MPI_Send(&v, 1, MPI_INT, 1, PK_MPI_TAG_PINGPONG, p->comm);
+	else
+		MPI_Recv(&v, 1, MPI_INT, 0, PK_MPI_TAG_PINGPONG, p->comm, MPI_STATUS_IGNORE);
+	return v;
+}
+
+/* Batches of 1, 2, 4, ... repetitions until one lasts an eighth of a
+ * trial (one slow round trip on a busy machine sets no count); then the
+ * repetitions of a trial, from rank 0's time per repetition. */
+static uint64_t calibrate(struct pp *p, int64_t bytes)
+{
+	uint64_t n = 1;
+	double t;
+
+	for (;;) {
+		t = run(p, bytes, n);
+		if (!from_rank0(p, t < p->o.trial_time / 8 && n < REPS_MAX))
+			break;
+		n *= 2;
+	}
+	return agree_reps(p, t / (double)n);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -148,7 +175,7 @@ static int measure(struct pp *p, struct perfkit_results *res,
 	uint64_t reps;
 
 	run(p, bytes, p->o.warmup);
-	reps = agree_reps(p, run(p, bytes, 1));
+	reps = calibrate(p, bytes);
 	first = since_epoch(p);
 	for (unsigned k = 0; k < p->o.trials; k++)
 		t[k] = run(p, bytes, reps);
