@@ -11,6 +11,11 @@
  * whole job (every worker of every rank, on rank 0's clock), a table per
  * rank with the clock offsets, and writes the records.
  *
+ * Every rank checks its own options before any collective; if one
+ * refuses them, every rank exits 2 and rank 0 prints that rank's message
+ * once. The ranks of a node then split its cores between them, unless the
+ * launcher bound them to disjoint CPUs (perfkit_mpi_place()).
+ *
  * Interrupted: rank 0 appends its own workers' records to a JSON Lines
  * --outfile as they are collected, so a killed job keeps those. A rank
  * that receives SIGINT or SIGTERM lets its workers finish (a rank that

@@ -69,6 +69,8 @@ int mpi_setup_agreed(MPI_Comm comm, int argc, char **argv, mpi_parse_fn parse,
 		else
 			cli_error("%s", perfkit_last_error());
 	}
+	if (agreed == GO_ON && rank == 0 && text)
+		fputs(text, stderr); /* warnings of a command line accepted */
 	free(text);
 	if (agreed == GO_ON)
 		return -1;
