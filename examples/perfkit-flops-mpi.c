@@ -11,6 +11,11 @@
  * whole job (every worker of every rank, on rank 0's clock), a table per
  * rank with the clock offsets, and writes the records.
  *
+ * Every rank checks its own options before any collective; if one
+ * refuses them, every rank exits 2 and rank 0 prints that rank's message
+ * once. The ranks of a node then split its cores between them, unless the
+ * launcher bound them to disjoint CPUs (perfkit_mpi_place()).
+ *
  * Interrupted: rank 0 appends its own workers' records to a JSON Lines
  * --outfile as they are collected, so a killed job keeps those. A rank
  * that receives SIGINT or SIGTERM lets its workers finish (a rank that
@@ -29,6 +34,7 @@
 #include "cli.h"
 #include "flops-args.h"
 #include "flops-ranks.h"
+#include "mpi-setup.h"
 #include "stop.h"
 
 /* Options perfkit-flops has and this program does not. */
@@ -40,24 +46,14 @@ static int refuse(const struct flops_args *a)
 	return 0;
 }
 
-/* Parse and check on every rank alike (same command line); only rank 0
- * prints. Returns -1 to go on, else the exit status. */
-static int setup(int argc, char **argv, int rank, struct flops_args *a)
+/* An mpi_parse_fn: parse and check (every rank, its own command line). */
+static int parse(int argc, char **argv, void *data, int quiet)
 {
-	FILE *saved = stderr;
-	int rc;
+	struct flops_args *a = data;
+	int rc = flops_command_line(argc, argv, a, quiet);
 
-	if (rank != 0)
-		stderr = fopen("/dev/null", "w"); /* one copy of each message */
-	if (!stderr)
-		stderr = saved;
-	rc = flops_command_line(argc, argv, a, rank != 0);
 	if (rc < 0 && (refuse(a) != 0 || flops_check_args(a) != 0))
 		rc = CLI_EXIT_USAGE;
-	if (stderr != saved) {
-		fclose(stderr);
-		stderr = saved;
-	}
 	return rc;
 }
 
@@ -78,15 +74,25 @@ int main(int argc, char **argv)
 	struct flops_args a;
 	struct flops_stream fs;
 	struct perfkit_results *res = NULL;
+	char cores[PERFKIT_MPI_CORES_MAX];
 	int provided, rank, rc, status = CLI_EXIT_OK;
 
 	setvbuf(stdout, NULL, _IOLBF, 0); /* the report survives a kill */
 	MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	cli_set_program("perfkit-flops-mpi");
-	if ((rc = setup(argc, argv, rank, &a)) >= 0) {
+	/* every rank checks its options; one that refuses them stops all,
+	 * with its message printed once by rank 0 */
+	if ((rc = mpi_setup_agreed(MPI_COMM_WORLD, argc, argv, parse, &a)) >= 0) {
 		MPI_Finalize();
 		return rc;
+	}
+	/* the ranks of a node split its cores, unless the launcher bound them */
+	if (perfkit_mpi_place(MPI_COMM_WORLD, NULL, cores, sizeof(cores)) != 0) {
+		if (rank == 0)
+			cli_error("%s", perfkit_last_error());
+		MPI_Finalize();
+		return CLI_EXIT_FAILED;
 	}
 	/* a stop request lets the workers in flight finish */
 	if (stop_catch() == 0)

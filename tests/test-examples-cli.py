@@ -62,6 +62,11 @@ NUMBER_OPTIONS = {
     'perfkit-mpi-correlate': [(['--items'], '--items', [], INTEGER_BAD),
                               (['--users'], '--users', [], INTEGER_BAD),
                               (['--top'], '--top', [], INTEGER_BAD)],
+    'perfkit-mpi-pingpong': [(['--max-bytes'], '--max-bytes', [], INTEGER_BAD),
+                             (['--window'], '--window', [], INTEGER_BAD),
+                             (['--trial-time'], '--trial-time', [], POSITIVE_BAD)],
+    'perfkit-mpi-collectives': [(['--max-bytes'], '--max-bytes', [], INTEGER_BAD),
+                                (['--time'], '--time', [], POSITIVE_BAD)],
     'perfkit-scaling': [(['--threshold'], '--threshold', [], POSITIVE_BAD),
                         (['--ranks'], '--ranks', ['run-n%i'], INTEGER_BAD)],
     'perfkit-timeit': [(['--max-time'], '--max-time', [], POSITIVE_BAD),
@@ -111,6 +116,11 @@ OTHER_BAD = [
     ('perfkit-mpi-pi', ['--ranks', '2'], ['2 ranks asked for, the job has 1']),
     ('perfkit-mpi-pi', ['--price', '-1'], ["--price '-1'"]),
     ('perfkit-mpi-correlate', ['--input', '/', '--items', '3'], ['choose one']),
+    ('perfkit-mpi-pingpong', ['--min-bytes', '9', '--max-bytes', '8'],
+     ['--min-bytes 9 is above --max-bytes 8']),
+    ('perfkit-mpi-pingpong', ['stray'], ["unexpected argument 'stray'"]),
+    ('perfkit-mpi-collectives', ['--op', 'sum'], ["--op 'sum'", 'alltoall']),
+    ('perfkit-mpi-collectives', ['--root', '1'], ['--root 1: not a rank']),
 ]
 
 
@@ -119,7 +129,8 @@ def test_sources_all_tested():
     names = {os.path.basename(p)[:-2]
              for p in glob.glob(os.path.join(SOURCES, 'perfkit-*.c'))}
     missing = names - set(PROGRAMS) - {'perfkit-flops-mpi', 'perfkit-mpi-pi',
-                                       'perfkit-mpi-correlate'}
+                                       'perfkit-mpi-correlate', 'perfkit-mpi-pingpong',
+                                       'perfkit-mpi-collectives'}
     check(not missing, f'programs not passed to the test: {missing}')
     check(set(PROGRAMS) <= set(NUMBER_OPTIONS),
           f'programs without cases here: {set(PROGRAMS) - set(NUMBER_OPTIONS)}')

@@ -75,12 +75,9 @@ static int start_gnuplot(struct plot *p)
 		return cli_error("--plot: cannot create a temporary file: %s", strerror(errno));
 	fd = fileno(p->log);
 	fcntl(fd, F_SETFD, 0); /* gnuplot inherits it */
-	/* dash takes only one digit in "2>&N", and a program with more
-	 * files open (an MPI rank) gets a higher descriptor */
-	if (fd > 9)
-		snprintf(cmd, sizeof(cmd), "exec gnuplot >/dev/null 2>>/dev/fd/%d", fd);
-	else
-		snprintf(cmd, sizeof(cmd), "exec gnuplot >/dev/null 2>&%d", fd);
+	/* not "2>&N": sh (dash) takes only N <= 9, and an MPI program has
+	 * many more files open */
+	snprintf(cmd, sizeof(cmd), "exec gnuplot >/dev/null 2>>/dev/fd/%d", fd);
 	p->g = popen(cmd, "w");
 	if (!p->g) {
 		cli_error("--plot: cannot run gnuplot: %s", strerror(errno));

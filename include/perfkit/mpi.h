@@ -194,6 +194,275 @@ int perfkit_mpi_harness_run(MPI_Comm comm,
 			    const struct perfkit_harness_options *opt,
 			    struct perfkit_results **out);
 
+/**
+ * @brief Agree on one result across ranks (collective).
+ * @param comm the communicator
+ * @param rc this rank's result: 0, or a negative errno with its message in
+ *        perfkit_last_error()
+ * @return on every rank: 0 if every rank passed 0, else the @p rc of the
+ *         lowest-numbered rank that failed; its message, prefixed
+ *         "rank R of N: ", becomes every rank's perfkit_last_error()
+ * @retval -EINVAL @p comm is MPI_COMM_NULL or an inter-communicator, or
+ *         MPI is not initialised (returned at once, without communicating)
+ *
+ * What a program calls after checking its options and before its first
+ * other collective, so that one rank that refuses them makes every rank
+ * stop with the same message instead of leaving the others waiting.
+ * The message travels truncated to 511 bytes. A positive @p rc counts as
+ * a failure too and is returned as it is.
+ */
+int perfkit_mpi_agree(MPI_Comm comm, int rc);
+
+/** @brief Longest list of cores perfkit_mpi_place() writes, with the NUL. */
+#define PERFKIT_MPI_CORES_MAX 256
+
+/** @brief What perfkit_mpi_place() did on this rank. */
+enum perfkit_mpi_placement {
+	/** The launcher gave the ranks of this node disjoint CPU sets:
+	 *  kept. */
+	PERFKIT_MPI_PLACE_KEPT = 0,
+	/** The ranks of this node could run on the same CPUs: this rank
+	 *  now runs on its share of their cores. */
+	PERFKIT_MPI_PLACE_SPLIT = 1,
+};
+
+/**
+ * @brief Give each rank of a node its own share of the node's cores
+ *        (collective).
+ * @param comm the communicator
+ * @param[out] how what was done on this rank (may be NULL)
+ * @param[out] cores this rank's CPUs afterwards, as operating-system CPU
+ *             numbers ("0-3,8"); at most #PERFKIT_MPI_CORES_MAX bytes
+ * @param len size of @p cores, bytes
+ * @return 0 on success, on every rank
+ * @retval -EINVAL @p comm is unusable, or on some rank @p cores is NULL
+ *         or @p len is 0 (every rank returns it, nothing changed)
+ * @retval -EIO the operating system refused to report or change a CPU
+ *         set on some rank
+ *
+ * The ranks that share a node (MPI_COMM_TYPE_SHARED) compare the CPU
+ * sets they may run on. When no two of them overlap, the launcher has
+ * bound them (e.g. `mpirun --bind-to core`) and nothing changes. When
+ * some overlap (an oversubscribed or unbound launch), the cores of all
+ * their CPUs (hardware threads of one core stay together) are dealt out
+ * in order: with n ranks and C cores, local rank i gets cores
+ * i·C/n to (i+1)·C/n − 1, or, with more ranks than cores, core i·C/n,
+ * and the calling thread is bound to them. Threads started later inherit
+ * the set, and so do the harness's workers: call it in the main thread
+ * right after MPI_Init, before anything probes the machine
+ * (perfkit_machine_probe() caches the CPUs it may use at its first call).
+ * Linux only (cores from /sys/devices/system/cpu); elsewhere every CPU
+ * counts as a core.
+ */
+int perfkit_mpi_place(MPI_Comm comm, enum perfkit_mpi_placement *how,
+		      char *cores, size_t len);
+
+/** @brief Largest message perfkit_mpi_pingpong() and
+ *         perfkit_mpi_collective_run() send: 1 GiB. */
+#define PERFKIT_MPI_BYTES_MAX ((int64_t)1 << 30)
+
+/** @brief Point-to-point patterns of perfkit_mpi_pingpong(). */
+enum perfkit_mpi_p2p {
+	/** Rank 0 sends, rank 1 sends back (NetPIPE, osu_latency): the
+	 *  latency is half a round trip. */
+	PERFKIT_MPI_PINGPONG = 0,
+	/** Rank 0 keeps @c window non-blocking sends in flight, rank 1
+	 *  acknowledges each window (osu_bw): the bandwidth of a stream. */
+	PERFKIT_MPI_STREAM = 1,
+};
+
+/**
+ * @brief Options of perfkit_mpi_pingpong().
+ *
+ * Start from #PERFKIT_MPI_P2P_OPTIONS_INIT or
+ * perfkit_mpi_p2p_options_init(); fields are only ever added at the end.
+ */
+struct perfkit_mpi_p2p_options {
+	/** sizeof(struct perfkit_mpi_p2p_options) as the caller knows it. */
+	size_t size;
+	/** The pattern. Default #PERFKIT_MPI_PINGPONG. */
+	enum perfkit_mpi_p2p pattern;
+	/** Smallest message, bytes, 0 to @c max_bytes. Default 0. */
+	int64_t min_bytes;
+	/** Largest message, bytes, up to #PERFKIT_MPI_BYTES_MAX. Default
+	 *  4 MiB. */
+	int64_t max_bytes;
+	/** NetPIPE's perturbation: besides each power of two p, the sizes
+	 *  p − @c perturbation and p + @c perturbation (0 to 1024; 0: powers
+	 *  of two only). Default 3. */
+	int perturbation;
+	/** Timed trials per size (1 to 1000): the latency reported is the
+	 *  best trial's, as NetPIPE's. Default 5. */
+	unsigned trials;
+	/** Seconds each trial should last (1e-6 to 60): the repetitions of a
+	 *  size are set from timed batches of round trips, at least 1 and at
+	 *  most 1000000. Default 0.005. */
+	double trial_time;
+	/** Untimed round trips (or windows) before each size's trials, 0 to
+	 *  1000000. Default 2. */
+	uint64_t warmup;
+	/** #PERFKIT_MPI_STREAM: messages in flight, 1 to 1024. Default 64. */
+	unsigned window;
+};
+
+/** @brief Initialiser for struct perfkit_mpi_p2p_options with the
+ *         defaults. */
+#define PERFKIT_MPI_P2P_OPTIONS_INIT                                        \
+	{ sizeof(struct perfkit_mpi_p2p_options), PERFKIT_MPI_PINGPONG, 0,     \
+	  (int64_t)4 << 20, 3, 5, 0.005, 2, 64 }
+
+/**
+ * @brief Fill ping-pong options with the defaults.
+ * @param opt the options
+ * @return 0 on success
+ * @retval -EINVAL @p opt is NULL
+ */
+int perfkit_mpi_p2p_options_init(struct perfkit_mpi_p2p_options *opt);
+
+/**
+ * @brief Latency and bandwidth between ranks 0 and 1 of a communicator,
+ *        per message size (collective).
+ * @param comm the communicator: 2 or more ranks; ranks above 1 only take
+ *        part in the checks and the context (make a communicator of the
+ *        pair you want to measure, e.g. with MPI_Comm_split())
+ * @param opt the options, the same on every rank
+ * @param[out] out on rank 0: a new set, one record per size in increasing
+ *             order; NULL elsewhere and on failure
+ * @return 0 on success, on every rank
+ * @retval -EINVAL @p comm is unusable or has one rank, or, on some rank,
+ *         @p opt or @p out is NULL, an option is out of range, or the
+ *         options differ from rank 0's
+ * @retval -ENOMEM a buffer could not be allocated on some rank
+ *
+ * Sizes: @c min_bytes, the powers of two above it with their
+ * perturbations, and @c max_bytes, all within [@c min_bytes,
+ * @c max_bytes], without repeats. For each size: @c warmup untimed
+ * repetitions, timed batches of 1, 2, 4, ... repetitions until one lasts
+ * an eighth of @c trial_time, which set the count (so that a trial lasts
+ * about @c trial_time), then @c trials timed trials of that many
+ * repetitions, timed by rank 0 with the monotonic clock.
+ *
+ * Each record: name "pingpong" or "stream", @c rank 0, @c problem_size
+ * the message bytes, @c repetitions all timed repetitions, @c items the
+ * messages they sent, @c bytes the bytes those carried, @c elapsed their
+ * seconds, @c t_setup / @c t_end the first and last trial on the set's
+ * time axis; a ping-pong's repetition is a round trip (2 messages), a
+ * stream's is a window and its acknowledgement. Extra columns:
+ * "latency_s" (best trial: half a round trip, or a window's time per
+ * message), "latency_median_s", "bandwidth_MBps" (bytes per second / 1e6
+ * of the best trial), "trials", "mpi_library" (MPI_Get_library_version(),
+ * one line), "host_0", "cores_0", "host_1", "cores_1" (each rank's host
+ * and operating-system CPUs) and "same_node" ("yes" or "no"). The
+ * metadata has "mpi.library" and per rank "mpi.rank.<r>.host" and
+ * "mpi.rank.<r>.cores". Receives of one window share one buffer, as
+ * osu_bw's do.
+ */
+int perfkit_mpi_pingpong(MPI_Comm comm, const struct perfkit_mpi_p2p_options *opt,
+			 struct perfkit_results **out);
+
+/** @brief Collective operations perfkit_mpi_collective_run() times. */
+enum perfkit_mpi_collective {
+	PERFKIT_MPI_BARRIER = 0,   /**< MPI_Barrier (no message) */
+	PERFKIT_MPI_BCAST = 1,     /**< MPI_Bcast of the size from the root */
+	PERFKIT_MPI_SCATTER = 2,   /**< MPI_Scatter, the size to each rank */
+	PERFKIT_MPI_GATHER = 3,    /**< MPI_Gather, the size from each rank */
+	PERFKIT_MPI_REDUCE = 4,    /**< MPI_Reduce, MPI_SUM of floats */
+	PERFKIT_MPI_ALLREDUCE = 5, /**< MPI_Allreduce, MPI_SUM of floats */
+	PERFKIT_MPI_ALLTOALL = 6,  /**< MPI_Alltoall, the size per pair */
+};
+
+/** @brief Number of enum perfkit_mpi_collective values. */
+#define PERFKIT_MPI_COLLECTIVES 7
+
+/**
+ * @brief The name of a collective ("barrier", "bcast", "scatter",
+ *        "gather", "reduce", "allreduce", "alltoall").
+ * @param op the operation
+ * @return the name, or NULL if @p op is not one
+ */
+const char *perfkit_mpi_collective_name(enum perfkit_mpi_collective op);
+
+/**
+ * @brief Options of perfkit_mpi_collective_run().
+ *
+ * Start from #PERFKIT_MPI_COLLECTIVE_OPTIONS_INIT or
+ * perfkit_mpi_collective_options_init(); fields are only ever added at
+ * the end.
+ */
+struct perfkit_mpi_collective_options {
+	/** sizeof(struct perfkit_mpi_collective_options) as the caller
+	 *  knows it. */
+	size_t size;
+	/** The operation. Default #PERFKIT_MPI_ALLREDUCE. */
+	enum perfkit_mpi_collective op;
+	/** Smallest message, bytes per rank, 4 to @c max_bytes (a multiple
+	 *  of 4: reductions add floats). Ignored by the barrier. Default 4. */
+	int64_t min_bytes;
+	/** Largest message, bytes per rank; with scatter, gather and alltoall
+	 *  it times the ranks must stay within #PERFKIT_MPI_BYTES_MAX.
+	 *  Default 1 MiB. Sizes are @c min_bytes and its doublings up to
+	 *  @c max_bytes. */
+	int64_t max_bytes;
+	/** Seconds each size should last (1e-6 to 60): the iterations are
+	 *  set from timed batches of 1, 2, 4, ... iterations (the slowest
+	 *  rank's), the first to last a tenth of @c time; at least 1 and at
+	 *  most 1000000. Default 0.01. */
+	double time;
+	/** Untimed iterations before each size, 0 to 1000000. Default 2. */
+	uint64_t warmup;
+	/** Root of bcast, scatter, gather and reduce. Default 0. */
+	int root;
+};
+
+/** @brief Initialiser for struct perfkit_mpi_collective_options with the
+ *         defaults. */
+#define PERFKIT_MPI_COLLECTIVE_OPTIONS_INIT                                  \
+	{ sizeof(struct perfkit_mpi_collective_options), PERFKIT_MPI_ALLREDUCE, \
+	  4, (int64_t)1 << 20, 0.01, 2, 0 }
+
+/**
+ * @brief Fill collective options with the defaults.
+ * @param opt the options
+ * @return 0 on success
+ * @retval -EINVAL @p opt is NULL
+ */
+int perfkit_mpi_collective_options_init(struct perfkit_mpi_collective_options *opt);
+
+/**
+ * @brief Time one collective operation per message size, OSU style
+ *        (collective).
+ * @param comm the communicator (one rank is allowed: the operations then
+ *        copy locally)
+ * @param opt the options, the same on every rank
+ * @param[out] out on rank 0: a new set, one record per size; NULL
+ *             elsewhere and on failure
+ * @return 0 on success, on every rank
+ * @retval -EINVAL @p comm is unusable, or, on some rank, @p opt or @p out
+ *         is NULL, an option is out of range, or the options differ from
+ *         rank 0's
+ * @retval -ENOMEM a buffer could not be allocated on some rank
+ *
+ * For each size: @c warmup untimed iterations, a barrier, timed batches
+ * of 1, 2, 4, ... iterations that set the count, a barrier, then that many iterations
+ * back to back; each rank divides its time by the count. The record holds
+ * the minimum, mean and maximum over ranks of these per-rank means (as
+ * the OSU micro-benchmarks report them) in the extra columns
+ * "latency_min_s", "latency_mean_s" and "latency_max_s"; @c elapsed is
+ * the slowest rank's total, @c repetitions the count, @c items the
+ * operations all ranks completed, @c problem_size the bytes per rank
+ * (0 for the barrier), and @c t_setup / @c t_end the first rank's start
+ * and the last rank's end on rank 0's clock (each rank's
+ * CLOCK_REALTIME moved by its offset, perfkit_mpi_clock_offset()): their
+ * difference shows how far apart the ranks ran. Every record carries
+ * "op", "ranks", "nodes", "mpi_library", "rank_hosts" and "rank_cores"
+ * (each rank's host and CPUs, separated by ';') and "same_node" ("yes"
+ * if all ranks share one node). The metadata has "mpi.library" and per
+ * rank "mpi.rank.<r>.host", ".cores" and ".clock_offset_s".
+ */
+int perfkit_mpi_collective_run(MPI_Comm comm,
+			       const struct perfkit_mpi_collective_options *opt,
+			       struct perfkit_results **out);
+
 /** @} */
 
 #ifdef __cplusplus

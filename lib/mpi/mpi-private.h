@@ -4,6 +4,7 @@
 #define PERFKIT_MPI_PRIVATE_H
 
 #include <errno.h>
+#include <sched.h>
 #include <stdint.h>
 
 #include "perfkit/perfkit.h"
@@ -12,7 +13,7 @@
 #include "export.h" /* PERFKIT_EXPORT: libperfkit-mpi's ABI */
 
 /* Message tags on our duplicate of the caller's communicator. */
-enum { PK_MPI_TAG_CLOCK = 1, PK_MPI_TAG_RECORDS = 2 };
+enum { PK_MPI_TAG_CLOCK = 1, PK_MPI_TAG_RECORDS = 2, PK_MPI_TAG_PINGPONG = 3 };
 
 /* Set the message (perfkit_set_error()) and return @code. */
 #define pk_mpi_error(code, ...) perfkit_set_error((code), __VA_ARGS__)
@@ -154,5 +155,66 @@ int pk_mpi_meta_mpi(struct perfkit_results *res, const struct pk_mpi_part *parts
 /* On the root, for harness runs: the job-wide harness.* keys. */
 int pk_mpi_meta_harness(struct perfkit_results *res,
 			const struct pk_mpi_part *parts, int nranks);
+
+
+/* ---- where ranks run (mpi-context.c, mpi-place.c) ---- */
+
+#define PK_MPI_HOST_LEN (MPI_MAX_PROCESSOR_NAME + 1)
+
+/* Every rank's host and CPUs, and the library, known on every rank. */
+struct pk_mpi_context {
+	int nranks, nodes;
+	char library[MPI_MAX_LIBRARY_VERSION_STRING + 1];
+	char *hosts; /* PK_MPI_HOST_LEN per rank */
+	char *cores; /* PERFKIT_MPI_CORES_MAX per rank */
+};
+
+/* "0-3,8" from a CPU set (operating-system numbers). */
+void pk_mpi_cpulist(const cpu_set_t *set, char *buf, size_t len);
+
+/* The calling thread's CPUs as such a list. */
+int pk_mpi_cpus_self(char *buf, size_t len);
+
+/* MPI_Get_library_version() on one line. */
+void pk_mpi_library(char *lib);
+
+/* Collective (allgather); the result is agreed. */
+int pk_mpi_context_get(MPI_Comm comm, struct pk_mpi_context *ctx);
+void pk_mpi_context_free(struct pk_mpi_context *ctx);
+const char *pk_mpi_context_host(const struct pk_mpi_context *ctx, int r);
+const char *pk_mpi_context_cores(const struct pk_mpi_context *ctx, int r);
+
+/* mpi.library, mpi.ranks and per rank host and cores. */
+int pk_mpi_context_meta(struct perfkit_results *res, const struct pk_mpi_context *ctx);
+
+/* Extra columns of record @i: every rank's place, or ranks 0 and 1's. */
+int pk_mpi_context_tag_all(struct perfkit_results *res, size_t i,
+			   const struct pk_mpi_context *ctx);
+int pk_mpi_context_tag_pair(struct perfkit_results *res, size_t i,
+			    const struct pk_mpi_context *ctx);
+
+/* ---- communication benchmarks (mpi-p2p-*.c, mpi-coll-*.c) ---- */
+
+/* Sizes of a sweep: ascending, without repeats. */
+struct pk_mpi_sizes {
+	int64_t *bytes;
+	size_t n;
+};
+
+/* NetPIPE's sizes: min, powers of two with +-pert, max. */
+int pk_mpi_sizes_netpipe(int64_t min, int64_t max, int pert, struct pk_mpi_sizes *s);
+
+/* min and its doublings up to max. */
+int pk_mpi_sizes_doubling(int64_t min, int64_t max, struct pk_mpi_sizes *s);
+
+/* Repetitions so that @want seconds pass, from one that took @one. */
+uint64_t pk_mpi_reps_for(double want, double one, uint64_t max);
+
+/* The monotonic clock, seconds. */
+double pk_mpi_now(void);
+
+/* Collective: 0 if this rank's @len bytes at @opt equal rank 0's, else
+ * -EINVAL naming @who. */
+int pk_mpi_same_options(MPI_Comm comm, const void *opt, size_t len, const char *who);
 
 #endif /* PERFKIT_MPI_PRIVATE_H */
