@@ -6,6 +6,7 @@
  * OMP_NUM_THREADS=1 gives) against `cores` threads each (the default of a
  * threaded BLAS), the same work; the oversubscription is computed from the
  * core count (W x T > cores). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,8 +22,7 @@ static int blas_point(struct blas_row *row, int64_t n, uint64_t loops,
 	struct perfkit_harness_options o = PERFKIT_HARNESS_OPTIONS_INIT;
 	struct perfkit_results *res = NULL;
 	const struct perfkit_record *r;
-	double flops = 0;
-	uint64_t t0;
+	double flops = 0, t0 = INFINITY, t1 = -INFINITY;
 	int rc;
 
 	o.kernel = "dgemm";
@@ -32,17 +32,21 @@ static int blas_point(struct blas_row *row, int64_t n, uint64_t loops,
 	o.threads = threads;
 	o.mode = PERFKIT_HARNESS_THREADS;
 	o.cancel = &stop_signal;
-	t0 = perfkit_now_ns();
 	rc = perfkit_harness_run(&o, &res);
-	row->seconds = (double)(perfkit_now_ns() - t0) * 1e-9;
 	if (rc) {
 		perfkit_results_destroy(res);
 		return cli_error("BLAS study: %s", perfkit_last_error());
 	}
 	for (size_t i = 0; i < perfkit_results_count(res); i++)
-		if (perfkit_results_get(res, i, &r) == 0 && r->status == 0)
+		if (perfkit_results_get(res, i, &r) == 0 && r->status == 0) {
 			flops += r->flops;
+			t0 = fmin(t0, r->t_setup);
+			t1 = fmax(t1, r->t_end);
+		}
 	perfkit_results_destroy(res);
+	if (!(t1 > t0))
+		return cli_error("BLAS study: no worker finished");
+	row->seconds = t1 - t0;     /* first product begun to last one done */
 	row->workers = workers;
 	row->threads = threads;
 	row->gflops = flops / row->seconds * 1e-9;
