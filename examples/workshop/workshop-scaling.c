@@ -24,7 +24,7 @@ static void fit_amdahl(struct series *s, const double *p, const double *sp)
 		printf("           Amdahl: serial fraction %.3f (95 %% CI %.3f to %.3f), "
 		       "speedup limit %.1f\n", fit.f, fit.f_ci[0], fit.f_ci[1], fit.limit);
 	} else {
-		snprintf(s->note, sizeof(s->note), "Amdahl: %s", perfkit_last_error());
+		snprintf(s->note, sizeof(s->note), "%s", perfkit_last_error());
 		printf("           Amdahl: no fit: %s\n", perfkit_last_error());
 	}
 }
@@ -122,9 +122,9 @@ static void plot_script(FILE *g, const struct study_data *d)
 	}
 	fprintf(g, "set title 'Speedup against workers (%s N = %lld, %llu tasks, "
 		"%ld cores)'\nset xlabel 'Workers'\nset ylabel 'Speedup over one worker'\n"
-		"set grid\nset key top left\nset xrange [1:%g]\nset yrange [0:%g]\n"
+		"set grid\nset key top left\nset xrange [1:%g]\nset yrange [0:*]\n"
 		"set samples 200\n", d->kernel, (long long)d->size,
-		(unsigned long long)d->tasks, d->cores, wmax, wmax + 0.5);
+		(unsigned long long)d->tasks, d->cores, wmax);
 	fprintf(g, "plot x with lines dt 2 lc rgb 'black' title 'linear scaling'");
 	for (size_t i = 0; i < d->nseries; i++)
 		fprintf(g, ", $s%zu using 1:2 with linespoints pt %zu ps 1.5 title '%s'",
