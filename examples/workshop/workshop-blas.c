@@ -70,7 +70,7 @@ int blas_study(struct study_data *d, int64_t n, uint64_t loops)
 		if (blas_point(row, n, loops, w, tlist[i], d->cores) != 0)
 			return -1;
 		d->nblas++;
-		printf("%-8u %7u %8u %10.4f %8.2f  %s\n", row->workers, row->threads,
+		printf("%-8u %7u %8u %10.4f %8.3g  %s\n", row->workers, row->threads,
 		       row->workers * row->threads, row->seconds, row->gflops,
 		       row->oversubscribed ? "oversubscribed" :
 		       (row->threads == 1 ? "OMP_NUM_THREADS=1" : ""));

@@ -100,7 +100,7 @@ static void md_blas(FILE *f, const struct study_data *d)
 	for (size_t i = 0; i < d->nblas; i++) {
 		const struct blas_row *r = &d->blas[i];
 
-		fprintf(f, "| %u | %u | %u | %.4f | %.2f | %s |\n", r->workers,
+		fprintf(f, "| %u | %u | %u | %.4f | %.3g | %s |\n", r->workers,
 			r->threads, r->workers * r->threads, r->seconds, r->gflops,
 			r->oversubscribed ? "**oversubscribed**" : "");
 	}
