@@ -169,6 +169,27 @@ def test_report(folder):
     shutil.rmtree(rep)
 
 
+def test_signal(folder):
+    """SIGINT during the pool and queue: exit 130, the stop said, no report
+    written, no files left."""
+    import signal
+    import time
+    rep = os.path.join(folder, 'rep-int')
+    p = subprocess.Popen([EXE, '--study', 'queue', '--files', '100000',
+                          '--sizes', '4', '-w', '1,2', '--mode', 'threads',
+                          '--folder', folder, '--report', rep],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=120)
+    check(p.returncode == 130 and 'stopped by SIGINT' in err,
+          f'SIGINT: exit {p.returncode}: {err!r}')
+    check(not os.path.exists(os.path.join(rep, 'report.md')), 'SIGINT: report written')
+    check([n for n in os.listdir(folder) if n != 'rep-int'] == [],
+          f'SIGINT: files left {os.listdir(folder)}')
+    shutil.rmtree(rep, ignore_errors=True)
+
+
 def test_bad(folder):
     plain = os.path.join(folder, 'plain')
     open(plain, 'w').close()
@@ -234,6 +255,7 @@ def main():
         test_quick_outfile(folder)
         test_blas()
         test_report(folder)
+        test_signal(folder)
         test_bad(folder)
         test_unwritable()
     finally:

@@ -16,7 +16,7 @@
 struct chunk {
 	const char *kernel, *folder;
 	int64_t size;
-	uint64_t count;
+	uint64_t count, done;
 	int keep, rc;
 	char error[256];
 };
@@ -33,7 +33,8 @@ static void *pool_worker(void *arg)
 	if ((c->rc = perfkit_kernel_find(c->kernel, &k)) == 0 &&
 	    (c->rc = perfkit_kernel_setup(k, c->size, &kopt, &inst)) == 0) {
 		for (uint64_t t = 0; t < c->count && c->rc == 0 && !stop_signal; t++)
-			c->rc = perfkit_kernel_run(inst, 1);
+			if ((c->rc = perfkit_kernel_run(inst, 1)) == 0)
+				c->done++;
 		perfkit_kernel_teardown(inst);
 	}
 	if (c->rc)
@@ -47,7 +48,7 @@ double pool_run(const char *kernel, int64_t size, uint64_t tasks,
 	struct chunk c[MAX_LIST * 4];
 	pthread_t th[MAX_LIST * 4];
 	unsigned started = 0;
-	uint64_t t0;
+	uint64_t t0, done = 0;
 	int failed = 0;
 
 	if (workers == 0 || workers > MAX_LIST * 4)
@@ -64,6 +65,7 @@ double pool_run(const char *kernel, int64_t size, uint64_t tasks,
 	}
 	for (unsigned i = 0; i < started; i++) {
 		pthread_join(th[i], NULL);
+		done += c[i].done;
 		if (c[i].rc && !failed++)
 			cli_error("pool: worker %u: %s", i, c[i].error);
 	}
@@ -72,5 +74,5 @@ double pool_run(const char *kernel, int64_t size, uint64_t tasks,
 		return cli_error("pool: cannot start worker %u", started);
 	if (failed)
 		return -1;
-	return (double)tasks / *seconds;
+	return (double)done / *seconds;     /* fewer than tasks when stopped */
 }
