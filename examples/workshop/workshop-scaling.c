@@ -125,6 +125,10 @@ static void plot_script(FILE *g, const struct study_data *d)
 		"set grid\nset key top left\nset xrange [1:%g]\nset yrange [0:*]\n"
 		"set samples 200\n", d->kernel, (long long)d->size,
 		(unsigned long long)d->tasks, d->cores, wmax);
+	fprintf(g, "set xtics (");       /* at the measured counts */
+	for (size_t j = 0; j < d->series[0].n; j++)
+		fprintf(g, "%s%g", j ? ", " : "", d->series[0].workers[j]);
+	fprintf(g, ")\n");
 	fprintf(g, "plot x with lines dt 2 lc rgb 'black' title 'linear scaling'");
 	for (size_t i = 0; i < d->nseries; i++)
 		fprintf(g, ", $s%zu using 1:2 with linespoints pt %zu ps 1.5 title '%s'",
@@ -143,7 +147,7 @@ int plot_speedup(const char *path, const struct study_data *d)
 {
 	struct plot p;
 
-	if (d->nseries == 0)
+	if (d->nseries == 0 || d->series[0].n == 0)
 		return 0;
 	if (plot_begin(&p, path, "--outfile", 900, 600) != 0)
 		return -1;
