@@ -4,8 +4,11 @@
  *   io     write F grids of each size as text, binary and HDF5 files
  *          (savetxt, tofile, h5py): seconds, files/s, MB/s, x text
  *   queue  F tasks (one write-binary file each) through a queue drained
- *          by 1, 2, 4 ... threads and processes: files/s, speedup, the
- *          wait in the queue, failed tasks
+ *          by 1, 2, 4 ... threads and processes, and split over a pool of
+ *          threads: files/s, speedup, the wait in the queue, failed tasks;
+ *          Amdahl and USL fits, the optimal count, the cost per result
+ *   blas   OMP_NUM_THREADS=1 against an oversubscribed BLAS
+ *   --report DIR: report.md with the speedup and I/O plots
  */
 #include <errno.h>
 #include <math.h>
@@ -18,17 +21,22 @@
 #include <perfkit/perfkit.h>
 
 #include "cli.h"
+#include "plot.h"
 #include "stop.h"
-
-#define MAX_LIST 16
+#include "workshop.h"
 
 struct args {
-	int study;                  /* 0 all, 1 io, 2 queue */
+	int study;                  /* 0 all, 1 io, 2 queue, 3 blas */
 	int64_t sizes[MAX_LIST];
 	size_t nsizes;
 	int64_t workers[MAX_LIST];
 	size_t nworkers;
-	uint64_t files;
+	int64_t files_list[MAX_LIST];
+	size_t nfiles;
+	uint64_t files;             /* tasks of the queue: the largest count */
+	int64_t blas_size, blas_loops;
+	const char *report;         /* folder of report.md, or NULL */
+	struct study_data *d;
 	int mode;                   /* 0 both, 1 threads, 2 processes */
 	const char *kernel;         /* of the queue study */
 	const char *folder;
@@ -37,13 +45,13 @@ struct args {
 	struct perfkit_results *all; /* the records for --outfile */
 };
 
-static const char *const studies[] = { "all", "io", "queue" };
+static const char *const studies[] = { "all", "io", "queue", "blas" };
 static const char *const modes[] = { "both", "threads", "processes" };
 
 /* ---- io: one instance per format and size, F repetitions = F files ---- */
 
 static int write_files(const struct args *a, const char *kernel, int64_t n,
-		       double *seconds)
+		       uint64_t files, double *seconds)
 {
 	struct perfkit_kernel_options kopt = PERFKIT_KERNEL_OPTIONS_INIT;
 	struct perfkit_kernel_instance *inst = NULL;
@@ -57,7 +65,7 @@ static int write_files(const struct args *a, const char *kernel, int64_t n,
 	    (rc = perfkit_kernel_setup(k, n, &kopt, &inst)))
 		return rc;
 	t0 = perfkit_now_ns();
-	for (uint64_t f = 0; f < a->files && !stop_signal && rc == 0; f++)
+	for (uint64_t f = 0; f < files && !stop_signal && rc == 0; f++)
 		rc = perfkit_kernel_run(inst, 1);
 	*seconds = (double)(perfkit_now_ns() - t0) * 1e-9;
 	if (rc == 0)
@@ -66,45 +74,57 @@ static int write_files(const struct args *a, const char *kernel, int64_t n,
 	return rc;
 }
 
-static int study_io(const struct args *a)
+static int io_row(struct args *a, const char *kernel, int64_t n, uint64_t files,
+		  double *text)
+{
+	const struct perfkit_kernel *k;
+	struct io_row *r = &a->d->io[a->d->nio];
+	double sec = 0, bytes = 0;
+
+	if (perfkit_kernel_find(kernel, &k) != 0) {
+		printf("%-13s %6lld %6llu  (not built: HDF5 missing)\n", kernel,
+		       (long long)n, (unsigned long long)files);
+		return 0;
+	}
+	if (write_files(a, kernel, n, files, &sec))
+		return cli_error("%s: %s", kernel, perfkit_last_error());
+	perfkit_kernel_bytes(k, n, files, &bytes);
+	if (!strcmp(kernel, "write-text"))
+		*text = sec;
+	*r = (struct io_row){ .format = kernel, .n = n, .files = files,
+			      .seconds = sec, .files_per_s = (double)files / sec,
+			      .mb_per_s = bytes / sec / 1e6, .x_text = *text / sec };
+	printf("%-13s %6lld %6llu %10.6f %9.0f %9.1f %8.2f\n", kernel, (long long)n,
+	       (unsigned long long)files, sec, r->files_per_s, r->mb_per_s, r->x_text);
+	if (a->d->nio + 1 < MAX_IO)
+		a->d->nio++;
+	return 0;
+}
+
+static int study_io(struct args *a)
 {
 	static const char *const kernels[] = { "write-text", "write-binary",
 					       "write-hdf5" };
-	const struct perfkit_kernel *k;
 
-	printf("I/O: %llu files of N x N doubles per format\n",
-	       (unsigned long long)a->files);
-	printf("%-13s %6s %10s %9s %9s %8s\n", "format", "N", "seconds",
+	printf("I/O: F files of N x N doubles per format\n");
+	printf("%-13s %6s %6s %10s %9s %9s %8s\n", "format", "N", "F", "seconds",
 	       "files/s", "MB/s", "x text");
-	for (size_t s = 0; s < a->nsizes && !stop_signal; s++) {
-		double text = NAN;
+	for (size_t f = 0; f < a->nfiles && !stop_signal; f++)
+		for (size_t s = 0; s < a->nsizes && !stop_signal; s++) {
+			double text = NAN;
 
-		for (int i = 0; i < 3 && !stop_signal; i++) {
-			double sec = 0, bytes = 0;
-			int rc;
-
-			if (perfkit_kernel_find(kernels[i], &k) != 0) {
-				printf("%-13s %6lld  (not built: HDF5 missing)\n",
-				       kernels[i], (long long)a->sizes[s]);
-				continue;
-			}
-			if ((rc = write_files(a, kernels[i], a->sizes[s], &sec)))
-				return cli_error("%s: %s", kernels[i], perfkit_last_error());
-			perfkit_kernel_bytes(k, a->sizes[s], a->files, &bytes);
-			if (i == 0)
-				text = sec;
-			printf("%-13s %6lld %10.6f %9.0f %9.1f %8.2f\n", kernels[i],
-			       (long long)a->sizes[s], sec, (double)a->files / sec,
-			       bytes / sec / 1e6, text / sec);
+			for (int i = 0; i < 3 && !stop_signal; i++)
+				if (io_row(a, kernels[i], a->sizes[s],
+					   (uint64_t)a->files_list[f], &text) != 0)
+					return -1;
 		}
-	}
 	return 0;
 }
 
 /* ---- queue: the same tasks on 1, 2, 4 ... workers ---- */
 
 struct queue_figures {
-	double files_per_s, mb_per_s, wait_median, wait_max;
+	double files_per_s, mb_per_s, wait_median, wait_max, span;
 	size_t failed;
 };
 
@@ -139,6 +159,7 @@ static void figures(const struct perfkit_results *res, struct queue_figures *f)
 		qsort(wait, used, sizeof(*wait), cmp_double);
 		f->wait_median = wait[used / 2];
 		f->wait_max = wait[used - 1];
+		f->span = t1 - t0;
 		f->files_per_s = items / (t1 - t0);
 		f->mb_per_s = bytes / (t1 - t0) / 1e6;
 	}
@@ -164,9 +185,11 @@ static void keep_records(struct args *a, struct perfkit_results **res)
 	perfkit_results_destroy(*res);
 }
 
-/* Files per second at that point (0 when nothing finished), -1 on error. */
+/* Files per second at that point (0 when nothing finished), -1 on error;
+ * the queue's span in *seconds. */
 static double queue_point(struct args *a, unsigned workers,
-			  enum perfkit_harness_mode mode, double *base)
+			  enum perfkit_harness_mode mode, double *base,
+			  double *seconds)
 {
 	struct perfkit_queue_options o = PERFKIT_QUEUE_OPTIONS_INIT;
 	struct perfkit_results *res = NULL;
@@ -194,57 +217,70 @@ static double queue_point(struct args *a, unsigned workers,
 	if (rc && rc != -ECANCELED)
 		fprintf(stderr, "%s: %s\n", cli_program(), perfkit_last_error());
 	keep_records(a, &res);
+	*seconds = f.span;
 	return f.files_per_s;
 }
 
-/* Amdahl's serial fraction from the speedups, and the largest worker
- * count still at >= 50 % efficiency. */
-static void fit_speedups(const struct args *a, const double *rate, size_t n)
+static struct series *new_series(struct args *a, const char *name)
 {
-	double p[MAX_LIST], s[MAX_LIST], eff[MAX_LIST];
-	struct perfkit_amdahl_fit fit;
-	size_t best;
+	struct series *s = &a->d->series[a->d->nseries++];
 
-	if (n < 3 || !(rate[0] > 0))
-		return;
-	for (size_t i = 0; i < n; i++) {
-		p[i] = (double)a->workers[i] / (double)a->workers[0];
-		s[i] = rate[i] > 0 ? rate[i] / rate[0] : 1e-9;
-		eff[i] = s[i] / p[i];
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	return s;
+}
+
+/* The pool beside the queue: the same tasks split evenly over W threads. */
+static int study_pool(struct args *a)
+{
+	struct series *s = new_series(a, "pool threads");
+	double base = 0;
+
+	for (size_t w = 0; w < a->nworkers && !stop_signal; w++, s->n++) {
+		s->workers[w] = (double)a->workers[w];
+		s->rate[w] = pool_run(a->kernel, a->sizes[0], a->files,
+				      (unsigned)a->workers[w], a->folder, a->keep,
+				      &s->seconds[w]);
+		if (s->rate[w] < 0)
+			return -1;
+		if (w == 0)
+			base = s->rate[0];
+		printf("%-10s %7lld %9.0f %9s %8.2f %12s %12s %6d\n", "pool",
+		       (long long)a->workers[w], s->rate[w], "-", s->rate[w] / base,
+		       "-", "-", 0);
 	}
-	if (perfkit_amdahl_fit(p, s, n, &fit) == 0)
-		printf("           Amdahl: serial fraction %.3f (95 %% CI %.3f to %.3f), "
-		       "speedup limit %.1f\n", fit.f, fit.f_ci[0], fit.f_ci[1], fit.limit);
-	else
-		printf("           Amdahl: no fit: %s\n", perfkit_last_error());
-	if (perfkit_scaling_optimal(p, eff, n, 0.5, &best) == 0)
-		printf("           optimal: %lld workers (largest count at >= 50 %% "
-		       "efficiency)\n", (long long)a->workers[best]);
+	series_fit(s, a->d->price, a->files);
+	return 0;
 }
 
 static int study_queue(struct args *a)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	static const char *const names[] = { "", "queue threads", "queue processes" };
 
-	printf("Queue: %llu tasks of %s N = %lld; %ld CPUs online\n",
-	       (unsigned long long)a->files, a->kernel, (long long)a->sizes[0], cores);
+	printf("Queue and pool: %llu tasks of %s N = %lld; %ld CPUs online\n",
+	       (unsigned long long)a->files, a->kernel, (long long)a->sizes[0],
+	       a->d->cores);
 	printf("%-10s %7s %9s %9s %8s %12s %12s %6s\n", "mode", "workers",
 	       "files/s", "MB/s", "speedup", "wait med ms", "wait max ms", "failed");
-	for (int m = 1; m <= 2; m++) {
+	for (int m = 1; m <= 2 && !stop_signal; m++) {
+		struct series *s;
 		double base = 0;
 
 		if (a->mode != 0 && a->mode != m)
 			continue;
-		double rate[MAX_LIST];
-		size_t done = 0;
-
-		for (size_t w = 0; w < a->nworkers && !stop_signal; w++, done++)
-			if ((rate[w] = queue_point(a, (unsigned)a->workers[w],
-						   m == 1 ? PERFKIT_HARNESS_THREADS :
-							    PERFKIT_HARNESS_PROCESSES,
-						   &base)) < 0)
+		s = new_series(a, names[m]);
+		for (size_t w = 0; w < a->nworkers && !stop_signal; w++, s->n++) {
+			s->workers[w] = (double)a->workers[w];
+			s->rate[w] = queue_point(a, (unsigned)a->workers[w],
+						 m == 1 ? PERFKIT_HARNESS_THREADS :
+							  PERFKIT_HARNESS_PROCESSES,
+						 &base, &s->seconds[w]);
+			if (s->rate[w] < 0)
 				return -1;
-		fit_speedups(a, rate, done);
+		}
+		series_fit(s, a->d->price, a->files);
+		if (m == 1 && !stop_signal && study_pool(a) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -256,27 +292,37 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: perfkit-workshop [OPTION]...\n"
 		"The HPC Python workshop's I/O and parallel studies: text, binary and HDF5\n"
-		"files (numpy.savetxt, tofile, h5py), then a task queue drained by 1, 2, 4\n"
-		"... workers (threads and processes; more workers than cores is\n"
-		"oversubscription).\n"
-		"      --study WHICH   all (default), io or queue\n"
+		"files (numpy.savetxt, tofile, h5py); the same tasks through a queue\n"
+		"(threads and processes) and a pool, with the speedup, Amdahl and USL\n"
+		"fits, the optimal worker count and the cost per result; and\n"
+		"OMP_NUM_THREADS=1 against an oversubscribed BLAS.\n"
+		"      --study WHICH   all (default), io, queue or blas\n"
 		"      --sizes N,...   grid sides N (N x N doubles per file); default 100;\n"
 		"                      the queue study uses the first\n"
-		"  -f, --files F       files per format, and tasks of the queue (default 100)\n"
-		"  -w, --workers W,... workers of the queue study (default 1,2,4)\n"
+		"  -f, --files F,...   files per format (default 100,1000); the queue and\n"
+		"                      the pool run the largest count as tasks\n"
+		"  -w, --workers W,... workers of the queue and the pool (default 1, 2, 4\n"
+		"                      ... up to the cores and one step beyond, with 3\n"
+		"                      added when that makes fewer than 4 counts)\n"
 		"      --mode MODE     both (default), threads or processes\n"
 		"      --kernel NAME   kernel of the queue's tasks (default write-binary)\n"
+		"      --blas-size N   dgemm order of the BLAS study (default 512)\n"
+		"      --blas-loops L  products per worker of the BLAS study (default 20)\n"
+		"      --price P       price of one worker-hour for the cost per result\n"
+		"                      (default 0.10)\n"
 		"      --folder DIR    write into DIR (default: a fresh temporary folder)\n"
 		"      --keep          keep the files written\n"
 		"  -o, --outfile FILE  write every task's record (.json, .csv, .jsonl), for\n"
 		"                      perfkit-scaling --results or perfkit-compare\n"
-		"      --quick         a small study: N = 50, 20 files, 1 and 2 workers\n"
+		"      --report DIR    write DIR/report.md with speedup.png and io.png\n"
+		"                      (DIR is made if its parent exists; needs gnuplot)\n"
+		"      --quick         a small study: N = 50, 20 files, dgemm N = 128\n"
 		"  -h, --help          this text\n"
 		"      --version       the program's and libperfkit's version\n");
 }
 
 enum { OPT_STUDY = 256, OPT_SIZES, OPT_MODE, OPT_KERNEL, OPT_FOLDER, OPT_KEEP,
-       OPT_QUICK };
+       OPT_QUICK, OPT_REPORT, OPT_PRICE, OPT_BLAS_SIZE, OPT_BLAS_LOOPS };
 
 static int parse_option(int c, struct args *a)
 {
@@ -284,13 +330,13 @@ static int parse_option(int c, struct args *a)
 
 	switch (c) {
 	case OPT_STUDY:
-		return cli_parse_enum("--study", optarg, studies, 3, &a->study);
+		return cli_parse_enum("--study", optarg, studies, 4, &a->study);
 	case OPT_SIZES:
 		return cli_parse_list_i64("--sizes", optarg, 1, 100000, a->sizes,
 					  MAX_LIST, &a->nsizes);
 	case 'f':
-		return cli_parse_u64("--files", optarg, 1, PERFKIT_QUEUE_TASKS_MAX,
-				     &a->files);
+		return cli_parse_list_i64("--files", optarg, 1, PERFKIT_QUEUE_TASKS_MAX,
+					  a->files_list, MAX_LIST, &a->nfiles);
 	case 'w':
 		return cli_parse_list_i64("--workers", optarg, 1, 64, a->workers,
 					  MAX_LIST, &a->nworkers);
@@ -311,12 +357,72 @@ static int parse_option(int c, struct args *a)
 	case 'o':
 		a->outfile = optarg;
 		return cli_check_output_path("--outfile", optarg);
+	case OPT_REPORT:
+		a->report = optarg;
+		return 0;
+	case OPT_PRICE:
+		return cli_parse_double("--price", optarg, 0, 1e6, &a->d->price);
+	case OPT_BLAS_SIZE:
+		return cli_parse_i64("--blas-size", optarg, 16, 8192, &a->blas_size);
+	case OPT_BLAS_LOOPS:
+		return cli_parse_i64("--blas-loops", optarg, 1, 100000, &a->blas_loops);
 	case OPT_QUICK:
-		a->sizes[0] = 50, a->nsizes = 1, a->files = 20;
-		a->workers[0] = 1, a->workers[1] = 2, a->nworkers = 2;
+		a->sizes[0] = 50, a->nsizes = 1;
+		a->files_list[0] = 20, a->nfiles = 1;
+		a->blas_size = 128;
 		return 0;
 	}
 	return -1;
+}
+
+/* 1, 2, 4 ... up to the cores and one step beyond; 3 added when that
+ * makes fewer than 4 counts (the USL fit's minimum). */
+static void default_workers(struct args *a)
+{
+	int64_t w = 1;
+
+	a->nworkers = 0;
+	for (; w <= a->d->cores && a->nworkers < MAX_LIST - 2; w *= 2)
+		a->workers[a->nworkers++] = w;
+	a->workers[a->nworkers++] = w;
+	if (a->nworkers < 4 && w >= 4) {
+		a->workers[a->nworkers - 1] = 3;
+		a->workers[a->nworkers++] = w;
+	}
+}
+
+/* --report DIR: an existing folder, or a new one in an existing folder. */
+static int check_report(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0)
+		return S_ISDIR(st.st_mode) && access(dir, W_OK) == 0 ? 0 :
+		       cli_bad_value("--report", dir, "not a writable folder");
+	if (errno != ENOENT || mkdir(dir, 0777) != 0)
+		return cli_bad_value("--report", dir, strerror(errno));
+	return 0;
+}
+
+static int check_args(struct args *a)
+{
+	const struct perfkit_kernel *k;
+	struct stat st;
+
+	if (perfkit_kernel_find(a->kernel, &k) != 0)
+		return cli_bad_value("--kernel", a->kernel, "not a registered kernel");
+	if (a->folder && (stat(a->folder, &st) != 0 || !S_ISDIR(st.st_mode)))
+		return cli_bad_value("--folder", a->folder, "not an existing folder");
+	if (a->report && (!plot_gnuplot_available("--outfile") ||
+			  check_report(a->report) != 0))
+		return -1;
+	if (a->nworkers == 0)
+		default_workers(a);
+	a->files = 0;
+	for (size_t i = 0; i < a->nfiles; i++)
+		if ((uint64_t)a->files_list[i] > a->files)
+			a->files = (uint64_t)a->files_list[i];
+	return 0;
 }
 
 /* -1: go on; else the exit status (help, version, bad usage). */
@@ -332,12 +438,14 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "folder", required_argument, NULL, OPT_FOLDER },
 		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ "outfile", required_argument, NULL, 'o' },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "price", required_argument, NULL, OPT_PRICE },
+		{ "blas-size", required_argument, NULL, OPT_BLAS_SIZE },
+		{ "blas-loops", required_argument, NULL, OPT_BLAS_LOOPS },
 		{ "quick", no_argument, NULL, OPT_QUICK },
 		CLI_OPTIONS_STANDARD,
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct perfkit_kernel *k;
-	struct stat st;
 	int c;
 
 	while ((c = cli_getopt(argc, argv, "hf:w:o:", opts)) != -1) {
@@ -356,43 +464,57 @@ static int parse(int argc, char **argv, struct args *a)
 		cli_error("unexpected argument '%s'", argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
-	if (perfkit_kernel_find(a->kernel, &k) != 0) {
-		cli_bad_value("--kernel", a->kernel, "not a registered kernel");
-		return CLI_EXIT_USAGE;
+	return check_args(a) != 0 ? CLI_EXIT_USAGE : -1;
+}
+
+static int run_studies(struct args *a)
+{
+	int rc = 0;
+
+	if (a->study == 0 || a->study == 1)
+		rc = study_io(a);
+	if (rc == 0 && (a->study == 0 || a->study == 2) && !stop_signal) {
+		if (a->study == 0)
+			printf("\n");
+		rc = study_queue(a);
 	}
-	if (a->folder && (stat(a->folder, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		cli_bad_value("--folder", a->folder, "not an existing folder");
-		return CLI_EXIT_USAGE;
+	if (rc == 0 && (a->study == 0 || a->study == 3) && !stop_signal) {
+		if (a->study == 0)
+			printf("\n");
+		rc = blas_study(a->d, a->blas_size, (uint64_t)a->blas_loops);
 	}
-	return -1;
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
+	static struct study_data d = { .price = 0.10 };
 	struct args a = { .sizes = { 100 }, .nsizes = 1,
-			  .workers = { 1, 2, 4 }, .nworkers = 3, .files = 100,
-			  .kernel = "write-binary" };
+			  .files_list = { 100, 1000 }, .nfiles = 2,
+			  .blas_size = 512, .blas_loops = 20,
+			  .kernel = "write-binary", .d = &d };
 	int rc = 0;
 
 	cli_set_program("perfkit-workshop");
+	d.cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if ((rc = parse(argc, argv, &a)) >= 0)
 		return rc;
 	if (stop_catch())
 		return CLI_EXIT_FAILED;
-	rc = 0;
-	if (a.study != 2)
-		rc = study_io(&a);
-	if (rc == 0 && a.study != 1 && !stop_signal) {
-		if (a.study == 0)
-			printf("\n");
-		rc = study_queue(&a);
-	}
+	d.kernel = a.kernel, d.size = a.sizes[0], d.tasks = a.files;
+	rc = run_studies(&a);
 	if (a.all && perfkit_results_write(a.all, a.outfile, PERFKIT_FORMAT_AUTO) != 0)
 		rc = cli_error("--outfile %s: %s", a.outfile, perfkit_last_error());
 	else if (a.all)
 		printf("\nWrote %zu records to %s\n", perfkit_results_count(a.all),
 		       a.outfile);
 	perfkit_results_destroy(a.all);
+	if (rc == 0 && a.report && !stop_signal) {
+		if (getloadavg(d.load, 3) != 3)
+			d.load[0] = d.load[1] = d.load[2] = NAN;
+		if ((rc = report_write(a.report, &d)) == 0)
+			printf("\nWrote %s/report.md\n", a.report);
+	}
 	if (stop_signal)
 		fprintf(stderr, "%s: stopped by %s\n", cli_program(),
 			stop_name(stop_signal));

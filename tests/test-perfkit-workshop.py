@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""perfkit-workshop end to end: both studies on small sizes into a folder
-the test owns (left empty, or with --keep holding the files), the tables'
-columns, and bad command lines (exit 2, one line, nothing run). No timing
-is asserted: rates are only checked positive and finite.
+"""perfkit-workshop end to end: the I/O, queue-and-pool and BLAS studies
+on small sizes into a folder the test owns (left empty, or with --keep
+holding the files), the tables' columns, the fits' lines, --report's
+Markdown and PNG files, and bad command lines (exit 2, one line, nothing
+run). No timing is asserted: rates are only checked positive and finite.
 
 Usage: test-perfkit-workshop.py WORKSHOP
 """
@@ -39,10 +40,11 @@ def test_io(folder):
                         '--folder', folder])
     check(rc == 0, f'io: exit {rc}: {err}')
     got = rows(out, {'write-text', 'write-binary', 'write-hdf5'})
-    measured = [r for r in got if len(r) == 6]
+    measured = [r for r in got if len(r) == 7]
     check(len(measured) >= 4, f'io: want text and binary rows for 2 sizes: {out}')
     for r in measured:
-        sec, files_s, mb_s = float(r[2]), float(r[3]), float(r[4])
+        check(r[2] == '5', f'io: F column {r}')
+        sec, files_s, mb_s = float(r[3]), float(r[4]), float(r[5])
         check(sec > 0 and math.isfinite(files_s) and files_s > 0 and mb_s > 0,
               f'io: bad figures {r}')
     check(os.listdir(folder) == [], f'io: files left without --keep: {os.listdir(folder)}')
@@ -54,18 +56,38 @@ def test_io(folder):
           f'io --keep: {rc} {err} {names}')
     for n in names:
         os.unlink(os.path.join(folder, n))
+    # two file counts: each format at each count
+    rc, out, err = run(['--study', 'io', '--sizes', '6', '--files', '2,7',
+                        '--folder', folder])
+    got = [r for r in rows(out, {'write-text', 'write-binary'}) if len(r) == 7]
+    check(rc == 0 and sorted(r[2] for r in got) == ['2', '2', '7', '7'],
+          f'io --files 2,7: {rc} {err} {out}')
 
 
 def test_queue(folder):
     rc, out, err = run(['--study', 'queue', '--sizes', '10', '--files', '12',
                         '-w', '1,3', '--folder', folder])
     check(rc == 0, f'queue: exit {rc}: {err}')
-    got = rows(out, {'threads', 'processes'})
-    check(len(got) == 4, f'queue: want 2 modes x 2 worker counts: {out}')
+    got = rows(out, {'threads', 'processes', 'pool'})
+    check(len(got) == 6, f'queue: want 3 patterns x 2 worker counts: {out}')
     for r in got:
         check(len(r) == 8 and float(r[2]) > 0 and r[7] == '0',
               f'queue: bad row {r}')
+    check('Amdahl needs' not in out and 'USL: no fit: needs 4 worker counts, 2 given' in out,
+          f'queue: USL refused with 2 counts: {out}')
+    check(out.count('cost per 1,000 files at 0.100 per worker-hour') == 3,
+          f'queue: a cost line per pattern: {out}')
     check(os.listdir(folder) == [], 'queue: files left')
+    # four counts: Amdahl and USL fitted (or refused with a reason), an
+    # optimal count, the cost at the price given
+    rc, out, err = run(['--study', 'queue', '--sizes', '10', '--files', '16',
+                        '-w', '1,2,3,4', '--mode', 'threads', '--price', '2.5',
+                        '--folder', folder])
+    check(rc == 0 and len(rows(out, {'threads'})) == 4 and
+          len(rows(out, {'pool'})) == 4, f'queue 4 counts: {rc} {err} {out}')
+    for fit in ('Amdahl:', 'USL:', 'optimal:'):
+        check(out.count(fit) == 2, f'queue: two {fit} lines: {out}')
+    check('at 2.500 per worker-hour' in out, f'--price: {out}')
     rc, out, err = run(['--study', 'queue', '--files', '4', '-w', '2',
                         '--mode', 'processes', '--kernel', 'triad',
                         '--sizes', '1000'])
@@ -75,7 +97,7 @@ def test_queue(folder):
 
 def test_quick_outfile(folder):
     out = os.path.join(folder, 'q.json')
-    rc, text, err = run(['--quick', '--study', 'queue', '-o', out])
+    rc, text, err = run(['--quick', '--study', 'queue', '-w', '1,2', '-o', out])
     check(rc == 0 and f'Wrote 80 records to {out}' in text, f'--quick -o: {rc} {err}')
     with open(out) as f:
         recs = json.load(f)['records']
@@ -95,11 +117,92 @@ def test_quick_outfile(folder):
     check(rc == 2 and '--outfile' in err, f'-o into a missing folder: {rc} {err}')
 
 
+def test_blas():
+    """W = cores workers with 1 BLAS thread, then with `cores` threads each:
+    the second is oversubscribed on more than one core and warns."""
+    rc, out, err = run(['--study', 'blas', '--blas-size', '64', '--blas-loops', '3'])
+    got = [r for r in out.splitlines() if r.split()[:1] and r.split()[0].isdigit()]
+    check(rc == 0 and len(got) == 2, f'blas: {rc} {err} {out}')
+    cores = os.cpu_count()
+    check('OMP_NUM_THREADS=1' in got[0] if got else False, f'blas: first row {got}')
+    for r in got:
+        f = r.split()
+        check(float(f[3]) > 0 and float(f[4]) > 0 and math.isfinite(float(f[4])),
+              f'blas: bad row {r}')
+    if cores > 1:
+        check('oversubscribed' in out and 'warning:' in err and
+              'OMP_NUM_THREADS=1' in err, f'blas: no warning: {out} {err}')
+        check('the time of OMP_NUM_THREADS=1' in out, f'blas: no ratio: {out}')
+
+
+def png_ok(path):
+    with open(path, 'rb') as f:
+        data = f.read()
+    return data[:8] == b'\x89PNG\r\n\x1a\n' and len(data) > 2000
+
+
+def test_report(folder):
+    """--quick --report: report.md naming every study, two real PNGs."""
+    if not shutil.which('gnuplot'):
+        print('gnuplot not installed: --report not tested')
+        return
+    rep = os.path.join(folder, 'rep')
+    rc, out, err = run(['--quick', '--report', rep, '--folder', folder,
+                        '--blas-loops', '3'])
+    check(rc == 0 and f'Wrote {rep}/report.md' in out, f'--report: {rc} {err}')
+    for png in ('speedup.png', 'io.png'):
+        p = os.path.join(rep, png)
+        check(os.path.exists(p) and png_ok(p), f'--report: {png} not a PNG')
+    with open(os.path.join(rep, 'report.md')) as f:
+        md = f.read()
+    for needle in ('# perfkit-workshop report', 'load average', '## I/O',
+                   'write-text', 'write-binary', '## Queue and pool',
+                   'queue threads', 'queue processes', 'pool threads',
+                   'Amdahl', 'USL', 'Optimal', 'cost per 1,000 files',
+                   '## BLAS threads', 'OMP_NUM_THREADS=1',
+                   '](speedup.png)', '](io.png)'):
+        check(needle in md, f'report.md lacks {needle!r}')
+    # the folder given exists already: written again
+    rc, out, err = run(['--study', 'io', '--files', '2', '--sizes', '4',
+                        '--report', rep, '--folder', folder])
+    check(rc == 0 and png_ok(os.path.join(rep, 'io.png')), f'--report again: {rc} {err}')
+    shutil.rmtree(rep)
+
+
+def test_signal(folder):
+    """SIGINT during the pool and queue: exit 130, the stop said, no report
+    written, no files left."""
+    import signal
+    import time
+    rep = os.path.join(folder, 'rep-int')
+    p = subprocess.Popen([EXE, '--study', 'queue', '--files', '100000',
+                          '--sizes', '4', '-w', '1,2', '--mode', 'threads',
+                          '--folder', folder, '--report', rep],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=120)
+    check(p.returncode == 130 and 'stopped by SIGINT' in err,
+          f'SIGINT: exit {p.returncode}: {err!r}')
+    check(not os.path.exists(os.path.join(rep, 'report.md')), 'SIGINT: report written')
+    check([n for n in os.listdir(folder) if n != 'rep-int'] == [],
+          f'SIGINT: files left {os.listdir(folder)}')
+    shutil.rmtree(rep, ignore_errors=True)
+
+
 def test_bad(folder):
     plain = os.path.join(folder, 'plain')
     open(plain, 'w').close()
     cases = [
         (['--study', 'disk'], ["--study 'disk'"]),
+        (['--report', plain], [f"--report '{plain}'", 'not a writable folder']),
+        (['--report', os.path.join(folder, 'no', 'dir')], ['--report']),
+        (['--price', '-1'], ["--price '-1'"]),
+        (['--price', 'nan'], ["--price 'nan'"]),
+        (['--blas-size', '0'], ["--blas-size '0'"]),
+        (['--blas-size', '99999'], ["--blas-size '99999'"]),
+        (['--blas-loops', 'x'], ["--blas-loops 'x'"]),
+        (['--files', '10,0'], ["--files"]),
         (['--mode', 'fibres'], ["--mode 'fibres'"]),
         (['--files', '0'], ["--files '0'"]),
         (['--files', '-3'], ["--files '-3'"]),
@@ -150,6 +253,9 @@ def main():
         test_io(folder)
         test_queue(folder)
         test_quick_outfile(folder)
+        test_blas()
+        test_report(folder)
+        test_signal(folder)
         test_bad(folder)
         test_unwritable()
     finally:
