@@ -159,8 +159,11 @@ def interrupt(tmp, name, sig, ext, extra=(), group=False):
     proc, out, err = start(tmp, name, SWEEP + ['--outfile', path] + list(extra),
                            stderr=bar.slave, start_new_session=group)
     os.close(bar.slave)
-    first = f'1/1 workers (point 1 of {POINTS})'
-    if wait_until(f'{name}: first point', lambda: bar.seen(first), proc):
+    # the progress line, redrawn twice a second, names the point under way:
+    # any point after the first means the first is done
+    later = [f'point {k} of {POINTS}' for k in range(2, POINTS + 1)]
+    if wait_until(f'{name}: first point',
+                  lambda: any(bar.seen(w) for w in later), proc):
         if group:
             os.killpg(proc.pid, sig)
         else:
