@@ -23,6 +23,7 @@ import tempfile
 import time
 
 EXE, READER, WORKSHOP = sys.argv[1], sys.argv[2], sys.argv[3]
+COMPARE = sys.argv[4] if len(sys.argv) > 4 else None
 TIMEOUT = 240  # a loaded 2-core machine; never a measurement
 failures = []
 TMP = tempfile.mkdtemp(prefix='test-timeit-')
@@ -308,7 +309,29 @@ def test_sigint():
         check(False, f'SIGINT: files not written: {e}')
 
 
-for t in (test_two_commands, test_shell_spawn_subtracted,
+def test_compare_files():
+    """perfkit-compare reads perfkit-timeit's files: the same command
+    (named 'sleep $D', D from the environment) 5 times slower in NEW is
+    flagged slower; a file against itself shows no difference."""
+    if not COMPARE:
+        return
+    old, new = tmp('cmp-old.json'), tmp('cmp-new.json')
+    for path, d in ((old, '0.01'), (new, '0.05')):
+        rc, out, err = run(['--runs', '10', '--outfile', path, 'sleep $D'],
+                           env=dict(os.environ, D=d))
+        check(rc == 0, f'compare files: timeit exit {rc}: {err!r}')
+    p = subprocess.run([COMPARE, old, new], capture_output=True, text=True,
+                       timeout=TIMEOUT)
+    check(p.returncode == 0, f'perfkit-compare exit {p.returncode}: {p.stderr!r}')
+    check('sleep $D' in p.stdout and 'slower' in p.stdout,
+          f'perfkit-compare on timeit files:\n{p.stdout}')
+    p = subprocess.run([COMPARE, old, old], capture_output=True, text=True,
+                       timeout=TIMEOUT)
+    check(p.returncode == 0 and 'no difference found' in p.stdout,
+          f'perfkit-compare of a timeit file with itself:\n{p.stdout}{p.stderr}')
+
+
+for t in (test_compare_files, test_two_commands, test_shell_spawn_subtracted,
           test_prepare_conclude_warmup, test_stop_rules, test_failures,
           test_bad_commands, test_show_output, test_parameters,
           test_exports, test_functions, test_sigint):
