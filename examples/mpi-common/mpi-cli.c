@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The MPI example programs' shared steps (see mpi-cli.h). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,9 @@
 
 #include "cli.h"
 #include "mpi-cli.h"
+#include "plot.h"
+
+#include <perfkit/perfkit.h>
 
 /* How often a sleeping wait looks at its request. */
 #define QUIET_POLL_NS 200000
@@ -167,4 +171,24 @@ const char *mpi_library_name(void)
 	MPI_Get_library_version(lib, &len);
 	lib[strcspn(lib, ",\n")] = '\0';
 	return lib;
+}
+
+int mpi_run_options_check(const int64_t *counts, size_t n, int size,
+			  double price, double deadline, const char *outfile,
+			  const char *plot, int rank)
+{
+	enum perfkit_format f;
+
+	if (mpi_counts_check(counts, n, size) != 0)
+		return -1;
+	if (!isinf(deadline) && price < 0)
+		return cli_error("--deadline needs --price (the cheapest count within it)");
+	if (outfile && perfkit_format_from_path(outfile, &f) != 0)
+		return cli_error("--outfile %s: the name must end in .json, .csv, "
+				 ".jsonl or .ndjson", outfile);
+	if (rank == 0 && outfile && cli_check_output_path("--outfile", outfile) != 0)
+		return -1;
+	if (rank == 0 && plot && plot_check_path(plot) != 0)
+		return -1;
+	return 0;
 }

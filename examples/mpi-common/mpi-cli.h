@@ -48,6 +48,14 @@ int mpi_counts_check(const int64_t *counts, size_t n, int size);
 
 /* A communicator of the first @k ranks of @world, MPI_COMM_NULL on the
  * others (collective over @world). */
+/* The options perfkit-mpi-pi and perfkit-mpi-correlate share: the rank
+ * counts, --deadline only with --price, --outfile's format; the output
+ * paths only on rank 0, where they are written (other nodes may not have
+ * the folder). 0, or -1 after cli_error(). */
+int mpi_run_options_check(const int64_t *counts, size_t n, int size,
+			  double price, double deadline, const char *outfile,
+			  const char *plot, int rank);
+
 MPI_Comm mpi_counts_comm(MPI_Comm world, int k);
 
 /* The largest of every rank's @v, waiting asleep (collective). */

@@ -76,8 +76,6 @@ static int parse_one(int c, struct corr_args *a, int *sized)
  * written (rank 0). */
 static int check(const struct corr_args *a, int sized, int size, int rank)
 {
-	enum perfkit_format f;
-
 	if (a->input && sized)
 		return cli_error("--input and --items/--users: choose one (a file has its size)");
 	if (a->input && a->input[0] == '\0')
@@ -85,18 +83,8 @@ static int check(const struct corr_args *a, int sized, int size, int rank)
 	if ((uint64_t)a->items * (uint64_t)a->users > CORR_VALUES_MAX)
 		return cli_error("--items %lld x --users %lld: more than 2^28 ratings",
 				 (long long)a->items, (long long)a->users);
-	if (mpi_counts_check(a->counts, a->ncounts, size) != 0)
-		return -1;
-	if (!isinf(a->deadline) && a->price < 0)
-		return cli_error("--deadline needs --price (the cheapest count within it)");
-	if (a->outfile && perfkit_format_from_path(a->outfile, &f) != 0)
-		return cli_error("--outfile %s: the name must end in .json, .csv, "
-				 ".jsonl or .ndjson", a->outfile);
-	if (rank == 0 && a->outfile && cli_check_output_path("--outfile", a->outfile) != 0)
-		return -1;
-	if (rank == 0 && a->plot && plot_check_path(a->plot) != 0)
-		return -1;
-	return 0;
+	return mpi_run_options_check(a->counts, a->ncounts, size, a->price,
+				     a->deadline, a->outfile, a->plot, rank);
 }
 
 int corr_parse(int argc, char **argv, int size, void *args)

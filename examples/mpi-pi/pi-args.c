@@ -65,20 +65,8 @@ static int parse_one(int c, struct pi_args *a)
  * written (rank 0), since other nodes may not have the folder. */
 static int check(const struct pi_args *a, int size, int rank)
 {
-	enum perfkit_format f;
-
-	if (mpi_counts_check(a->counts, a->ncounts, size) != 0)
-		return -1;
-	if (!isinf(a->deadline) && a->price < 0)
-		return cli_error("--deadline needs --price (the cheapest count within it)");
-	if (a->outfile && perfkit_format_from_path(a->outfile, &f) != 0)
-		return cli_error("--outfile %s: the name must end in .json, .csv, "
-				 ".jsonl or .ndjson", a->outfile);
-	if (rank == 0 && a->outfile && cli_check_output_path("--outfile", a->outfile) != 0)
-		return -1;
-	if (rank == 0 && a->plot && plot_check_path(a->plot) != 0)
-		return -1;
-	return 0;
+	return mpi_run_options_check(a->counts, a->ncounts, size, a->price,
+				     a->deadline, a->outfile, a->plot, rank);
 }
 
 int pi_parse(int argc, char **argv, int size, void *args)
