@@ -76,3 +76,19 @@ int mpi_setup_agreed(MPI_Comm comm, int argc, char **argv, mpi_parse_fn parse,
 		return -1;
 	return agreed > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
+
+int mpi_setup_parsed(int argc, char **argv, int help, int version, int quiet,
+		     void (*usage)(FILE *out))
+{
+	if (optind < argc) {
+		cli_error("unexpected argument '%s'", argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	if (!help && !version)
+		return -1;
+	if (!quiet && help)
+		usage(stdout);
+	else if (!quiet)
+		cli_print_version(stdout);
+	return CLI_EXIT_OK;
+}

@@ -10,6 +10,8 @@
 #ifndef PK_EXAMPLES_MPI_SETUP_H
 #define PK_EXAMPLES_MPI_SETUP_H
 
+#include <stdio.h>
+
 #include <perfkit/mpi.h>
 #include <perfkit/perfkit.h>
 
@@ -23,6 +25,12 @@ typedef int (*mpi_parse_fn)(int argc, char **argv, void *data, int quiet);
  * status every rank returns (2 when some rank refused its options, 0 when
  * the lowest rank that stopped asked for --help or --version).
  */
+/* After getopt: a stray argument is a usage error (CLI_EXIT_USAGE);
+ * --help or --version print (unless @quiet) and end (CLI_EXIT_OK);
+ * otherwise -1: go on to the program's own checks. */
+int mpi_setup_parsed(int argc, char **argv, int help, int version, int quiet,
+		     void (*usage)(FILE *out));
+
 int mpi_setup_agreed(MPI_Comm comm, int argc, char **argv, mpi_parse_fn parse,
 		     void *data);
 

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "pingpong.h"
+#include "mpi-setup.h"
 #include "plot.h"
 
 static void usage(FILE *out)
@@ -112,16 +113,7 @@ int pingpong_command_line(int argc, char **argv, void *data, int quiet)
 	while ((c = cli_getopt(argc, argv, "o:h", opts)) != -1)
 		if (parse_one(c, a, &help, &version) != 0)
 			return CLI_EXIT_USAGE;
-	if (optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
-		return CLI_EXIT_USAGE;
-	}
-	if (help || version) {
-		if (!quiet && help)
-			usage(stdout);
-		else if (!quiet)
-			cli_print_version(stdout);
-		return CLI_EXIT_OK;
-	}
+	if ((c = mpi_setup_parsed(argc, argv, help, version, quiet, usage)) >= 0)
+		return c;
 	return check(a) != 0 ? CLI_EXIT_USAGE : -1;
 }
