@@ -77,9 +77,10 @@ static int executable(const char *path)
  * the parent: an exec that fails in the child is then reported the same
  * way under every libc and under valgrind (which turns the vfork-like
  * spawn into a fork: the child's failure becomes exit status 127). */
-static int resolve(const char *prog, char *buf, size_t cap, const char **file)
+static int search(const char *prog, const char *path, char *buf, size_t cap,
+		  const char **file)
 {
-	const char *path = getenv("PATH"), *p, *end;
+	const char *p, *end;
 	int rc = -ENOENT;
 
 	*file = prog;
@@ -101,6 +102,44 @@ static int resolve(const char *prog, char *buf, size_t cap, const char **file)
 		if (!*end)
 			return rc;
 	}
+}
+
+/*
+ * The last program found in PATH, per thread: timing the same command
+ * hundreds of times would otherwise search PATH before each run (a stat
+ * per folder, about ten syscalls here), outside the timed window but in
+ * the tool's overhead per run. Kept only for an absolute file, only
+ * while PATH is the same text, and checked again before each use (two
+ * syscalls), so a file that is gone is still reported in the parent (a
+ * program put into an earlier PATH folder meanwhile is not seen).
+ */
+static _Thread_local struct {
+	char prog[NAME_MAX + 1];
+	char path[1024];
+	char file[PATH_MAX];
+} found;
+
+static int resolve(const char *prog, char *buf, size_t cap, const char **file)
+{
+	const char *path = getenv("PATH");
+	int rc;
+
+	if (!path)
+		path = "";
+	if (found.file[0] && strcmp(found.prog, prog) == 0 &&
+	    strcmp(found.path, path) == 0 && executable(found.file) == 0) {
+		*file = found.file;
+		return 0;
+	}
+	rc = search(prog, path, buf, cap, file);
+	if (rc == 0 && *file == buf && buf[0] == '/' &&
+	    strlen(prog) < sizeof(found.prog) && strlen(path) < sizeof(found.path) &&
+	    strlen(buf) < sizeof(found.file)) {
+		strcpy(found.prog, prog);
+		strcpy(found.path, path);
+		strcpy(found.file, buf);
+	}
+	return rc;
 }
 
 /* Wait for @pid, restarting after signals; its rusage into @ru. */
