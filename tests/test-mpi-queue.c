@@ -106,20 +106,22 @@ static void check_agreed(int rc, int want, const char *says)
 	ck_assert_msg(strstr(perfkit_last_error(), says), "message: %s", perfkit_last_error());
 }
 
+static const char *param(const struct perfkit_record *r, const char *key)
+{
+	const char *v = NULL;
+
+	ck_assert_msg(perfkit_record_get_param(r, key, &v) == 0 && v, "no %s", key);
+	return v;
+}
+
 static long param_long(const struct perfkit_record *r, const char *key)
 {
-	char buf[64];
-
-	ck_assert_msg(perfkit_record_get_param(r, key, buf, sizeof(buf)) == 0, "no %s", key);
-	return atol(buf);
+	return atol(param(r, key));
 }
 
 static double param_double(const struct perfkit_record *r, const char *key)
 {
-	char buf[64];
-
-	ck_assert_msg(perfkit_record_get_param(r, key, buf, sizeof(buf)) == 0, "no %s", key);
-	return atof(buf);
+	return atof(param(r, key));
 }
 
 static const char *extra_of(const struct perfkit_results *res, size_t i, const char *key)

@@ -5,6 +5,7 @@
  * ranks of the job); and write-hdf5-mpi, one HDF5 file shared by all
  * ranks. While rank 0 runs the studies of one node (threads, processes,
  * pools, BLAS) the other ranks wait, asleep. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +74,7 @@ int wmpi_hold(int rc)
 static void print_row(const char *mode, int w, const struct queue_figures *f,
 		      double base)
 {
-	printf("%-12s %5d %9.0f %9.1f %8.2f %12.2f %12.2f %6zu\n", mode, w,
+	printf("%-14s %5d %9.0f %9.1f %8.2f %12.2f %12.2f %6zu\n", mode, w,
 	       f->files_per_s, f->mb_per_s, base > 0 ? f->files_per_s / base : NAN,
 	       f->wait_median * 1e3, f->wait_max * 1e3, f->failed);
 }
@@ -149,7 +150,7 @@ int wmpi_study_queue(struct study_data *d, const struct mpi_plan *p,
 		printf("MPI: %llu tasks of %s N = %lld on 1 to %d ranks; queue: rank 0 "
 		       "hands out, the others work\n", (unsigned long long)p->tasks,
 		       p->kernel, (long long)p->size, ranks);
-		printf("%-12s %5s %9s %9s %8s %12s %12s %6s\n", "mode", "ranks",
+		printf("%-14s %5s %9s %9s %8s %12s %12s %6s\n", "mode", "ranks",
 		       "files/s", "MB/s", "speedup", "wait med ms", "wait max ms",
 		       "failed");
 	}
@@ -175,9 +176,11 @@ int wmpi_study_queue(struct study_data *d, const struct mpi_plan *p,
 				base = f.files_per_s;
 			print_row(perfkit_mpi_tasks_name((enum perfkit_mpi_tasks)how), w[i],
 				  &f, base);
-			s->workers[s->n] = w[i];
-			s->rate[s->n] = f.files_per_s;
-			s->seconds[s->n++] = f.span;
+			if (s) {
+				s->workers[s->n] = w[i];
+				s->rate[s->n] = f.files_per_s;
+				s->seconds[s->n++] = f.span;
+			}
 			append(keep, res);
 		}
 		if (s)

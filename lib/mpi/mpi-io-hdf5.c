@@ -141,6 +141,7 @@ static int verify(struct h5_run *r)
 	H5G_info_t info;
 	int rc = 0;
 
+	memset(&info, 0, sizeof(info));
 	if ((r->file = open_file(r, 0)) < 0)
 		return h5_error("reopen", r->io.path, 0);
 	if (r->io.rank == 0 && H5Gget_info(r->file, &info) < 0)

@@ -54,12 +54,12 @@ static int index_tasks(const struct perfkit_results *set, uint64_t tasks, size_t
 		where[t] = SIZE_MAX;
 	for (size_t i = 0; i < n; i++) {
 		const struct perfkit_record *r;
-		char buf[32];
+		const char *v = NULL;
 		unsigned long long t;
 
 		if (perfkit_results_get(set, i, &r) ||
-		    perfkit_record_get_param(r, "task", buf, sizeof(buf)) ||
-		    sscanf(buf, "%llu", &t) != 1 || t >= tasks || where[t] != SIZE_MAX)
+		    perfkit_record_get_param(r, "task", &v) || !v ||
+		    sscanf(v, "%llu", &t) != 1 || t >= tasks || where[t] != SIZE_MAX)
 			return pk_mpi_error(-EBADMSG, "%s: gathered record %zu has no "
 					    "task of its own", who, i);
 		where[t] = i;

@@ -65,7 +65,7 @@ void pk_mpi_queue_task(struct pk_mpi_queue *q, uint64_t task, int64_t size)
 	struct perfkit_kernel_instance *inst = NULL;
 	uint64_t t_start = perfkit_now_ns(), t_setup = 0, t_end = 0;
 	struct perfkit_record rec;
-	char why[256], buf[32];
+	char why[256] = "", buf[32];
 	int rc;
 
 	kopt.output_dir = q->opt.output_dir;
