@@ -256,9 +256,9 @@ struct perfkit_mpi_queue_options {
 	/** Non-zero: each task checks its result with perfkit_kernel_verify()
 	 *  after the timed work. Default 1. */
 	int verify;
-	/** Where this rank's I/O kernels write (perfkit_kernel_options::
-	 *  output_dir); may differ between ranks. Default NULL (a fresh
-	 *  folder per task). */
+	/** Where this rank's I/O kernels write
+	 *  (perfkit_kernel_options::output_dir); may differ between ranks.
+	 *  Default NULL (a fresh folder per task). */
 	const char *output_dir;
 	/** Passed to the kernels (perfkit_kernel_options::keep_output).
 	 *  Default 0. */
