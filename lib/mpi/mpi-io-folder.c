@@ -105,8 +105,10 @@ static int choose_folder(struct pk_mpi_io *io, const char *who)
 					    who, tmp, strerror(errno));
 		io->own_dir = 1;
 	}
-	snprintf(io->path, sizeof(io->path), "%s/write-hdf5-mpi-%ld.h5", io->dir,
-		 (long)getpid());
+	k = snprintf(io->path, sizeof(io->path), "%s/write-hdf5-mpi-%ld.h5", io->dir,
+		     (long)getpid());
+	if (k < 0 || (size_t)k >= sizeof(io->path))
+		return pk_mpi_error(-ENAMETOOLONG, "%s: the folder's name is too long", who);
 	return 0;
 }
 

@@ -226,7 +226,7 @@ struct pk_mpi_queue {
 	struct perfkit_mpi_queue_options opt; /* full size, defaults filled */
 	const struct perfkit_kernel *kernel;
 	struct perfkit_results *local; /* this rank's records */
-	int worker;        /* this rank's worker index; -1: rank 0 hands out */
+	int worker;        /* 0, or -1 when rank 0 only hands out */
 	unsigned workers;  /* ranks that run tasks */
 	uint64_t mono0;    /* perfkit_now_ns() at ... */
 	double axis0;      /* ... this many seconds from local's epoch */

@@ -171,7 +171,9 @@ static void start(struct pk_mpi_queue *q)
 	int64_t queued;
 	int alone = q->size == 1 || q->opt.distribution == PERFKIT_MPI_TASKS_SCATTER;
 
-	q->worker = alone ? q->rank : q->rank - 1;
+	/* this rank's own index: the gather makes it global (the worker
+	 * ranks in order) */
+	q->worker = alone || q->rank > 0 ? 0 : -1;
 	q->workers = alone ? (unsigned)q->size : (unsigned)q->size - 1;
 	pk_mpi_clock_sync(q->comm, 0, &q->offset, &q->uncertainty);
 	q->mono0 = perfkit_now_ns();
