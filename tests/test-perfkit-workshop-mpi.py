@@ -59,7 +59,9 @@ def test_queue(folder, np):
         for w in want:
             workers = w - 1 if mode == 'mpi-queue' and w > 1 else w
             mine = [r for r in recs if r['params']['mode'] == mode and
-                    r['params']['workers'] == str(workers)]
+                    r.get('ranks') == str(w)]
+            check(all(r['params']['workers'] == str(workers) for r in mine),
+                  f'{np} ranks: {mode} on {w}: workers of {mine}')
             check(sorted(int(r['params']['task']) for r in mine) == list(range(20)),
                   f'{np} ranks: {mode} on {w}: tasks of {len(mine)} records')
             check(all(r['status'] == 0 and 0 <= r['rank'] < w and

@@ -79,21 +79,35 @@ static void print_row(const char *mode, int w, const struct queue_figures *f,
 	       f->wait_median * 1e3, f->wait_max * 1e3, f->failed);
 }
 
-static void append(struct perfkit_results **keep, struct perfkit_results *res)
+/* The run's records into *keep, each with its extra columns and the
+ * ranks the run had ("ranks"). */
+static void append(struct perfkit_results **keep, struct perfkit_results *res, int w)
 {
 	const struct perfkit_record *r;
+	char ranks[16];
 
-	if (!keep || !res) {
+	snprintf(ranks, sizeof(ranks), "%d", w);
+	if (!keep && res)
+		perfkit_results_destroy(res);
+	if (!keep || !res)
+		return;
+	if (!*keep && perfkit_results_new(keep) != 0) {
 		perfkit_results_destroy(res);
 		return;
 	}
-	if (!*keep) {
-		*keep = res;
-		return;
+	for (size_t i = 0; i < perfkit_results_count(res); i++) {
+		size_t at = perfkit_results_count(*keep);
+
+		if (perfkit_results_get(res, i, &r) || perfkit_results_append(*keep, r))
+			continue;
+		for (size_t j = 0; j < perfkit_results_extra_count(res, i); j++) {
+			const char *k, *v;
+
+			if (perfkit_results_extra_get(res, i, j, &k, &v) == 0)
+				perfkit_results_extra_set(*keep, at, k, v);
+		}
+		perfkit_results_extra_set(*keep, at, "ranks", ranks);
 	}
-	for (size_t i = 0; i < perfkit_results_count(res); i++)
-		if (perfkit_results_get(res, i, &r) == 0)
-			perfkit_results_append(*keep, r);
 	perfkit_results_destroy(res);
 }
 
@@ -181,7 +195,7 @@ int wmpi_study_queue(struct study_data *d, const struct mpi_plan *p,
 				s->rate[s->n] = f.files_per_s;
 				s->seconds[s->n++] = f.span;
 			}
-			append(keep, res);
+			append(keep, res, w[i]);
 		}
 		if (s)
 			series_fit(s, d->price, p->tasks);
