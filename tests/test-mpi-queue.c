@@ -339,6 +339,31 @@ START_TEST(test_cancelled)
 }
 END_TEST
 
+/* A size the I/O kernel refuses before allocating: every task fails
+ * alone with the kernel's reason, every rank returns the same code. */
+START_TEST(test_huge_size)
+{
+	struct perfkit_mpi_queue_options o = PERFKIT_MPI_QUEUE_OPTIONS_INIT;
+	struct perfkit_results *res = NULL;
+	int rc;
+
+	o.kernel = "write-binary";
+	o.problem_size = INT64_MAX;
+	o.tasks = 3;
+	rc = perfkit_mpi_queue_run(MPI_COMM_WORLD, &o, &res);
+	ck_assert_int_lt(rc, 0);
+	check_agreed(rc, rc, "3 of 3 tasks failed");
+	if (rank != 0)
+		return;
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(at(res, i)->status, rc);
+		ck_assert_uint_eq(at(res, i)->repetitions, 0);
+		ck_assert_ptr_nonnull(strstr(extra_of(res, i, "error"), "setup: "));
+	}
+	perfkit_results_destroy(res);
+}
+END_TEST
+
 /* A communicator of one rank runs every task itself. */
 START_TEST(test_one_rank)
 {
@@ -580,6 +605,7 @@ static Suite *queue_suite(void)
 	tcase_add_test(q, test_failed_tasks_say_so);
 	tcase_add_test(q, test_failing_worker);
 	tcase_add_test(q, test_cancelled);
+	tcase_add_test(q, test_huge_size);
 	tcase_add_test(q, test_one_rank);
 	tcase_add_test(q, test_bad_options);
 	tcase_add_test(q, test_bad_on_one_rank);
