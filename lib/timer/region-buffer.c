@@ -20,6 +20,7 @@ _Atomic uint64_t pk_trace_min_units;
 _Atomic size_t pk_trace_cap;	/* slots, all threads */
 _Atomic uint64_t pk_trace_min_ns;
 _Atomic uint64_t pk_trace_origin;	/* clock units at the first start */
+_Atomic uint64_t pk_trace_floor;	/* clock units at this process's fork */
 static _Atomic size_t trace_reserved;	/* slots in chunks handed out */
 static union tslot *arena;		/* pk_trace_cap slots, under arena_lock */
 static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -54,7 +55,8 @@ static int map_arena(size_t max_events)
 	return rc;
 }
 
-PERFKIT_EXPORT int perfkit_region_trace_start(size_t max_events, uint64_t min_duration_ns)
+/* perfkit_region_trace_start() without what region-session.c adds. */
+int pk_trace_configure(size_t max_events, uint64_t min_duration_ns)
 {
 	uint64_t zero = 0, min_units = min_duration_ns;
 	int rc;
@@ -113,6 +115,16 @@ static bool next_chunk(struct profile *p)
 	p->tchunks[idx] = arena + off;
 	p->tlimit = p->tpos + TRACE_CHUNK;
 	return true;
+}
+
+void pk_trace_arena_lock(void)
+{
+	pthread_mutex_lock(&arena_lock);
+}
+
+void pk_trace_arena_unlock(void)
+{
+	pthread_mutex_unlock(&arena_lock);
 }
 
 void pk_trace_put(struct profile *p, const struct frame *f, uint64_t end,
