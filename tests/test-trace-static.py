@@ -3,8 +3,9 @@
 function (tests/trace-static.c): the file is written at exit (schema, every
 B with its E), regions left open at exit are in it marked open, forked
 children's events are merged with their pids, the spool folder is removed,
-and a bad variable gives one line on stderr.
-Usage: test-trace-static.py TRACE_STATIC
+and a bad variable gives one line on stderr; tools/trace-html.py draws
+the merged file (open regions and pids in its tooltips and lanes).
+Usage: test-trace-static.py TRACE_STATIC TRACE_HTML_PY
 """
 import glob
 import os
@@ -16,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import trace_check  # noqa: E402
 
 EXE = os.path.abspath(sys.argv[1])
+TRACE_HTML = sys.argv[2]
 failures = []
 
 
@@ -94,6 +96,12 @@ def main():
             parent = [p for p in set(me) if p not in kids][0]
             check(ends(doc, 'work', parent) == (3, 0) and ends(doc, 'main', parent) == (1, 0),
                   'fork: the parent\'s events')
+            page = os.path.join(tmp, 'fork.html')
+            p = subprocess.run([sys.executable, TRACE_HTML, os.path.join(tmp, 'fork.json'),
+                                page], capture_output=True, text=True, timeout=120)
+            text = open(page, encoding='utf-8').read() if p.returncode == 0 else ''
+            check('still open when written' in text and f'pid {kids[0]}' in text,
+                  f'trace-html.py: rc {p.returncode}, {p.stderr[-300:]!r}')
         left = os.listdir(os.path.join(tmp, 'spool'))
         check(left == [], f'spool not removed: {left}')
 
