@@ -226,45 +226,14 @@ void pk_trace_put(struct profile *p, const struct frame *f, uint64_t end,
 
 /* Write the event of `f` at the owner's position, and publish it. The
  * caller has checked that its slots fit in the current chunk. */
-#ifndef PK_TRACE_STORE
-#define PK_TRACE_STORE 0
-#endif
-
-#if PK_TRACE_STORE >= 2 && defined(__x86_64__)
-static inline void pk_stream(void *dst, uint64_t v)
-{
-	_mm_stream_si64((long long *)dst, (long long)v);
-}
-#endif
-
 static inline void pk_trace_write(struct profile *p, const struct frame *f,
 				  uint64_t end, unsigned depth)
 {
 	union tslot *s = pk_tslot_at(p, p->tpos);
 
-#if PK_TRACE_STORE >= 2 && defined(__x86_64__)
-	pk_stream(&s->ev.start, f->start);
-	pk_stream(&s->ev.end, end);
-	pk_stream(&s->ev.entry, f->e->idx | (uint64_t)(uint16_t)depth << 32 |
-		  (uint64_t)(uint16_t)f->nargs << 48);
-	for (uint32_t i = 0; i < f->nargs; i++) {
-		union { double d; uint64_t u; } v = { f->arg_value[i] };
-
-		pk_stream(&s[1 + i].arg.key, f->arg_key[i]);
-		pk_stream(&s[1 + i].arg.value, v.u);
-		pk_stream((char *)&s[1 + i] + 16, 0);
-	}
-#if PK_TRACE_STORE == 2
-	_mm_sfence();
-#endif
-#else
-#if PK_TRACE_STORE == 1
-	__asm__ __volatile__("prefetchw %0" : : "m"(s[16]));
-#else
 	/* Ask for the line a few events ahead now, so that its read for
 	 * ownership overlaps the program's work instead of the next end. */
 	__builtin_prefetch(s + 16, 1, 0);
-#endif
 	s->ev.start = f->start;
 	s->ev.end = end;
 	s->ev.entry = f->e->idx;
@@ -274,7 +243,6 @@ static inline void pk_trace_write(struct profile *p, const struct frame *f,
 		s[1 + i].arg.key = f->arg_key[i];
 		s[1 + i].arg.value = f->arg_value[i];
 	}
-#endif
 	p->tpos += 1 + f->nargs;
 	atomic_store_explicit(&p->tused, p->tpos, memory_order_release);
 }
