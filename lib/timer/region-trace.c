@@ -243,8 +243,8 @@ static void read_open(const struct profile *p, uint64_t now, struct open_frames 
 	uint64_t last = 0;
 
 	o->n = 0;
-	if (p->gone || p->no_trace)
-		return;
+	if (p->gone || p->no_trace || !atomic_load(&pk_trace_origin))
+		return; /* not this process's, or tracing never started */
 	if (depth > PERFKIT_REGION_MAX_DEPTH)
 		depth = PERFKIT_REGION_MAX_DEPTH;
 	for (unsigned i = 0; i < depth; i++) {
