@@ -186,7 +186,10 @@ int perfkit_region_arg(const char *key, double value);
  * @retval -EINVAL @p max_events is 0 or too large, or @p min_duration_ns
  *         is more than an hour
  *
- * When the budget is spent, events are dropped and counted: the file's
+ * The first call maps the budget's memory and writes it once, so that no
+ * region waits for a page (tens of ms for the default budget in a VM), and
+ * calibrates the tick rate. When the budget is spent, events are dropped
+ * and counted: the file's
  * `otherData.dropped` says how many, and recording goes on (regions are
  * still profiled). Calling it again changes the budget and the minimum;
  * events already recorded are kept. Timestamps count from the first
@@ -201,8 +204,9 @@ int perfkit_region_arg(const char *key, double value);
  * this process merges them into its file, each with its own `pid`.
  *
  * The environment variable `PERFKIT_TRACE=out.json` starts tracing when
- * the program starts (the library is loaded, or, linked statically, its
- * first region) and writes the file when the process exits (atexit),
+ * the program starts (a constructor; a program linked with libperfkit.a
+ * gets it with perfkit_region_begin(), which reads the variable too) and
+ * writes the file when the process exits (atexit),
  * with the events of the forked children that exited before it: budget
  * `PERFKIT_TRACE_EVENTS` (default #PERFKIT_REGION_TRACE_DEFAULT_EVENTS),
  * minimum `PERFKIT_TRACE_MIN_NS` (default 0). If the variables are
