@@ -373,12 +373,16 @@ static int task_setup(int64_t size, const struct perfkit_kernel_options *o,
 	return 0;
 }
 
+/* Each test names its regions: with CK_FORK=no, the workers' files of an
+ * earlier test are merged into later files too. */
+static const char *task_region = "task";
+
 static int task_run(void *state, uint64_t reps)
 {
 	(void)reps;
-	perfkit_region_begin("task");
+	perfkit_region_begin(task_region);
 	perfkit_region_arg("size", (double)(intptr_t)state);
-	perfkit_region_end("task");
+	perfkit_region_end(task_region);
 	return 0;
 }
 
@@ -387,9 +391,7 @@ static void task_teardown(void *state)
 	(void)state;
 }
 
-/* The harness's worker processes end with _exit(): their regions still
- * reach the parent's trace. */
-START_TEST(trace_queue_processes)
+static void register_task_kernel(void)
 {
 	static const struct perfkit_kernel_ops ops = {
 		.size = sizeof(struct perfkit_kernel_ops),
@@ -399,17 +401,57 @@ START_TEST(trace_queue_processes)
 		.run = task_run,
 		.teardown = task_teardown,
 	};
-	struct perfkit_queue_options opt = PERFKIT_QUEUE_OPTIONS_INIT;
-	struct perfkit_results *res = NULL;
 	const struct perfkit_kernel *k;
-	char *path = temp_path("queue.json");
-	json_t *root, *events, *ev;
-	size_t threads = 0, i;
-	json_t *other;
-	int tasks = 0, in_parent = 0;
 
 	if (perfkit_kernel_find("trace-task", &k) != 0)
 		ck_assert_int_eq(perfkit_kernel_register(&ops, NULL), 0);
+}
+
+/* Write the trace to `name`; count the task regions in it and those in
+ * this process (the workers' are in theirs), and the workers' pids. */
+static int count_tasks(const char *name, int *in_parent, int *pids)
+{
+	char *path = temp_path(name);
+	json_t *root, *events, *ev, *other;
+	long seen[64];
+	size_t threads = 0, i;
+	int tasks = 0;
+
+	ck_assert_int_eq(perfkit_region_trace_write(path), 0);
+	check_trace(path, &threads, &other);
+	json_decref(other);
+	events = load_events(path, &root);
+	*in_parent = *pids = 0;
+	json_array_foreach(events, i, ev) {
+		long pid = (long)json_integer_value(json_object_get(ev, "pid"));
+		int k;
+
+		if (strcmp(json_string_value(json_object_get(ev, "ph")), "B") != 0 ||
+		    strcmp(json_string_value(json_object_get(ev, "name")), task_region) != 0)
+			continue;
+		tasks++;
+		*in_parent += pid == getpid();
+		ck_assert_ptr_nonnull(json_object_get(json_object_get(ev, "args"), "size"));
+		for (k = 0; k < *pids && seen[k] != pid; k++)
+			;
+		if (k == *pids && *pids < 64)
+			seen[(*pids)++] = pid;
+	}
+	json_decref(root);
+	unlink(path);
+	return tasks;
+}
+
+/* The task queue's worker processes end with _exit(): their regions
+ * still reach the parent's trace. */
+START_TEST(trace_queue_processes)
+{
+	struct perfkit_queue_options opt = PERFKIT_QUEUE_OPTIONS_INIT;
+	struct perfkit_results *res = NULL;
+	int in_parent, pids;
+
+	register_task_kernel();
+	task_region = "queue-task";
 	ck_assert_int_eq(perfkit_region_trace_start(BUDGET, 0), 0);
 	opt.kernel = "trace-task";
 	opt.tasks = 6;
@@ -418,23 +460,36 @@ START_TEST(trace_queue_processes)
 	opt.verify = 0;
 	ck_assert_int_eq(perfkit_queue_run(&opt, &res), 0);
 	perfkit_results_destroy(res);
-	ck_assert_int_eq(perfkit_region_trace_write(path), 0);
-	check_trace(path, &threads, &other);
-	json_decref(other);
-	events = load_events(path, &root);
-	json_array_foreach(events, i, ev) {
-		if (strcmp(json_string_value(json_object_get(ev, "ph")), "B") != 0 ||
-		    strcmp(json_string_value(json_object_get(ev, "name")), "task") != 0)
-			continue;
-		tasks++;
-		in_parent += json_integer_value(json_object_get(ev, "pid")) == getpid();
-		ck_assert_ptr_nonnull(json_object_get(json_object_get(ev, "args"), "size"));
-	}
-	ck_assert_int_eq(tasks, 6);
+	ck_assert_int_eq(count_tasks("queue.json", &in_parent, &pids), 6);
 	ck_assert_int_eq(in_parent, 0);
-	json_decref(root);
+	ck_assert_int_ge(pids, 1);
 	perfkit_region_trace_stop();
-	unlink(path);
+}
+END_TEST
+
+/* So do the harness's worker processes. */
+START_TEST(trace_harness_processes)
+{
+	struct perfkit_harness_options opt = PERFKIT_HARNESS_OPTIONS_INIT;
+	struct perfkit_results *res = NULL;
+	int in_parent, pids;
+
+	register_task_kernel();
+	task_region = "harness-task";
+	ck_assert_int_eq(perfkit_region_trace_start(BUDGET, 0), 0);
+	opt.kernel = "trace-task";
+	opt.problem_size = 3;
+	opt.loopcount = 2;
+	opt.workers = 2;
+	opt.mode = PERFKIT_HARNESS_PROCESSES;
+	opt.verify = 0;
+	ck_assert_int_eq(perfkit_harness_run(&opt, &res), 0);
+	perfkit_results_destroy(res);
+	/* each worker runs the kernel at least once, in its own process */
+	ck_assert_int_ge(count_tasks("harness.json", &in_parent, &pids), 2);
+	ck_assert_int_eq(in_parent, 0);
+	ck_assert_int_eq(pids, 2);
+	perfkit_region_trace_stop();
 }
 END_TEST
 
@@ -701,6 +756,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, trace_open_regions_written);
 	tcase_add_test(tc, trace_fork_child_merged);
 	tcase_add_test(tc, trace_queue_processes);
+	tcase_add_test(tc, trace_harness_processes);
 	tcase_add_test(tc, trace_full_budget_drops); /* last: spends the budget */
 	suite_add_tcase(s, tc);
 	return s;
