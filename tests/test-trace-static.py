@@ -105,6 +105,18 @@ def main():
         left = os.listdir(os.path.join(tmp, 'spool'))
         check(left == [], f'spool not removed: {left}')
 
+        # the children cannot leave their part: each says why in one line,
+        # and the parent's file has its own events
+        for tmpdir, why in (('/' + 'a' * 4090, 'TMPDIR is too long'),
+                            (os.path.join(tmp, 'missing', 'dir'), 'cannot make')):
+            rc, out, err = run('fork', tmp, PERFKIT_TRACE='nospool.json', TMPDIR=tmpdir)
+            lines = err.splitlines()
+            check(rc == 0 and len(lines) == 2 and all(why in l for l in lines),
+                  f'fork with TMPDIR {tmpdir[:30]}: rc {rc}, err {err!r}')
+            doc = trace(os.path.join(tmp, 'nospool.json'), f'fork, TMPDIR {tmpdir[:30]}')
+            check(doc is not None and doc['otherData']['processes'] == 1,
+                  'fork without a spool: processes')
+
         rc, out, err = run('plain', tmp, PERFKIT_TRACE='bad.json',
                            PERFKIT_TRACE_EVENTS='0')
         check(rc == 0 and err.count('\n') == 1 and 'PERFKIT_TRACE_EVENTS' in err and
