@@ -27,6 +27,8 @@ def _text_column(raw: np.ndarray) -> Any:
     else:
         uniq, codes = np.unique(raw, return_inverse=True)
     cats = [u.decode("utf-8", "replace") for u in uniq]
+    if len(set(cats)) < len(cats):  # invalid UTF-8 decoded alike: plain text
+        return np.array(cats, dtype=object)[codes]
     return pd.Categorical.from_codes(codes.astype(np.int32, copy=False), cats)
 
 
@@ -104,11 +106,11 @@ def _extra_columns(res: "Results") -> Dict[str, np.ndarray]:
 def records_frame(res: "Results", extras: bool = True) -> Any:
     """The DataFrame of Results.to_pandas()."""
     import pandas as pd
-    arr = res.to_numpy()
+    arr = res._view()  # no copy of the records: each column is copied once
     cols: Dict[str, Any] = {"name": _text_column(arr["name"]),
                             "host": _text_column(arr["host"])}
     for f in _NUMERIC:
-        cols[f] = arr[f]
+        cols[f] = np.array(arr[f])
     for key, col in _param_columns(arr).items():
         cols.setdefault(key, col)
     if extras:

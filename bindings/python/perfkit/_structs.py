@@ -8,10 +8,13 @@ with the C compiler's (bindings/python/tests/layout.c). A struct listed in
 
 from __future__ import annotations
 
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double,
+from ctypes import (CFUNCTYPE, POINTER, Array, Structure, c_char, sizeof, c_char_p, c_double,
                     c_int, c_int32, c_int64, c_size_t, c_uint, c_uint32, c_uint64,
                     c_void_p)
-from typing import Dict, Type
+from typing import TYPE_CHECKING, Any, Dict, Type
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RECORD_VERSION = 1
 RECORD_NAME_MAX = 63
@@ -203,6 +206,26 @@ class HarnessSummary(Structure):
     def to_dict(self) -> Dict[str, float]:
         """Every figure by name (size left out)."""
         return {f: getattr(self, f) for f, _ in self._fields_ if f != "size"}
+
+
+def numpy_dtype(cls: Type[Structure]) -> "np.dtype":
+    """The numpy dtype of a mirror, with its offsets and size (char arrays
+    become bytes "S<n>", nested structs and arrays are kept)."""
+    import numpy as np
+
+    def of(t: Any) -> "np.dtype":
+        if issubclass(t, Array):
+            if t._type_ is c_char:
+                return np.dtype("S%d" % t._length_)
+            return np.dtype((of(t._type_), (t._length_,)))
+        if issubclass(t, Structure):
+            return numpy_dtype(t)
+        return np.dtype(t)
+
+    return np.dtype({"names": [f for f, _ in cls._fields_],
+                     "formats": [of(t) for _, t in cls._fields_],
+                     "offsets": [getattr(cls, f).offset for f, _ in cls._fields_],
+                     "itemsize": sizeof(cls)})
 
 
 #: C struct name -> its mirror; every entry is checked by the layout test.

@@ -189,7 +189,7 @@ def sweep_sizes(sizes: Sequence[int], kernel: str = "dgemm", loopcount: int = 10
         raise TypeError("%s: sizes must be a sequence of integers" % fn)
     ss = [_args.integer(s, "sizes[%d]" % i, fn, _args.I64_MIN, _args.I64_MAX)
           for i, s in enumerate(sizes)]
-    r = _Run(fn, kernel, 0, loopcount, workers, **_defaults(options))
+    r = _Run(fn, kernel, ss[0] if ss else 1, loopcount, workers, **_defaults(options))
     arr = (c_int64 * max(len(ss), 1))(*ss)
     return r.go("perfkit_harness_sweep_sizes", arr, len(ss))
 

@@ -27,7 +27,7 @@ __all__ = ["Record", "Results", "FORMATS", "RECORD_DTYPE", "FIELDS"]
 FORMATS = {"auto": 0, "csv": 1, "json": 2, "jsonl": 3, "gbench": 4, "hyperfine": 5}
 
 #: numpy dtype of struct perfkit_record (from the checked ctypes mirror).
-RECORD_DTYPE = np.dtype(S.Record)
+RECORD_DTYPE = S.numpy_dtype(S.Record)
 
 #: The record's fields in file order (those to_pandas() gives as columns).
 FIELDS = ("name", "host", "worker", "rank", "cpu", "status", "t_submit", "t_start",
@@ -155,7 +155,12 @@ class Results:
             _handle = c_void_p()
             call("perfkit_results_new", byref(_handle))
         self._h = _handle
-        self.meta: MutableMapping[str, str] = _Meta(self)
+
+    @property
+    def meta(self) -> MutableMapping[str, str]:
+        """The set's metadata: an ordered str -> str mapping (keys cannot be
+        removed); "machine.*" keys describe the machine."""
+        return _Meta(self)
 
     def __del__(self) -> None:
         h = getattr(self, "_h", None)
@@ -272,22 +277,31 @@ class Results:
         call("perfkit_results_extra_set", self._h, _args.size(i, "index", fn),
              _args.text(key, "key", fn), _args.text(str(value), "value", fn))
 
+    def _view(self) -> np.ndarray:
+        """The records in place, as a read-only structured array over the
+        set's own memory: valid only while the set lives and is not changed.
+        (The records are one contiguous block; a set where they were not
+        would be copied record by record.)"""
+        n = len(self)
+        if n == 0:
+            return np.empty(0, dtype=RECORD_DTYPE)
+        first = ctypes.addressof(self._get(0))
+        last = ctypes.addressof(self._get(n - 1))
+        size = RECORD_DTYPE.itemsize
+        if last - first != (n - 1) * size:  # not one block (never seen)
+            out = np.empty(n, dtype=RECORD_DTYPE)
+            for i in range(n):
+                ctypes.memmove(out[i:].ctypes.data, ctypes.addressof(self._get(i)), size)
+            return out
+        block = (ctypes.c_char * (n * size)).from_address(first)
+        view = np.frombuffer(block, dtype=RECORD_DTYPE, count=n)
+        view.flags.writeable = False
+        return view
+
     def to_numpy(self) -> np.ndarray:
         """The records as a structured array of struct perfkit_record's layout
         (:data:`RECORD_DTYPE`; name and host as bytes), copied in one block."""
-        n = len(self)
-        out = np.empty(n, dtype=RECORD_DTYPE)
-        if n == 0:
-            return out
-        first = ctypes.addressof(self._get(0))
-        last = ctypes.addressof(self._get(n - 1))
-        if last - first == (n - 1) * RECORD_DTYPE.itemsize:
-            ctypes.memmove(out.ctypes.data, first, n * RECORD_DTYPE.itemsize)
-        else:  # not one block (never seen): copy record by record
-            for i in range(n):
-                ctypes.memmove(out[i:].ctypes.data, ctypes.addressof(self._get(i)),
-                               RECORD_DTYPE.itemsize)
-        return out
+        return self._view().copy()
 
     def to_pandas(self, extras: bool = True) -> "Any":
         """One row per record: every field (name and host as str, timestamps

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc as _gc
 import itertools
 from ctypes import POINTER, byref, c_double, c_size_t, c_void_p
 from dataclasses import dataclass, field
@@ -179,7 +180,7 @@ def timeit(func: Callable[..., Any], *args: Any, precision: float = 0.01,
            min_sample_time: float = 0.01, warmup: int = 1, warmup_time: float = 0.0,
            iterations: Optional[int] = None, max_iterations: Optional[int] = None,
            min_samples: int = 10, max_samples: int = 1000,
-           max_time: float = 2.0) -> Stats:
+           max_time: float = 2.0, gc: bool = False) -> Stats:
     """Time ``func(*args)`` with libperfkit's runner; figures in ns per call.
 
     The runner calibrates the calls per sample so that one sample lasts at
@@ -191,7 +192,8 @@ def timeit(func: Callable[..., Any], *args: Any, precision: float = 0.01,
     ``min_samples``. ``iterations`` fixes the calls per sample instead.
 
     Each call goes through the interpreter's loop, as ``timeit.timeit``'s
-    does, so the figures include the cost of a Python call. The clock's
+    does, so the figures include the cost of a Python call; and as timeit
+    does, the garbage collector is off while timing unless ``gc=True``. The clock's
     read cost is reported (``timer_overhead_ns``), never subtracted.
     Keyword arguments for ``func``: use ``functools.partial``.
 
@@ -211,8 +213,15 @@ def timeit(func: Callable[..., Any], *args: Any, precision: float = 0.01,
         _configure(r, precision, min_sample_time, warmup, warmup_time, iterations,
                    max_iterations, min_samples, max_samples, max_time)
         work = _Work(func, args)
-        lib.perfkit_clear_error()
-        rc = lib.perfkit_runner_run(r, work.c_fn, None, byref(res))
+        was_on = _gc.isenabled()
+        if not gc:
+            _gc.disable()
+        try:
+            lib.perfkit_clear_error()
+            rc = lib.perfkit_runner_run(r, work.c_fn, None, byref(res))
+        finally:
+            if was_on:
+                _gc.enable()
         if work.error is not None:
             raise work.error
         if rc < 0:

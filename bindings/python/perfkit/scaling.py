@@ -179,7 +179,7 @@ def _frame(rows: Any, n: int, names: Sequence[str]) -> Any:
     the mirror's numpy dtype, not through PEP 3118 format strings)."""
     import pandas as pd
     raw = ctypes.string_at(ctypes.addressof(rows), ctypes.sizeof(rows))
-    arr = np.frombuffer(raw, dtype=np.dtype(rows._type_))[:n]
+    arr = np.frombuffer(raw, dtype=S.numpy_dtype(rows._type_))[:n]
     return pd.DataFrame({k: np.array(arr[k]) for k in names})
 
 

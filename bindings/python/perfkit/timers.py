@@ -63,6 +63,7 @@ def ticks_rate() -> float:
 @dataclass(frozen=True)
 class ClockInfo:
     """Measured resolution and read cost of one clock (ns)."""
+    #: The library's name of the clock: "monotonic", "process-cpu", "thread-cpu", "ticks".
     clock: str
     reported_resolution_ns: float
     observed_resolution_ns: float

@@ -109,3 +109,15 @@ def test_two_sample():
     assert same.p_value > 0.5
     with pytest.raises(ValueError):
         perfkit.two_sample([], x)
+
+
+def test_gc_off_while_timing_then_restored():
+    import gc
+    states = []
+    perfkit.timeit(lambda: states.append(gc.isenabled()), iterations=5, min_samples=1,
+                   max_samples=1, warmup=0)
+    assert gc.isenabled() and not any(states)
+    states.clear()
+    perfkit.timeit(lambda: states.append(gc.isenabled()), iterations=5, min_samples=1,
+                   max_samples=1, warmup=0, gc=True)
+    assert all(states)
