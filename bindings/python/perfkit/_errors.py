@@ -147,7 +147,8 @@ def make_error(code: int, function: str, message: Optional[str],
                strerror: str) -> Error:
     """Build the exception for a failed call; the text names the function."""
     text = message if message else strerror
-    text = "%s: %s" % (function, text)
+    if not text.startswith(function):  # many messages name their function
+        text = "%s: %s" % (function, text)
     cls = error_class(code)
     if issubclass(cls, OSError):
         exc = cls(abs(code), text)

@@ -70,8 +70,9 @@ class Stats:
         return (self.ci_low, self.ci_high)
 
     def __str__(self) -> str:
-        s = "median %.6g, 95%% CI [%.6g, %.6g], MAD %.3g, %d samples" % (
-            self.median, self.ci_low, self.ci_high, self.mad, self.n)
+        unit = " ns" if self.iterations else ""
+        s = "median %.6g%s, 95%% CI [%.6g, %.6g], MAD %.3g, %d samples" % (
+            self.median, unit, self.ci_low, self.ci_high, self.mad, self.n)
         if self.iterations:
             s = "%s x %d calls, stopped by %s" % (s, self.iterations, self.stop_reason)
         return s
