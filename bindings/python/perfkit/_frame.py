@@ -18,11 +18,24 @@ _NUMERIC = ("worker", "rank", "cpu", "status", "t_submit", "t_start", "t_setup",
             "items", "elapsed")
 
 
-def _text_column(raw: np.ndarray) -> Any:
+def _all_equal(arr: np.ndarray, field: str) -> bool:
+    """Whether every record has the first one's bytes in a field, compared
+    as 64-bit words of the record block where the layout allows."""
+    dt, off = arr.dtype.fields[field][:2]
+    size = arr.dtype.itemsize
+    if arr.flags.c_contiguous and size % 8 == 0 and off % 8 == 0 and dt.itemsize % 8 == 0:
+        words = arr.view(np.uint64).reshape(len(arr), size // 8)
+        cols = words[:, off // 8:(off + dt.itemsize) // 8]
+        return bool((cols == cols[0]).all())
+    col = arr[field]
+    return bool((col == col[0]).all())
+
+
+def _text_column(raw: np.ndarray, same: bool = False) -> Any:
     """A categorical column from fixed-width bytes: only the distinct values
     are decoded (a run has few names and hosts)."""
     import pandas as pd
-    if len(raw) and (raw == raw[0]).all():  # the common case: one value
+    if len(raw) and (same or (raw == raw[0]).all()):  # the common case: one value
         uniq, codes = raw[:1], np.zeros(len(raw), dtype=np.int32)
     else:
         uniq, codes = np.unique(raw, return_inverse=True)
@@ -107,8 +120,8 @@ def records_frame(res: "Results", extras: bool = True) -> Any:
     """The DataFrame of Results.to_pandas()."""
     import pandas as pd
     arr = res._view()  # no copy of the records: each column is copied once
-    cols: Dict[str, Any] = {"name": _text_column(arr["name"]),
-                            "host": _text_column(arr["host"])}
+    same = {f: len(arr) > 0 and _all_equal(arr, f) for f in ("name", "host")}
+    cols: Dict[str, Any] = {f: _text_column(arr[f], same[f]) for f in ("name", "host")}
     for f in _NUMERIC:
         cols[f] = np.array(arr[f])
     for key, col in _param_columns(arr).items():
