@@ -208,6 +208,27 @@ class HarnessSummary(Structure):
         return {f: getattr(self, f) for f, _ in self._fields_ if f != "size"}
 
 
+class MpiP2pOptions(Structure):
+    """struct perfkit_mpi_p2p_options (libperfkit-mpi)."""
+    _fields_ = [("size", c_size_t), ("pattern", c_int), ("min_bytes", c_int64),
+                ("max_bytes", c_int64), ("perturbation", c_int), ("trials", c_uint),
+                ("trial_time", c_double), ("warmup", c_uint64), ("window", c_uint)]
+
+
+class MpiCollectiveOptions(Structure):
+    """struct perfkit_mpi_collective_options (libperfkit-mpi)."""
+    _fields_ = [("size", c_size_t), ("op", c_int), ("min_bytes", c_int64),
+                ("max_bytes", c_int64), ("time", c_double), ("warmup", c_uint64),
+                ("root", c_int)]
+
+
+#: libperfkit-mpi's structs: checked by the layout test where MPI is built.
+MPI_MIRRORS: Dict[str, Type[Structure]] = {
+    "perfkit_mpi_p2p_options": MpiP2pOptions,
+    "perfkit_mpi_collective_options": MpiCollectiveOptions,
+}
+
+
 def numpy_dtype(cls: Type[Structure]) -> "np.dtype":
     """The numpy dtype of a mirror, with its offsets and size (char arrays
     become bytes "S<n>", nested structs and arrays are kept)."""

@@ -23,7 +23,8 @@ from . import _structs as S
 from ._lib import raise_for
 from .results import Results
 
-__all__ = ["clock_offset", "gather", "harness_run", "agree", "place"]
+__all__ = ["clock_offset", "gather", "harness_run", "agree", "place", "pingpong",
+           "collective"]
 
 SONAME = "libperfkit-mpi.so.1"
 _mpi_lib: Optional[ctypes.CDLL] = None
@@ -63,6 +64,12 @@ def _library() -> ctypes.CDLL:
                                             POINTER(c_void_p)]),
         "perfkit_mpi_agree": (c_int, [_COMM_T, c_int]),
         "perfkit_mpi_place": (c_int, [_COMM_T, POINTER(c_int), c_char_p, c_size_t]),
+        "perfkit_mpi_p2p_options_init": (c_int, [POINTER(S.MpiP2pOptions)]),
+        "perfkit_mpi_pingpong": (c_int, [_COMM_T, POINTER(S.MpiP2pOptions),
+                                         POINTER(c_void_p)]),
+        "perfkit_mpi_collective_options_init": (c_int, [POINTER(S.MpiCollectiveOptions)]),
+        "perfkit_mpi_collective_run": (c_int, [_COMM_T, POINTER(S.MpiCollectiveOptions),
+                                               POINTER(c_void_p)]),
     }
     for name, (res, argt) in protos.items():
         fn = getattr(lib, name)
@@ -168,3 +175,56 @@ def place(comm: Any) -> Tuple[str, str]:
     buf = ctypes.create_string_buffer(256)
     _call("perfkit_mpi_place", h, byref(how), buf, len(buf))
     return ("kept" if how.value == 0 else "split"), buf.value.decode()
+
+
+P2P = {"pingpong": 0, "stream": 1}
+COLLECTIVES = {"barrier": 0, "bcast": 1, "scatter": 2, "gather": 3, "reduce": 4,
+               "allreduce": 5, "alltoall": 6}
+
+
+def pingpong(comm: Any, pattern: str = "pingpong", min_bytes: int = 0,
+             max_bytes: int = 4 << 20, perturbation: int = 3, trials: int = 5,
+             trial_time: float = 0.005, warmup: int = 2, window: int = 64) -> Optional[Results]:
+    """Latency and bandwidth between ranks 0 and 1 per message size (NetPIPE's
+    ping-pong, or osu_bw's "stream"); one record per size on rank 0 (None
+    elsewhere), with extra columns latency_s, latency_median_s,
+    bandwidth_MBps, same_node, ..."""
+    fn = "mpi.pingpong"
+    _library()
+    h = _handle(comm, fn)
+    o = S.MpiP2pOptions()
+    _call("perfkit_mpi_p2p_options_init", byref(o))
+    o.pattern = _args.choice(pattern, "pattern", fn, P2P)
+    o.min_bytes = _args.integer(min_bytes, "min_bytes", fn, _args.I64_MIN, _args.I64_MAX)
+    o.max_bytes = _args.integer(max_bytes, "max_bytes", fn, _args.I64_MIN, _args.I64_MAX)
+    o.perturbation = _args.integer(perturbation, "perturbation", fn, -2**31, 2**31 - 1)
+    o.trials = _args.integer(trials, "trials", fn, 0, _args.UINT_MAX)
+    o.trial_time = _args.real(trial_time, "trial_time", fn)
+    o.warmup = _args.u64(warmup, "warmup", fn)
+    o.window = _args.integer(window, "window", fn, 0, _args.UINT_MAX)
+    out = c_void_p()
+    _call("perfkit_mpi_pingpong", h, byref(o), byref(out))
+    return Results(out) if out else None
+
+
+def collective(comm: Any, op: str = "allreduce", min_bytes: int = 4,
+               max_bytes: int = 1 << 20, time: float = 0.01, warmup: int = 2,
+               root: int = 0) -> Optional[Results]:
+    """Time one collective ("barrier", "bcast", "scatter", "gather",
+    "reduce", "allreduce", "alltoall") per message size, as the OSU
+    micro-benchmarks do; one record per size on rank 0 (None elsewhere),
+    with latency_min_s, latency_mean_s and latency_max_s over ranks."""
+    fn = "mpi.collective"
+    _library()
+    h = _handle(comm, fn)
+    o = S.MpiCollectiveOptions()
+    _call("perfkit_mpi_collective_options_init", byref(o))
+    o.op = _args.choice(op, "op", fn, COLLECTIVES)
+    o.min_bytes = _args.integer(min_bytes, "min_bytes", fn, _args.I64_MIN, _args.I64_MAX)
+    o.max_bytes = _args.integer(max_bytes, "max_bytes", fn, _args.I64_MIN, _args.I64_MAX)
+    o.time = _args.real(time, "time", fn)
+    o.warmup = _args.u64(warmup, "warmup", fn)
+    o.root = _args.integer(root, "root", fn, -2**31, 2**31 - 1)
+    out = c_void_p()
+    _call("perfkit_mpi_collective_run", h, byref(o), byref(out))
+    return Results(out) if out else None

@@ -6,32 +6,11 @@
  * (bindings/python/perfkit/_structs.py): a field added, moved or resized on
  * either side fails the test.
  *
- * Output: {"perfkit_record": {"size": 392, "fields": {"version": [0, 4], ...}}, ...}
+ * Output: {"perfkit_record": {"size": 504, "fields": {"version": [0, 4], ...}}, ...}
  */
-#include <stddef.h>
-#include <stdio.h>
-
 #include <perfkit/perfkit.h>
 
-static int first_struct = 1;
-static int first_field;
-
-#define STRUCT(s)                                                          \
-	do {                                                               \
-		printf("%s\"%s\": {\"size\": %zu, \"fields\": {",          \
-		       first_struct ? "" : ",\n", #s, sizeof(struct s));   \
-		first_struct = 0;                                          \
-		first_field = 1;                                           \
-	} while (0)
-
-#define FIELD(s, f)                                                        \
-	do {                                                               \
-		printf("%s\"%s\": [%zu, %zu]", first_field ? "" : ", ", #f, \
-		       offsetof(struct s, f), sizeof(((struct s *)0)->f)); \
-		first_field = 0;                                           \
-	} while (0)
-
-#define END() printf("}}")
+#include "layout.h"
 
 int main(void)
 {

@@ -46,6 +46,25 @@ except TypeError:
 else:
     raise AssertionError("a non-communicator was accepted")
 
+pp = mpi.pingpong(comm, max_bytes=1024, trials=2, trial_time=1e-4, perturbation=0)
+if rank == 0:
+    df = pp.to_pandas()
+    assert df["problem_size"].tolist()[0] == 0 and df["problem_size"].tolist()[-1] == 1024
+    assert (df["latency_s"] > 0).all() and (df["same_node"].astype(str) == "yes").all()
+else:
+    assert pp is None
+coll = mpi.collective(comm, op="allreduce", max_bytes=64, time=1e-4)
+if rank == 0:
+    df = coll.to_pandas()
+    assert df["problem_size"].tolist() == [4, 8, 16, 32, 64], df["problem_size"].tolist()
+    assert (df["latency_max_s"] >= df["latency_min_s"]).all()
+try:
+    mpi.pingpong(comm, pattern="carrier-pigeon")
+except ValueError:
+    pass
+else:
+    raise AssertionError("a bad pattern was accepted")
+
 comm.Barrier()
 print("rank %d of %d: ok" % (rank, size))
 sys.stdout.flush()

@@ -42,6 +42,31 @@ def test_mirror_matches_c(c_layout, cname):
         assert [off, size] == c["fields"][name], "%s.%s" % (cname, name)
 
 
+@pytest.fixture(scope="module")
+def c_layout_mpi():
+    helper = os.environ.get("PERFKIT_LAYOUT_HELPER_MPI")
+    if not helper:
+        pytest.skip("libperfkit-mpi is not built")
+    out = subprocess.run([helper], capture_output=True, text=True, check=True,
+                         timeout=60).stdout
+    return json.loads(out)
+
+
+def test_mpi_helper_covers_every_mpi_mirror(c_layout_mpi):
+    assert set(c_layout_mpi) == set(S.MPI_MIRRORS)
+
+
+@pytest.mark.parametrize("cname", sorted(S.MPI_MIRRORS))
+def test_mpi_mirror_matches_c(c_layout_mpi, cname):
+    cls = S.MPI_MIRRORS[cname]
+    c = c_layout_mpi[cname]
+    assert ctypes.sizeof(cls) == c["size"], cname
+    py = mirror_fields(cls)
+    assert set(py) == set(c["fields"]), cname
+    for name, (off, size) in py.items():
+        assert [off, size] == c["fields"][name], "%s.%s" % (cname, name)
+
+
 def test_numpy_record_dtype_is_the_c_record(c_layout):
     c = c_layout["perfkit_record"]
     assert RECORD_DTYPE.itemsize == c["size"]
