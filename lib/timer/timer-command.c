@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,19 +106,47 @@ static int search(const char *prog, const char *path, char *buf, size_t cap,
 }
 
 /*
- * The last program found in PATH, per thread: timing the same command
- * hundreds of times would otherwise search PATH before each run (a stat
- * per folder, about ten syscalls here), outside the timed window but in
- * the tool's overhead per run. Kept only for an absolute file, only
- * while PATH is the same text, and checked again before each use (two
- * syscalls), so a file that is gone is still reported in the parent (a
- * program put into an earlier PATH folder meanwhile is not seen).
+ * The last program found in PATH: timing the same command hundreds of
+ * times would otherwise search PATH before each run (a stat per folder,
+ * about ten syscalls here), outside the timed window but in the tool's
+ * overhead per run. Kept only for an absolute file, only while PATH is
+ * the same text, and checked again before each use (two syscalls), so a
+ * file that is gone is still reported in the parent (a program put into
+ * an earlier PATH folder meanwhile is not seen). One cache for the
+ * process, under a lock: thread-local storage of this size would not fit
+ * the static TLS that a dlopen()ed libperfkit (Python's ctypes) gets.
  */
-static _Thread_local struct {
+static struct {
+	pthread_mutex_t lock;
 	char prog[NAME_MAX + 1];
 	char path[1024];
 	char file[PATH_MAX];
-} found;
+} found = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int cached(const char *prog, const char *path, char *buf, size_t cap)
+{
+	int hit;
+
+	pthread_mutex_lock(&found.lock);
+	hit = found.file[0] && strcmp(found.prog, prog) == 0 &&
+	      strcmp(found.path, path) == 0 && strlen(found.file) < cap;
+	if (hit)
+		strcpy(buf, found.file);
+	pthread_mutex_unlock(&found.lock);
+	return hit && executable(buf) == 0;
+}
+
+static void remember(const char *prog, const char *path, const char *file)
+{
+	if (file[0] != '/' || strlen(prog) >= sizeof(found.prog) ||
+	    strlen(path) >= sizeof(found.path) || strlen(file) >= sizeof(found.file))
+		return;
+	pthread_mutex_lock(&found.lock);
+	strcpy(found.prog, prog);
+	strcpy(found.path, path);
+	strcpy(found.file, file);
+	pthread_mutex_unlock(&found.lock);
+}
 
 static int resolve(const char *prog, char *buf, size_t cap, const char **file)
 {
@@ -126,19 +155,13 @@ static int resolve(const char *prog, char *buf, size_t cap, const char **file)
 
 	if (!path)
 		path = "";
-	if (found.file[0] && strcmp(found.prog, prog) == 0 &&
-	    strcmp(found.path, path) == 0 && executable(found.file) == 0) {
-		*file = found.file;
+	if (!strchr(prog, '/') && cached(prog, path, buf, cap)) {
+		*file = buf;
 		return 0;
 	}
 	rc = search(prog, path, buf, cap, file);
-	if (rc == 0 && *file == buf && buf[0] == '/' &&
-	    strlen(prog) < sizeof(found.prog) && strlen(path) < sizeof(found.path) &&
-	    strlen(buf) < sizeof(found.file)) {
-		strcpy(found.prog, prog);
-		strcpy(found.path, path);
-		strcpy(found.file, buf);
-	}
+	if (rc == 0 && *file == buf)
+		remember(prog, path, buf);
 	return rc;
 }
 
