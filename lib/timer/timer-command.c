@@ -110,7 +110,7 @@ static int search(const char *prog, const char *path, char *buf, size_t cap,
  * times would otherwise search PATH before each run (a stat per folder,
  * about ten syscalls here), outside the timed window but in the tool's
  * overhead per run. Kept only for an absolute file, only while PATH is
- * the same text, and checked again before each use (two syscalls), so a
+ * the same text, and checked again before each use (access()), so a
  * file that is gone is still reported in the parent (a program put into
  * an earlier PATH folder meanwhile is not seen). One cache for the
  * process, under a lock: thread-local storage of this size would not fit
@@ -133,7 +133,8 @@ static int cached(const char *prog, const char *path, char *buf, size_t cap)
 	if (hit)
 		strcpy(buf, found.file);
 	pthread_mutex_unlock(&found.lock);
-	return hit && executable(buf) == 0;
+	/* one syscall: the file was a regular executable when it was found */
+	return hit && access(buf, X_OK) == 0;
 }
 
 static void remember(const char *prog, const char *path, const char *file)
