@@ -134,13 +134,15 @@ def test_collectives_plot(tmp):
         png = os.path.join(tmp, 'barrier.png')
         rc, out, err = run(2, COLL, QUICK_COLL + ['--op', 'barrier', '--plot', png])
         check(rc == 0 and is_png(png), f'collectives --op barrier --plot: rc {rc}: {err}')
-    # without gnuplot: the tables, then one hint, exit 1, no file
+    # without gnuplot: the tables, then one hint, exit 1, no file. The
+    # ranks get an empty PATH through env(1), since mpirun may put its
+    # own folder (where gnuplot may be too) in front of the PATH it is given.
     nobin = os.path.join(tmp, 'nobin')
     os.makedirs(nobin, exist_ok=True)
     png = os.path.join(tmp, 'none.png')
-    p = subprocess.run(MPIEXEC + ['-np', '2', COLL] + QUICK_COLL + ['--plot', png],
-                       capture_output=True, text=True, timeout=120,
-                       env=dict(os.environ, PATH=nobin))
+    p = subprocess.run(MPIEXEC + ['-np', '2', shutil.which('env'), 'PATH=' + nobin,
+                                  os.path.abspath(COLL)] + QUICK_COLL + ['--plot', png],
+                       capture_output=True, text=True, timeout=120)
     check(p.returncode == 1 and p.stderr.count('apt-get install gnuplot-nox') == 1,
           f'collectives --plot without gnuplot: rc {p.returncode}: {p.stderr}')
     check('# allreduce:' in p.stdout and not os.path.exists(png),
