@@ -97,6 +97,7 @@ class Bench:
         self.exe = os.path.join(args.build, 'examples', 'perfkit-flops')
         if not os.access(self.exe, os.X_OK):
             sys.exit(f'bench-harness: {self.exe} not found: build first (meson compile -C {args.build})')
+        self.build = args.build
         self.rounds = args.rounds
         self.quick = args.quick
         self.tmp = tempfile.mkdtemp(prefix='bench-harness-')
@@ -338,6 +339,26 @@ def scale(b, cores):
             print(f'     perfkit-flops failed: {err.strip()[-300:]}')
         b.goal(f'scale: 2,800 workers {mode}, wall / (2 x work + 5 s)',
                wall / limit if rc == 0 else None, 0.0, f'rc {rc}', upper=1.00)
+    fork_floor(b, limit)
+
+
+def fork_floor(b, limit):
+    """What 2,800 processes cost on this machine before any work: bench-fork
+    forks 2,800 idle children from a process that ran the harness once,
+    releases them together and reaps them (the barrier start's shape)."""
+    exe = os.path.join(b.build, 'benchmarks', 'bench-fork')
+    if not os.path.exists(exe):
+        print('  (bench-fork not built: no fork floor)')
+        return
+    rc, out, err = sh([exe, '2800', str(b.rounds)], timeout=300)
+    totals = [float(t) for t in re.findall(r'total ([0-9.]+) s', out)]
+    if rc != 0 or not totals:
+        print(f'  bench-fork failed: {err.strip()[-300:]}')
+        return
+    floor = sorted(totals)[len(totals) // 2]
+    print(f'  floor: fork, release and reap of 2,800 idle children of such a process: '
+          f'{floor:.1f} s (median of {len(totals)}) = {floor / limit:.2f} x the limit '
+          f'{limit:.1f} s')
 
 
 def main():

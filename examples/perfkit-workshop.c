@@ -2,13 +2,20 @@
 /* perfkit-workshop: the HPC Python workshop's I/O and parallel studies.
  *
  *   io     write F grids of each size as text, binary and HDF5 files
- *          (savetxt, tofile, h5py): seconds, files/s, MB/s, x text
+ *          (savetxt, tofile, h5py): seconds, files/s, MB/s, x text, and
+ *          each variant's profile by regions (cProfile's table); under
+ *          mpirun also one HDF5 file of all ranks (write-hdf5-mpi)
  *   queue  F tasks (one write-binary file each) through a queue drained
  *          by 1, 2, 4 ... threads and processes, and split over a pool of
- *          threads: files/s, speedup, the wait in the queue, failed tasks;
- *          Amdahl and USL fits, the optimal count, the cost per result
+ *          threads and one of processes: files/s, speedup, the wait in the
+ *          queue, failed tasks; Amdahl and USL fits, the optimal count,
+ *          the cost per result; under mpirun also the MPI queue (rank 0
+ *          hands out tasks) and MPI scatter on 1, 2, ... ranks
  *   blas   OMP_NUM_THREADS=1 against an oversubscribed BLAS
  *   --report DIR: report.md with the speedup and I/O plots
+ *
+ * Under mpirun rank 0 runs the studies of one node while the other ranks
+ * wait asleep; the MPI studies then run on every rank.
  */
 #include <errno.h>
 #include <math.h>
@@ -43,6 +50,7 @@ struct args {
 	int keep;
 	const char *outfile;        /* every queue record, or NULL */
 	struct perfkit_results *all; /* the records for --outfile */
+	int mpi;                    /* ranks when started by mpirun, else 0 */
 };
 
 static const char *const studies[] = { "all", "io", "queue", "blas" };
@@ -50,6 +58,8 @@ static const char *const modes[] = { "both", "threads", "processes" };
 
 /* ---- io: one instance per format and size, F repetitions = F files ---- */
 
+/* Timed from the first file to the last; each step in a region, so that
+ * the variant's profile reads as the workshop's cProfile tables. */
 static int write_files(const struct args *a, const char *kernel, int64_t n,
 		       uint64_t files, double *seconds)
 {
@@ -61,110 +71,109 @@ static int write_files(const struct args *a, const char *kernel, int64_t n,
 
 	kopt.output_dir = a->folder;
 	kopt.keep_output = a->keep;
-	if ((rc = perfkit_kernel_find(kernel, &k)) ||
-	    (rc = perfkit_kernel_setup(k, n, &kopt, &inst)))
+	if ((rc = perfkit_kernel_find(kernel, &k)))
 		return rc;
+	perfkit_region_begin("write_files");
+	perfkit_region_begin("setup");
+	rc = perfkit_kernel_setup(k, n, &kopt, &inst);
+	perfkit_region_end("setup");
 	t0 = perfkit_now_ns();
-	for (uint64_t f = 0; f < files && !stop_signal && rc == 0; f++)
+	for (uint64_t f = 0; rc == 0 && f < files && !stop_signal; f++) {
+		perfkit_region_begin("write");
 		rc = perfkit_kernel_run(inst, 1);
+		perfkit_region_end("write");
+	}
 	*seconds = (double)(perfkit_now_ns() - t0) * 1e-9;
-	if (rc == 0)
+	if (rc == 0) {
+		perfkit_region_begin("verify");
 		rc = perfkit_kernel_verify(inst);
+		perfkit_region_end("verify");
+	}
+	perfkit_region_begin("teardown");
 	perfkit_kernel_teardown(inst);
+	perfkit_region_end("teardown");
+	perfkit_region_end("write_files");
 	return rc;
 }
 
 static int io_row(struct args *a, const char *kernel, int64_t n, uint64_t files,
-		  double *text)
+		  double *text, FILE *profiles)
 {
 	const struct perfkit_kernel *k;
 	struct io_row *r = &a->d->io[a->d->nio];
 	double sec = 0, bytes = 0;
+	char title[96];
 
 	if (perfkit_kernel_find(kernel, &k) != 0) {
-		printf("%-13s %6lld %6llu  (not built: HDF5 missing)\n", kernel,
+		printf("%-14s %6lld %6llu  (not built: HDF5 missing)\n", kernel,
 		       (long long)n, (unsigned long long)files);
 		return 0;
 	}
+	perfkit_region_reset();
 	if (write_files(a, kernel, n, files, &sec))
 		return cli_error("%s: %s", kernel, perfkit_last_error());
+	snprintf(title, sizeof(title), "%s, N = %lld, F = %llu", kernel, (long long)n,
+		 (unsigned long long)files);
+	if (profiles)
+		profile_print(profiles, title);
 	perfkit_kernel_bytes(k, n, files, &bytes);
 	if (!strcmp(kernel, "write-text"))
 		*text = sec;
 	*r = (struct io_row){ .format = kernel, .n = n, .files = files,
 			      .seconds = sec, .files_per_s = (double)files / sec,
 			      .mb_per_s = bytes / sec / 1e6, .x_text = *text / sec };
-	printf("%-13s %6lld %6llu %10.6f %9.0f %9.1f %8.2f\n", kernel, (long long)n,
+	printf("%-14s %6lld %6llu %10.6f %9.0f %9.1f %8.2f\n", kernel, (long long)n,
 	       (unsigned long long)files, sec, r->files_per_s, r->mb_per_s, r->x_text);
 	if (a->d->nio + 1 < MAX_IO)
 		a->d->nio++;
 	return 0;
 }
 
-static int study_io(struct args *a)
+/* One format after the other per F and N: on rank 0 only (the others
+ * wait), then write-hdf5-mpi on every rank when started by mpirun. */
+static int io_group(struct args *a, int64_t n, uint64_t files, FILE *profiles)
 {
 	static const char *const kernels[] = { "write-text", "write-binary",
 					       "write-hdf5" };
+	double text = NAN;
+	int rc = 0;
 
-	printf("I/O: F files of N x N doubles per format\n");
-	printf("%-13s %6s %6s %10s %9s %9s %8s\n", "format", "N", "F", "seconds",
-	       "files/s", "MB/s", "x text");
-	for (size_t f = 0; f < a->nfiles && !stop_signal; f++)
-		for (size_t s = 0; s < a->nsizes && !stop_signal; s++) {
-			double text = NAN;
+	for (int i = 0; i < 3 && !stop_signal && rc == 0 && wmpi_rank() == 0; i++)
+		rc = io_row(a, kernels[i], n, files, &text, profiles);
+	if (!a->mpi)
+		return rc;
+	if (wmpi_hold(rc) != 0)
+		return -1;
+	return wmpi_io_row(a->d, n, files, a->folder, a->keep, text) < 0 ? -1 : 0;
+}
 
-			for (int i = 0; i < 3 && !stop_signal; i++)
-				if (io_row(a, kernels[i], a->sizes[s],
-					   (uint64_t)a->files_list[f], &text) != 0)
-					return -1;
-		}
-	return 0;
+static int study_io(struct args *a)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *profiles = wmpi_rank() == 0 ? open_memstream(&text, &len) : NULL;
+	int rc = 0;
+
+	if (wmpi_rank() == 0) {
+		printf("I/O: F files of N x N doubles per format\n");
+		printf("%-14s %6s %6s %10s %9s %9s %8s\n", "format", "N", "F",
+		       "seconds", "files/s", "MB/s", "x text");
+	}
+	for (size_t f = 0; f < a->nfiles && !stop_signal && rc == 0; f++)
+		for (size_t s = 0; s < a->nsizes && !stop_signal && rc == 0; s++)
+			rc = io_group(a, a->sizes[s], (uint64_t)a->files_list[f],
+				      profiles);
+	if (profiles) {
+		fclose(profiles);
+		if (rc == 0 && len > 0)
+			printf("\nProfiles by regions (write_files > setup, write per "
+			       "file, verify, teardown):\n%s", text);
+	}
+	free(text);
+	return rc;
 }
 
 /* ---- queue: the same tasks on 1, 2, 4 ... workers ---- */
-
-struct queue_figures {
-	double files_per_s, mb_per_s, wait_median, wait_max, span;
-	size_t failed;
-};
-
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
-static void figures(const struct perfkit_results *res, struct queue_figures *f)
-{
-	size_t n = perfkit_results_count(res), used = 0;
-	double t0 = INFINITY, t1 = -INFINITY, items = 0, bytes = 0;
-	double *wait = calloc(n ? n : 1, sizeof(*wait));
-
-	memset(f, 0, sizeof(*f));
-	for (size_t i = 0; i < n; i++) {
-		const struct perfkit_record *r;
-
-		perfkit_results_get(res, i, &r);
-		f->failed += r->status != 0;
-		if (r->status != 0 || !wait)
-			continue;
-		t0 = fmin(t0, r->t_submit);
-		t1 = fmax(t1, r->t_end);
-		items += r->items;
-		bytes += r->bytes;
-		wait[used++] = r->t_start - r->t_submit;
-	}
-	if (used > 0) {
-		qsort(wait, used, sizeof(*wait), cmp_double);
-		f->wait_median = wait[used / 2];
-		f->wait_max = wait[used - 1];
-		f->span = t1 - t0;
-		f->files_per_s = items / (t1 - t0);
-		f->mb_per_s = bytes / (t1 - t0) / 1e6;
-	}
-	free(wait);
-}
 
 /* The run's records into a->all (the first run's set becomes it). */
 static void keep_records(struct args *a, struct perfkit_results **res)
@@ -207,10 +216,10 @@ static double queue_point(struct args *a, unsigned workers,
 	rc = perfkit_queue_run(&o, &res);
 	if (rc && rc != -ECANCELED && !res)
 		return cli_error("queue: %s", perfkit_last_error()) * 1.0;
-	figures(res, &f);
+	queue_figures_of(res, &f);
 	if (workers == 1 || !(*base > 0))
 		*base = f.files_per_s;
-	printf("%-10s %7u %9.0f %9.1f %8.2f %12.2f %12.2f %6zu\n",
+	printf("%-14s %5u %9.0f %9.1f %8.2f %12.2f %12.2f %6zu\n",
 	       perfkit_harness_mode_name(mode), workers, f.files_per_s, f.mb_per_s,
 	       f.files_per_s / *base, f.wait_median * 1e3, f.wait_max * 1e3,
 	       f.failed);
@@ -230,22 +239,24 @@ static struct series *new_series(struct args *a, const char *name)
 	return s;
 }
 
-/* The pool beside the queue: the same tasks split evenly over W threads. */
-static int study_pool(struct args *a)
+/* The pool beside the queue: the same tasks split evenly over W threads
+ * or processes. */
+static int study_pool(struct args *a, int processes)
 {
-	struct series *s = new_series(a, "pool threads");
+	struct series *s = new_series(a, processes ? "pool processes" : "pool threads");
 	double base = 0;
 
 	for (size_t w = 0; w < a->nworkers && !stop_signal; w++, s->n++) {
 		s->workers[w] = (double)a->workers[w];
 		s->rate[w] = pool_run(a->kernel, a->sizes[0], a->files,
-				      (unsigned)a->workers[w], a->folder, a->keep,
-				      &s->seconds[w]);
+				      (unsigned)a->workers[w], processes, a->folder,
+				      a->keep, &s->seconds[w]);
 		if (s->rate[w] < 0)
 			return -1;
 		if (w == 0)
 			base = s->rate[0];
-		printf("%-10s %7lld %9.0f %9s %8.2f %12s %12s %6d\n", "pool",
+		printf("%-14s %5lld %9.0f %9s %8.2f %12s %12s %6d\n",
+		       processes ? "pool-processes" : "pool-threads",
 		       (long long)a->workers[w], s->rate[w], "-", s->rate[w] / base,
 		       "-", "-", 0);
 	}
@@ -253,14 +264,15 @@ static int study_pool(struct args *a)
 	return 0;
 }
 
-static int study_queue(struct args *a)
+/* Threads and processes: the queue, then the pool of the same kind. */
+static int study_local(struct args *a)
 {
 	static const char *const names[] = { "", "queue threads", "queue processes" };
 
 	printf("Queue and pool: %llu tasks of %s N = %lld; %ld CPUs online\n",
 	       (unsigned long long)a->files, a->kernel, (long long)a->sizes[0],
 	       a->d->cores);
-	printf("%-10s %7s %9s %9s %8s %12s %12s %6s\n", "mode", "workers",
+	printf("%-14s %5s %9s %9s %8s %12s %12s %6s\n", "mode", "W",
 	       "files/s", "MB/s", "speedup", "wait med ms", "wait max ms", "failed");
 	for (int m = 1; m <= 2 && !stop_signal; m++) {
 		struct series *s;
@@ -279,10 +291,28 @@ static int study_queue(struct args *a)
 				return -1;
 		}
 		series_fit(s, a->d->price, a->files);
-		if (m == 1 && !stop_signal && study_pool(a) != 0)
+		if (!stop_signal && study_pool(a, m == 2) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* On one node (rank 0 when under mpirun), then across the ranks. */
+static int study_queue(struct args *a)
+{
+	struct mpi_plan p = { .kernel = a->kernel, .folder = a->folder,
+			      .size = a->sizes[0], .tasks = a->files,
+			      .workers = a->workers, .nworkers = a->nworkers,
+			      .keep = a->keep, .stop = &stop_signal };
+	int rc = wmpi_rank() == 0 ? study_local(a) : 0;
+
+	if (!a->mpi)
+		return rc;
+	if (wmpi_hold(rc) != 0)
+		return -1;
+	if (wmpi_rank() == 0)
+		printf("\n");
+	return wmpi_study_queue(a->d, &p, a->outfile ? &a->all : NULL);
 }
 
 /* ---- command line ---- */
@@ -292,25 +322,30 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: perfkit-workshop [OPTION]...\n"
 		"The HPC Python workshop's I/O and parallel studies: text, binary and HDF5\n"
-		"files (numpy.savetxt, tofile, h5py); the same tasks through a queue\n"
-		"(threads and processes) and a pool, with the speedup, Amdahl and USL\n"
-		"fits, the optimal worker count and the cost per result; and\n"
-		"OMP_NUM_THREADS=1 against an oversubscribed BLAS.\n"
+		"files (numpy.savetxt, tofile, h5py), each profiled by regions; the same\n"
+		"tasks through a queue and a pool (threads and processes), with the\n"
+		"speedup, Amdahl and USL fits, the optimal worker count and the cost per\n"
+		"result; and OMP_NUM_THREADS=1 against an oversubscribed BLAS. Started by\n"
+		"mpirun: also the MPI queue (rank 0 hands out tasks) and MPI scatter on\n"
+		"1, 2, ... ranks, and one HDF5 file written by all ranks (MPI-IO).\n"
 		"      --study WHICH   all (default), io, queue or blas\n"
 		"      --sizes N,...   grid sides N (N x N doubles per file); default 100;\n"
 		"                      the queue study uses the first\n"
 		"  -f, --files F,...   files per format (default 100,1000); the queue and\n"
 		"                      the pool run the largest count as tasks\n"
-		"  -w, --workers W,... workers of the queue and the pool (default 1, 2, 4\n"
+		"  -w, --workers W,... workers of the queues and pools, and rank counts of\n"
+		"                      the MPI studies (default 1, 2, 4\n"
 		"                      ... up to the cores and one step beyond, with 3\n"
 		"                      added when that makes fewer than 4 counts)\n"
-		"      --mode MODE     both (default), threads or processes\n"
+		"      --mode MODE     both (default), threads or processes (queue and pool)\n"
 		"      --kernel NAME   kernel of the queue's tasks (default write-binary)\n"
 		"      --blas-size N   dgemm order of the BLAS study (default 512)\n"
 		"      --blas-loops L  products per worker of the BLAS study (default 20)\n"
 		"      --price P       price of one worker-hour for the cost per result\n"
 		"                      (default 0.10)\n"
-		"      --folder DIR    write into DIR (default: a fresh temporary folder)\n"
+		"      --folder DIR    write into DIR, an existing writable folder (default:\n"
+		"                      a fresh temporary folder); under mpirun one all\n"
+		"                      ranks see\n"
 		"      --keep          keep the files written\n"
 		"  -o, --outfile FILE  write every task's record (.json, .csv, .jsonl), for\n"
 		"                      perfkit-scaling --results or perfkit-compare\n"
@@ -467,6 +502,15 @@ static int parse(int argc, char **argv, struct args *a)
 	return check_args(a) != 0 ? CLI_EXIT_USAGE : -1;
 }
 
+/* The BLAS study runs on one node: rank 0 under mpirun. */
+static int study_blas(struct args *a)
+{
+	int rc = wmpi_rank() == 0 ?
+		 blas_study(a->d, a->blas_size, (uint64_t)a->blas_loops) : 0;
+
+	return a->mpi ? wmpi_hold(rc) : rc;
+}
+
 static int run_studies(struct args *a)
 {
 	int rc = 0;
@@ -474,14 +518,52 @@ static int run_studies(struct args *a)
 	if (a->study == 0 || a->study == 1)
 		rc = study_io(a);
 	if (rc == 0 && (a->study == 0 || a->study == 2) && !stop_signal) {
-		if (a->study == 0)
+		if (a->study == 0 && wmpi_rank() == 0)
 			printf("\n");
 		rc = study_queue(a);
 	}
 	if (rc == 0 && (a->study == 0 || a->study == 3) && !stop_signal) {
-		if (a->study == 0)
+		if (a->study == 0 && wmpi_rank() == 0)
 			printf("\n");
-		rc = blas_study(a->d, a->blas_size, (uint64_t)a->blas_loops);
+		rc = study_blas(a);
+	}
+	return rc;
+}
+
+/* Rank 0's files: the records and the report. */
+static int write_outputs(struct args *a, int rc)
+{
+	if (a->all && perfkit_results_write(a->all, a->outfile, PERFKIT_FORMAT_AUTO) != 0)
+		rc = cli_error("--outfile %s: %s", a->outfile, perfkit_last_error());
+	else if (a->all)
+		printf("\nWrote %zu records to %s\n", perfkit_results_count(a->all),
+		       a->outfile);
+	if (rc == 0 && a->report && !stop_signal) {
+		if (getloadavg(a->d->load, 3) != 3)
+			a->d->load[0] = a->d->load[1] = a->d->load[2] = NAN;
+		if ((rc = report_write(a->report, a->d)) == 0)
+			printf("\nWrote %s/report.md\n", a->report);
+	}
+	return rc;
+}
+
+/* Under mpirun every rank parses the same options: only the first says
+ * what is wrong with them. */
+static int parse_quietly(int argc, char **argv, struct args *a)
+{
+	const char *r = getenv("OMPI_COMM_WORLD_RANK");
+	int saved = -1, rc;
+
+	if (!r)
+		r = getenv("PMIX_RANK");
+	if (r && strcmp(r, "0") != 0 && (saved = dup(2)) >= 0 &&
+	    !freopen("/dev/null", "w", stderr))
+		fprintf(stdout, "perfkit-workshop: cannot quiet rank %s\n", r);
+	rc = parse(argc, argv, a);
+	if (saved >= 0) {
+		fflush(stderr);
+		dup2(saved, 2);
+		close(saved);
 	}
 	return rc;
 }
@@ -497,26 +579,19 @@ int main(int argc, char **argv)
 
 	cli_set_program("perfkit-workshop");
 	d.cores = sysconf(_SC_NPROCESSORS_ONLN);
-	if ((rc = parse(argc, argv, &a)) >= 0)
+	if ((rc = parse_quietly(argc, argv, &a)) >= 0)
 		return rc;
 	if (stop_catch())
 		return CLI_EXIT_FAILED;
+	a.mpi = wmpi_begin();
 	d.kernel = a.kernel, d.size = a.sizes[0], d.tasks = a.files;
 	rc = run_studies(&a);
-	if (a.all && perfkit_results_write(a.all, a.outfile, PERFKIT_FORMAT_AUTO) != 0)
-		rc = cli_error("--outfile %s: %s", a.outfile, perfkit_last_error());
-	else if (a.all)
-		printf("\nWrote %zu records to %s\n", perfkit_results_count(a.all),
-		       a.outfile);
+	if (wmpi_rank() == 0)
+		rc = write_outputs(&a, rc);
 	perfkit_results_destroy(a.all);
-	if (rc == 0 && a.report && !stop_signal) {
-		if (getloadavg(d.load, 3) != 3)
-			d.load[0] = d.load[1] = d.load[2] = NAN;
-		if ((rc = report_write(a.report, &d)) == 0)
-			printf("\nWrote %s/report.md\n", a.report);
-	}
 	if (stop_signal)
 		fprintf(stderr, "%s: stopped by %s\n", cli_program(),
 			stop_name(stop_signal));
+	wmpi_end();
 	return stop_status(rc ? CLI_EXIT_FAILED : CLI_EXIT_OK);
 }

@@ -48,6 +48,19 @@ def test_io(folder):
         check(sec > 0 and math.isfinite(files_s) and files_s > 0 and mb_s > 0,
               f'io: bad figures {r}')
     check(os.listdir(folder) == [], f'io: files left without --keep: {os.listdir(folder)}')
+    # each variant profiled by regions: cProfile's columns, F writes of
+    # one call each under write_files, one setup, verify and teardown
+    check('Profiles by regions' in out and
+          out.count('ncalls   tottime_s  percall_us   cumtime_s  percall_us  name') ==
+          len(measured), f'io: a profile per variant: {out}')
+    prof = [l.split() for l in out.splitlines() if len(l.split()) == 6]
+    for name, calls in (('write', '5'), ('write_files', '1'), ('setup', '1'),
+                        ('verify', '1'), ('teardown', '1')):
+        mine = [p for p in prof if p[5] == name]
+        check(len(mine) == len(measured) and all(p[0] == calls for p in mine),
+              f'io: profile lines of {name}: {mine}')
+    for p in prof:
+        check(float(p[1]) >= 0 and float(p[3]) >= float(p[1]), f'io: profile line {p}')
     rc, out, err = run(['--study', 'io', '--sizes', '8', '--files', '3',
                         '--folder', folder, '--keep'])
     names = os.listdir(folder)
@@ -68,14 +81,14 @@ def test_queue(folder):
     rc, out, err = run(['--study', 'queue', '--sizes', '10', '--files', '12',
                         '-w', '1,3', '--folder', folder])
     check(rc == 0, f'queue: exit {rc}: {err}')
-    got = rows(out, {'threads', 'processes', 'pool'})
-    check(len(got) == 6, f'queue: want 3 patterns x 2 worker counts: {out}')
+    got = rows(out, {'threads', 'processes', 'pool-threads', 'pool-processes'})
+    check(len(got) == 8, f'queue: want 4 patterns x 2 worker counts: {out}')
     for r in got:
         check(len(r) == 8 and float(r[2]) > 0 and r[7] == '0',
               f'queue: bad row {r}')
     check('Amdahl needs' not in out and 'USL: no fit: needs 4 worker counts, 2 given' in out,
           f'queue: USL refused with 2 counts: {out}')
-    check(out.count('cost per 1,000 files at 0.100 per worker-hour') == 3,
+    check(out.count('cost per 1,000 files at 0.100 per worker-hour') == 4,
           f'queue: a cost line per pattern: {out}')
     check(os.listdir(folder) == [], 'queue: files left')
     # four counts: Amdahl and USL fitted (or refused with a reason), an
@@ -84,7 +97,8 @@ def test_queue(folder):
                         '-w', '1,2,3,4', '--mode', 'threads', '--price', '2.5',
                         '--folder', folder])
     check(rc == 0 and len(rows(out, {'threads'})) == 4 and
-          len(rows(out, {'pool'})) == 4, f'queue 4 counts: {rc} {err} {out}')
+          len(rows(out, {'pool-threads'})) == 4 and
+          not rows(out, {'pool-processes'}), f'queue 4 counts: {rc} {err} {out}')
     for fit in ('Amdahl:', 'USL:', 'optimal:'):
         check(out.count(fit) == 2, f'queue: two {fit} lines: {out}')
     check('at 2.500 per worker-hour' in out, f'--price: {out}')

@@ -124,6 +124,67 @@ START_TEST(test_not_found_and_not_executable)
 }
 END_TEST
 
+/* Write an executable script @dir/pk-probe that exits with @code. */
+static void write_probe(const char *dir, int code)
+{
+	char file[256];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/pk-probe", dir);
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\nexit %d\n", code);
+	fclose(f);
+	ck_assert_int_eq(chmod(file, 0755), 0);
+}
+
+static int probe_exit(const char *path)
+{
+	const char *argv[] = { "pk-probe", NULL };
+	struct perfkit_command_time t;
+
+	ck_assert_int_eq(setenv("PATH", path, 1), 0);
+	ck_assert_int_eq(perfkit_command_time(argv, 0, &t), 0);
+	return t.exit_code;
+}
+
+/* The program found in PATH is remembered between runs, but never when
+ * PATH changes or the file is gone. */
+START_TEST(test_path_search_follows_path_and_files)
+{
+	char d1[] = "/tmp/perfkit-path1-XXXXXX", d2[] = "/tmp/perfkit-path2-XXXXXX";
+	const char *argv[] = { "pk-probe", NULL };
+	char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	char file[256];
+	struct perfkit_command_time t;
+
+	ck_assert_ptr_nonnull(mkdtemp(d1));
+	ck_assert_ptr_nonnull(mkdtemp(d2));
+	write_probe(d1, 3);
+	write_probe(d2, 4);
+	ck_assert_int_eq(probe_exit(d1), 3);
+	ck_assert_int_eq(probe_exit(d1), 3);
+	ck_assert_int_eq(probe_exit(d2), 4);
+	ck_assert_int_eq(probe_exit(d1), 3);
+	snprintf(file, sizeof(file), "%s/pk-probe", d1);
+	ck_assert_int_eq(unlink(file), 0);
+	ck_assert_fails(perfkit_command_time(argv, 0, &t), -ENOENT,
+			"command not found: 'pk-probe'");
+	ck_assert_fails(perfkit_command_time(argv, 0, &t), -ENOENT,
+			"command not found: 'pk-probe'");
+	write_probe(d1, 5);
+	ck_assert_int_eq(probe_exit(d1), 5);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/pk-probe", d2);
+	unlink(file);
+	rmdir(d1);
+	rmdir(d2);
+	if (old)
+		setenv("PATH", old, 1);
+	free(old);
+}
+END_TEST
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -161,6 +222,7 @@ static Suite *command_suite(void)
 	tcase_add_test(tc, test_standard_streams);
 	tcase_add_test(tc, test_bad_arguments);
 	tcase_add_test(tc, test_not_found_and_not_executable);
+	tcase_add_test(tc, test_path_search_follows_path_and_files);
 	tcase_add_test(tc, test_wait_survives_signals);
 	suite_add_tcase(s, tc);
 	return s;

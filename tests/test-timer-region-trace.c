@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
@@ -221,6 +222,274 @@ START_TEST(trace_file_nested_threads_args)
 	ck_assert_int_eq(json_integer_value(json_object_get(other, "dropped")), 0);
 	json_decref(other);
 	unlink(path);
+}
+END_TEST
+
+/* ---- open regions, forked children ----------------------------------- */
+
+/* E events of `name` (in process `pid`, or any if 0) and how many of
+ * them say the region was still open. */
+static int count_ends(json_t *events, const char *name, long pid, int *open)
+{
+	size_t i;
+	json_t *ev;
+	int n = 0;
+
+	*open = 0;
+	json_array_foreach(events, i, ev) {
+		json_t *args = json_object_get(ev, "args");
+
+		if (strcmp(json_string_value(json_object_get(ev, "ph")), "E") != 0 ||
+		    strcmp(json_string_value(json_object_get(ev, "name")), name) != 0 ||
+		    (pid && json_integer_value(json_object_get(ev, "pid")) != pid))
+			continue;
+		n++;
+		*open += json_is_true(json_object_get(args, "open"));
+	}
+	return n;
+}
+
+static json_t *load_events(const char *path, json_t **root)
+{
+	json_error_t err;
+
+	*root = json_load_file(path, 0, &err);
+	ck_assert_msg(*root != NULL, "%s: %s", path, err.text);
+	return json_object_get(*root, "traceEvents");
+}
+
+static void *leave_open(void *arg)
+{
+	(void)arg;
+	perfkit_region_begin("thread-left-open");
+	return NULL; /* exits with the region open */
+}
+
+START_TEST(trace_open_regions_written)
+{
+	char *path = temp_path("open.json");
+	size_t threads = 0;
+	json_t *other, *root, *events;
+	pthread_t th;
+	int open = 0;
+
+	ck_assert_int_eq(perfkit_region_trace_start(BUDGET, 0), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, leave_open, NULL), 0);
+	pthread_join(th, NULL);
+	perfkit_region_begin("outer");
+	perfkit_region_arg("k", 7);
+	perfkit_region_begin("inner");
+	perfkit_region_begin("done");
+	perfkit_region_end("done");
+	ck_assert_int_eq(perfkit_region_trace_write(path), 0);
+	/* every B has its E: the open regions end where the file was written */
+	check_trace(path, &threads, &other);
+	ck_assert_int_ge(json_integer_value(json_object_get(other, "open")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(other, "processes")), 1);
+	json_decref(other);
+	events = load_events(path, &root);
+	ck_assert_int_eq(count_ends(events, "outer", 0, &open), 1);
+	ck_assert_int_eq(open, 1);
+	ck_assert_int_eq(count_ends(events, "inner", 0, &open), 1);
+	ck_assert_int_eq(open, 1);
+	ck_assert_int_eq(count_ends(events, "done", 0, &open), 1);
+	ck_assert_int_eq(open, 0);
+	ck_assert_int_eq(count_ends(events, "thread-left-open", 0, &open), 1);
+	ck_assert_int_eq(open, 1);
+	json_decref(root);
+	/* writing changed nothing: the regions end as usual, once */
+	ck_assert_int_eq(perfkit_region_end("inner"), 0);
+	ck_assert_int_eq(perfkit_region_end("outer"), 0);
+	ck_assert_int_eq(perfkit_region_trace_write(path), 0);
+	events = load_events(path, &root);
+	ck_assert_int_eq(count_ends(events, "outer", 0, &open), 1);
+	ck_assert_int_eq(open, 0);
+	json_decref(root);
+	perfkit_region_trace_stop();
+	unlink(path);
+}
+END_TEST
+
+/* A forked child traces on its own; perfkit_region_trace_flush() before
+ * _exit() leaves its events where the parent's file picks them up. */
+START_TEST(trace_fork_child_merged)
+{
+	char *path = temp_path("fork.json");
+	size_t threads = 0;
+	json_t *other, *root, *events;
+	pid_t kid[2];
+	int open = 0, status;
+
+	ck_assert_int_eq(perfkit_region_trace_start(BUDGET, 0), 0);
+	ck_assert_int_eq(perfkit_region_trace_flush(), 0); /* nothing to do here */
+	perfkit_region_begin("parent");
+	for (int i = 0; i < 2; i++) {
+		fflush(NULL);
+		kid[i] = fork();
+		ck_assert_int_ge(kid[i], 0);
+		if (kid[i] == 0) {
+			perfkit_region_begin("child-work");
+			perfkit_region_arg("child", i);
+			perfkit_region_end("child-work");
+			perfkit_region_begin("child-open");
+			_exit(perfkit_region_trace_flush() == 0 ? 0 : 3);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(waitpid(kid[i], &status, 0), kid[i]);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	perfkit_region_end("parent");
+	ck_assert_int_eq(perfkit_region_trace_write(path), 0);
+	check_trace(path, &threads, &other);
+	ck_assert_uint_ge(threads, 3);
+	ck_assert_int_ge(json_integer_value(json_object_get(other, "processes")), 3);
+	json_decref(other);
+	events = load_events(path, &root);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(count_ends(events, "child-work", kid[i], &open), 1);
+		ck_assert_int_eq(open, 0);
+		ck_assert_int_eq(count_ends(events, "child-open", kid[i], &open), 1);
+		ck_assert_int_eq(open, 1);
+		/* the region the child inherited open, from the fork on */
+		ck_assert_int_eq(count_ends(events, "parent", kid[i], &open), 1);
+		ck_assert_int_eq(open, 1);
+	}
+	/* the parent's own events are not repeated in the children's */
+	ck_assert_int_eq(count_ends(events, "parent", getpid(), &open), 1);
+	ck_assert_int_eq(open, 0);
+	json_decref(root);
+	perfkit_region_trace_stop();
+	unlink(path);
+}
+END_TEST
+
+static int task_setup(int64_t size, const struct perfkit_kernel_options *o,
+		      void *userdata, void **state)
+{
+	(void)o;
+	(void)userdata;
+	*state = (void *)(intptr_t)size;
+	return 0;
+}
+
+/* Each test names its regions: with CK_FORK=no, the workers' files of an
+ * earlier test are merged into later files too. */
+static const char *task_region = "task";
+
+static int task_run(void *state, uint64_t reps)
+{
+	(void)reps;
+	perfkit_region_begin(task_region);
+	perfkit_region_arg("size", (double)(intptr_t)state);
+	perfkit_region_end(task_region);
+	return 0;
+}
+
+static void task_teardown(void *state)
+{
+	(void)state;
+}
+
+static void register_task_kernel(void)
+{
+	static const struct perfkit_kernel_ops ops = {
+		.size = sizeof(struct perfkit_kernel_ops),
+		.name = "trace-task",
+		.description = "one region per run",
+		.setup = task_setup,
+		.run = task_run,
+		.teardown = task_teardown,
+	};
+	const struct perfkit_kernel *k;
+
+	if (perfkit_kernel_find("trace-task", &k) != 0)
+		ck_assert_int_eq(perfkit_kernel_register(&ops, NULL), 0);
+}
+
+/* Write the trace to `name`; count the task regions in it and those in
+ * this process (the workers' are in theirs), and the workers' pids. */
+static int count_tasks(const char *name, int *in_parent, int *pids)
+{
+	char *path = temp_path(name);
+	json_t *root, *events, *ev, *other;
+	long seen[64];
+	size_t threads = 0, i;
+	int tasks = 0;
+
+	ck_assert_int_eq(perfkit_region_trace_write(path), 0);
+	check_trace(path, &threads, &other);
+	json_decref(other);
+	events = load_events(path, &root);
+	*in_parent = *pids = 0;
+	json_array_foreach(events, i, ev) {
+		long pid = (long)json_integer_value(json_object_get(ev, "pid"));
+		int k;
+
+		if (strcmp(json_string_value(json_object_get(ev, "ph")), "B") != 0 ||
+		    strcmp(json_string_value(json_object_get(ev, "name")), task_region) != 0)
+			continue;
+		tasks++;
+		*in_parent += pid == getpid();
+		ck_assert_ptr_nonnull(json_object_get(json_object_get(ev, "args"), "size"));
+		for (k = 0; k < *pids && seen[k] != pid; k++)
+			;
+		if (k == *pids && *pids < 64)
+			seen[(*pids)++] = pid;
+	}
+	json_decref(root);
+	unlink(path);
+	return tasks;
+}
+
+/* The task queue's worker processes end with _exit(): their regions
+ * still reach the parent's trace. */
+START_TEST(trace_queue_processes)
+{
+	struct perfkit_queue_options opt = PERFKIT_QUEUE_OPTIONS_INIT;
+	struct perfkit_results *res = NULL;
+	int in_parent, pids;
+
+	register_task_kernel();
+	task_region = "queue-task";
+	ck_assert_int_eq(perfkit_region_trace_start(BUDGET, 0), 0);
+	opt.kernel = "trace-task";
+	opt.tasks = 6;
+	opt.workers = 2;
+	opt.mode = PERFKIT_HARNESS_PROCESSES;
+	opt.verify = 0;
+	ck_assert_int_eq(perfkit_queue_run(&opt, &res), 0);
+	perfkit_results_destroy(res);
+	ck_assert_int_eq(count_tasks("queue.json", &in_parent, &pids), 6);
+	ck_assert_int_eq(in_parent, 0);
+	ck_assert_int_ge(pids, 1);
+	perfkit_region_trace_stop();
+}
+END_TEST
+
+/* So do the harness's worker processes. */
+START_TEST(trace_harness_processes)
+{
+	struct perfkit_harness_options opt = PERFKIT_HARNESS_OPTIONS_INIT;
+	struct perfkit_results *res = NULL;
+	int in_parent, pids;
+
+	register_task_kernel();
+	task_region = "harness-task";
+	ck_assert_int_eq(perfkit_region_trace_start(BUDGET, 0), 0);
+	opt.kernel = "trace-task";
+	opt.problem_size = 3;
+	opt.loopcount = 2;
+	opt.workers = 2;
+	opt.mode = PERFKIT_HARNESS_PROCESSES;
+	opt.verify = 0;
+	ck_assert_int_eq(perfkit_harness_run(&opt, &res), 0);
+	perfkit_results_destroy(res);
+	/* each worker runs the kernel at least once, in its own process */
+	ck_assert_int_ge(count_tasks("harness.json", &in_parent, &pids), 2);
+	ck_assert_int_eq(in_parent, 0);
+	ck_assert_int_eq(pids, 2);
+	perfkit_region_trace_stop();
 }
 END_TEST
 
@@ -484,6 +753,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, trace_write_bad_path);
 	tcase_add_test(tc, trace_min_duration_filters);
 	tcase_add_test(tc, trace_file_nested_threads_args);
+	tcase_add_test(tc, trace_open_regions_written);
+	tcase_add_test(tc, trace_fork_child_merged);
+	tcase_add_test(tc, trace_queue_processes);
+	tcase_add_test(tc, trace_harness_processes);
 	tcase_add_test(tc, trace_full_budget_drops); /* last: spends the budget */
 	suite_add_tcase(s, tc);
 	return s;

@@ -17,7 +17,8 @@ libhwloc-dev hwloc libblis-dev libjansson-dev check doxygen valgrind \
 libbenchmark-dev clang libclang-rt-14-dev libudev-dev \
 gnuplot-nox locales help2man groff-base \
 python3-numpy python3-jsonschema libopenblas0-pthread likwid libsimdjson-dev libfast-float-dev \
-libopenmpi-dev openmpi-bin netpipe-openmpi hyperfine libhdf5-dev python3-h5py python3-mpi4py"
+libopenmpi-dev openmpi-bin netpipe-openmpi hyperfine libhdf5-dev libhdf5-openmpi-dev python3-h5py python3-mpi4py \
+python3-pandas python3-matplotlib python3-pytest python3-pip python3-setuptools"
 
 missing_packages() {
 	for p in $packages; do

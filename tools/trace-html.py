@@ -18,7 +18,9 @@ COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948',
 
 
 def spans(events):
-    """(tid, depth, name, start, end, args) from B/E pairs."""
+    """(tid, depth, name, start, end, args) from B/E pairs; the E event's
+    args (`open`: the region had not ended when the file was written)
+    join the B event's."""
     stacks, out = {}, []
     for ev in events:
         if ev['ph'] == 'B':
@@ -26,7 +28,7 @@ def spans(events):
         elif ev['ph'] == 'E':
             b = stacks[ev['tid']].pop()
             out.append((ev['tid'], len(stacks[ev['tid']]), b['name'], b['ts'],
-                        ev['ts'], b.get('args', {})))
+                        ev['ts'], {**b.get('args', {}), **ev.get('args', {})}))
     return out
 
 
@@ -45,6 +47,7 @@ def main():
     t1 = a.t1 if a.t1 is not None else max(x[4] for x in s)
     names = {e['tid']: e['args']['name'] for e in doc['traceEvents']
              if e['ph'] == 'M' and e['name'] == 'thread_name'}
+    pids = {e['tid']: e['pid'] for e in doc['traceEvents'] if e['ph'] != 'M'}
     colors = {}
     row, lane_y, svg = 22, {}, []
     y = 40
@@ -52,7 +55,7 @@ def main():
         depth = max(x[1] for x in s if x[0] == tid) + 1
         lane_y[tid] = y
         svg.append(f'<text x="4" y="{y - 6}" class="lane">{html.escape(names.get(tid, ""))}'
-                   f' (tid {tid})</text>')
+                   f' (pid {pids.get(tid, "?")}, tid {tid})</text>')
         y += depth * row + 30
     scale = a.width / (t1 - t0)
     for tid, depth, name, b, e, args in s:
@@ -62,7 +65,9 @@ def main():
         w = max((x1 - x0) * scale, 0.5)
         c = colors.setdefault(name, COLORS[len(colors) % len(COLORS)])
         ty = lane_y[tid] + depth * row
-        title = f'{name} {e - b:.1f} us' + ''.join(f' {k}={v}' for k, v in args.items())
+        title = f'{name} {e - b:.1f} us' + ''.join(
+            ' (still open when written)' if k == 'open' else f' {k}={v}'
+            for k, v in args.items())
         svg.append(f'<rect x="{(x0 - t0) * scale:.2f}" y="{ty}" width="{w:.2f}" '
                    f'height="{row - 2}" fill="{c}"><title>{html.escape(title)}</title></rect>')
         if w > 7 * len(name):

@@ -4,11 +4,12 @@
  * more than the cores. Set OMP_NUM_THREADS=1 when the parallelism is
  * explicit. Here: W = cores workers of dgemm with 1 BLIS thread each (what
  * OMP_NUM_THREADS=1 gives) against `cores` threads each (the default of a
- * threaded BLAS), the same work; the oversubscription is computed from the
- * core count (W x T > cores). */
+ * threaded BLAS), the same work; the library says whether a run was
+ * oversubscribed, and in which words (perfkit_harness_oversubscription()). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <perfkit/perfkit.h>
 
@@ -43,6 +44,11 @@ static int blas_point(struct blas_row *row, int64_t n, uint64_t loops,
 			t0 = fmin(t0, r->t_setup);
 			t1 = fmax(t1, r->t_end);
 		}
+	if (perfkit_harness_oversubscription(res, &row->factor, row->warning,
+					     sizeof(row->warning)) != 0) {
+		row->factor = NAN;
+		row->warning[0] = '\0';
+	}
 	perfkit_results_destroy(res);
 	if (!(t1 > t0))
 		return cli_error("BLAS study: no worker finished");
@@ -50,8 +56,21 @@ static int blas_point(struct blas_row *row, int64_t n, uint64_t loops,
 	row->workers = workers;
 	row->threads = threads;
 	row->gflops = flops / row->seconds * 1e-9;
-	row->oversubscribed = (long)workers * (long)threads > cores;
+	row->oversubscribed = row->factor > 1;
+	(void)cores;
 	return 0;
+}
+
+/* The library's words, one warning per line, and the workshop's advice. */
+static void warn(const struct blas_row *row)
+{
+	char text[sizeof(row->warning)];
+
+	snprintf(text, sizeof(text), "%s", row->warning);
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		fprintf(stderr, "%s: warning: %s\n", cli_program(), line);
+	fprintf(stderr, "%s: warning: set OMP_NUM_THREADS=1 when the workers are "
+		"explicit\n", cli_program());
 }
 
 int blas_study(struct study_data *d, int64_t n, uint64_t loops)
@@ -75,11 +94,7 @@ int blas_study(struct study_data *d, int64_t n, uint64_t loops)
 		       row->oversubscribed ? "oversubscribed" :
 		       (row->threads == 1 ? "OMP_NUM_THREADS=1" : ""));
 		if (row->oversubscribed)
-			fprintf(stderr, "%s: warning: %u workers x %u BLAS threads = %u "
-				"threads on %ld cores: oversubscribed; set "
-				"OMP_NUM_THREADS=1 when the workers are explicit\n",
-				cli_program(), row->workers, row->threads,
-				row->workers * row->threads, d->cores);
+			warn(row);
 	}
 	if (d->nblas == 2 && d->blas[1].seconds > 0)
 		printf("           oversubscribed BLAS takes %.2fx the time of "

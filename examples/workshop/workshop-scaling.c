@@ -5,11 +5,53 @@
  * worker-hour (seed 004's dollars per CPU-hour). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <perfkit/perfkit.h>
 
 #include "plot.h"
 #include "workshop.h"
+
+/* ---- what a queue run shows: rate over its span, waits, failures ---- */
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+void queue_figures_of(const struct perfkit_results *res, struct queue_figures *f)
+{
+	size_t n = perfkit_results_count(res), used = 0;
+	double t0 = INFINITY, t1 = -INFINITY, items = 0, bytes = 0;
+	double *wait = calloc(n ? n : 1, sizeof(*wait));
+
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < n; i++) {
+		const struct perfkit_record *r;
+
+		perfkit_results_get(res, i, &r);
+		f->failed += r->status != 0;
+		if (r->status != 0 || !wait)
+			continue;
+		t0 = fmin(t0, r->t_submit);
+		t1 = fmax(t1, r->t_end);
+		items += r->items;
+		bytes += r->bytes;
+		wait[used++] = r->t_start - r->t_submit;
+	}
+	if (used > 0) {
+		qsort(wait, used, sizeof(*wait), cmp_double);
+		f->wait_median = wait[used / 2];
+		f->wait_max = wait[used - 1];
+		f->span = t1 - t0;
+		f->files_per_s = items / (t1 - t0);
+		f->mb_per_s = bytes / (t1 - t0) / 1e6;
+	}
+	free(wait);
+}
 
 static void fit_amdahl(struct series *s, const double *p, const double *sp)
 {

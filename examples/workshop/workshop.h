@@ -6,8 +6,12 @@
 #ifndef PK_WORKSHOP_H
 #define PK_WORKSHOP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include <perfkit/perfkit.h>
 
 #define MAX_LIST 16
 
@@ -35,11 +39,13 @@ struct series {
 struct blas_row {
 	unsigned workers, threads;
 	double seconds, gflops;
-	int oversubscribed;
+	double factor;              /* perfkit_harness_oversubscription() */
+	int oversubscribed;         /* factor > 1 */
+	char warning[512];          /* its words */
 };
 
-#define MAX_IO (3 * 2 * MAX_LIST)
-#define MAX_SERIES 4
+#define MAX_IO (4 * 2 * MAX_LIST)
+#define MAX_SERIES 8
 
 /* Everything measured, for the report. */
 struct study_data {
@@ -57,11 +63,59 @@ struct study_data {
 	uint64_t tasks;
 };
 
-/* Pool: the tasks split evenly over W threads before they start (the
- * workshop's Pool.map with a fixed chunk per worker). Files per second,
- * seconds in *seconds; -1 after saying why. */
+/* Pool: the tasks split evenly over W threads (or W forked processes
+ * when @processes) before they start (the workshop's Pool.map with a
+ * fixed chunk per worker). Files per second, seconds in *seconds; -1
+ * after saying why. */
 double pool_run(const char *kernel, int64_t size, uint64_t tasks,
-		unsigned workers, const char *folder, int keep, double *seconds);
+		unsigned workers, int processes, const char *folder, int keep,
+		double *seconds);
+
+/* What a queue run's records show (workshop-scaling.c). */
+struct queue_figures {
+	double files_per_s, mb_per_s, wait_median, wait_max, span;
+	size_t failed;
+};
+void queue_figures_of(const struct perfkit_results *res, struct queue_figures *f);
+
+/* The region profile of the calling thread since its last reset, as
+ * cProfile's table (ncalls, tottime, percall, cumtime, percall, name),
+ * indented under a title, to @out; then the counts are reset. */
+void profile_print(FILE *out, const char *title);
+
+/* ---- MPI (workshop-mpi.c; workshop-nompi.c when built without) ---- */
+
+/* MPI_Init when started by mpirun or srun; the ranks, 0 when not. */
+int wmpi_begin(void);
+int wmpi_rank(void);
+/* Rank 0 ends a part only it ran with @rc; the other ranks wait in it,
+ * sleeping. Every rank returns rank 0's @rc (or another rank's
+ * failure). */
+int wmpi_hold(int rc);
+void wmpi_end(void);
+
+/* What the MPI studies run. */
+struct mpi_plan {
+	const char *kernel, *folder;
+	int64_t size;
+	uint64_t tasks;
+	const int64_t *workers; /* rank counts to try (those above the ranks
+				 * are left out; the ranks are added) */
+	size_t nworkers;
+	int keep;
+	const volatile sig_atomic_t *stop;
+};
+
+/* Collective: the MPI queue and scatter at each rank count; rank 0 prints
+ * the rows, adds the series and appends the records to *keep (may be
+ * NULL). 0, or -1 after saying why. */
+int wmpi_study_queue(struct study_data *d, const struct mpi_plan *p,
+		     struct perfkit_results **keep);
+
+/* Collective: write-hdf5-mpi, F datasets of N x N over all ranks; on rank
+ * 0 the I/O row. 0, 1 (not built: the row says so) or -1. */
+int wmpi_io_row(struct study_data *d, int64_t n, uint64_t files,
+		const char *folder, int keep, double text_seconds);
 
 /* Amdahl, USL, optimal count and cost of s (its points filled in);
  * prints the lines under the table. */

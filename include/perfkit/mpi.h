@@ -12,8 +12,10 @@
 #define PERFKIT_MPI_H
 
 #include <mpi.h>
+#include <signal.h>
 
 #include <perfkit/harness.h>
+#include <perfkit/queue.h>
 #include <perfkit/record.h>
 
 #ifdef __cplusplus
@@ -212,6 +214,218 @@ int perfkit_mpi_harness_run(MPI_Comm comm,
  * a failure too and is returned as it is.
  */
 int perfkit_mpi_agree(MPI_Comm comm, int rc);
+
+/** @brief How perfkit_mpi_queue_run() deals tasks to ranks. */
+enum perfkit_mpi_tasks {
+	/** Rank 0 hands out one task at a time over MPI_Send / MPI_Recv to
+	 *  the rank that asks next (the workshop's "our own workload
+	 *  manager"); rank 0 itself only hands out, unless it is alone. */
+	PERFKIT_MPI_TASKS_QUEUE = 0,
+	/** The tasks are split evenly before they start, with MPI_Scatterv
+	 *  from rank 0 (the workshop's comm.Scatter): rank r of n takes
+	 *  tasks r T/n to (r+1) T/n − 1, rank 0 included. */
+	PERFKIT_MPI_TASKS_SCATTER = 1,
+};
+
+/**
+ * @brief Options of perfkit_mpi_queue_run().
+ *
+ * Start from #PERFKIT_MPI_QUEUE_OPTIONS_INIT or
+ * perfkit_mpi_queue_options_init(); fields are only ever added at the
+ * end.
+ */
+struct perfkit_mpi_queue_options {
+	/** sizeof(struct perfkit_mpi_queue_options) as the caller knows it. */
+	size_t size;
+	/** The distribution. Default #PERFKIT_MPI_TASKS_QUEUE. */
+	enum perfkit_mpi_tasks distribution;
+	/** Name of a registered kernel (registered on every rank). Default
+	 *  "write-binary". */
+	const char *kernel;
+	/** Problem size of every task, > 0 (ignored with @c sizes). Default
+	 *  256. */
+	int64_t problem_size;
+	/** NULL, or one problem size per task (@c tasks of them, each > 0).
+	 *  Read on rank 0 only: the sizes travel with the tasks. Default
+	 *  NULL. */
+	const int64_t *sizes;
+	/** Number of tasks, 1 to #PERFKIT_QUEUE_TASKS_MAX. Default 16. */
+	uint64_t tasks;
+	/** Timed repetitions of each task, 1 to 1000000. Default 1. */
+	uint64_t repetitions;
+	/** Non-zero: each task checks its result with perfkit_kernel_verify()
+	 *  after the timed work. Default 1. */
+	int verify;
+	/** Where this rank's I/O kernels write
+	 *  (perfkit_kernel_options::output_dir); may differ between ranks.
+	 *  Default NULL (a fresh folder per task). */
+	const char *output_dir;
+	/** Passed to the kernels (perfkit_kernel_options::keep_output).
+	 *  Default 0. */
+	int keep_output;
+	/** A stop request, or NULL. #PERFKIT_MPI_TASKS_QUEUE: when rank 0's
+	 *  @c *cancel is non-zero it hands out no further task;
+	 *  #PERFKIT_MPI_TASKS_SCATTER: a rank whose flag is set takes none of
+	 *  its remaining tasks. Tasks not taken get records with status
+	 *  -ECANCELED. Default NULL. */
+	const volatile sig_atomic_t *cancel;
+};
+
+/** @brief Initialiser for struct perfkit_mpi_queue_options with the
+ *         defaults. */
+#define PERFKIT_MPI_QUEUE_OPTIONS_INIT                                        \
+	{ sizeof(struct perfkit_mpi_queue_options), PERFKIT_MPI_TASKS_QUEUE,     \
+	  "write-binary", 256, NULL, 16, 1, 1, NULL, 0, NULL }
+
+/**
+ * @brief Fill task-queue options with the defaults.
+ * @param opt the options
+ * @return 0 on success
+ * @retval -EINVAL @p opt is NULL
+ */
+int perfkit_mpi_queue_options_init(struct perfkit_mpi_queue_options *opt);
+
+/**
+ * @brief The name of a distribution ("mpi-queue", "mpi-scatter").
+ * @param d the distribution
+ * @return the name, or NULL if @p d is not one
+ */
+const char *perfkit_mpi_tasks_name(enum perfkit_mpi_tasks d);
+
+/**
+ * @brief Run every task once across the ranks, handed out by rank 0 or
+ *        scattered up front, and gather one record per task on rank 0
+ *        (collective).
+ * @param comm the communicator (one rank is allowed: it runs every task
+ *        itself)
+ * @param opt this rank's options: @c distribution, @c kernel, @c tasks,
+ *        @c repetitions and @c verify must equal rank 0's
+ * @param[out] out on rank 0: a new set with one record per task, in task
+ *             order, also when tasks failed; NULL on the other ranks, and
+ *             on every rank when the options were refused
+ * @return 0 when every task succeeded, on every rank
+ * @retval -EINVAL @p comm is unusable (returned at once), or on some rank
+ *         @p opt or @p out is NULL, an option is out of range, the kernel
+ *         is not registered, or the options differ from rank 0's (every
+ *         rank returns it before any task runs, and perfkit_last_error()
+ *         names the rank)
+ * @retval -ECANCELED a stop was requested; rank 0 has every task's record
+ * @return else the first failed task's status, on every rank;
+ *         perfkit_last_error() says how many failed and why the first did
+ *
+ * Each task is one kernel instance: setup, @c repetitions timed runs,
+ * verify, teardown (as perfkit_queue_run()). A task that fails (setup,
+ * run or verify) fails alone: its record keeps the status and the extra
+ * column "error" says why, and its worker goes on with the next task, so
+ * every task runs exactly once. (A rank that dies ends the MPI job, as
+ * MPI's default error handler does.)
+ *
+ * #PERFKIT_MPI_TASKS_QUEUE with n > 1 ranks: ranks 1 to n − 1 are the
+ * workers; each asks rank 0 for a task (MPI_Send), receives the next
+ * task's index and size (MPI_Recv), runs it and asks again, until rank 0
+ * answers that the queue is empty. Rank 0 waits for requests by polling
+ * with short sleeps, so it leaves the cores to the workers.
+ *
+ * Each record: @c rank the rank that ran the task (as gathered by
+ * perfkit_mpi_results_gather(): timestamps on rank 0's clock), @c worker
+ * its worker index (worker ranks in order, from 0; -1 for a task never
+ * taken), @c t_submit the time rank 0 filled the queue, @c t_start the
+ * time the worker took the task (so `t_start − t_submit` is its wait,
+ * also in the parameter `wait_s`), @c t_setup / @c t_end the timed
+ * repetitions; parameters `task` (its index from 0), `wait_s`, `workers`
+ * (the worker ranks) and `mode` (perfkit_mpi_tasks_name()). The metadata
+ * has the keys of perfkit_mpi_results_gather() and "queue.kernel",
+ * "queue.tasks", "queue.distribution", "queue.repetitions".
+ */
+int perfkit_mpi_queue_run(MPI_Comm comm, const struct perfkit_mpi_queue_options *opt,
+			  struct perfkit_results **out);
+
+/** @brief Largest grid side perfkit_mpi_write_hdf5() accepts. */
+#define PERFKIT_MPI_IO_N_MAX 16384
+
+/**
+ * @brief Options of perfkit_mpi_write_hdf5().
+ *
+ * Start from #PERFKIT_MPI_IO_OPTIONS_INIT or perfkit_mpi_io_options_init();
+ * fields are only ever added at the end.
+ */
+struct perfkit_mpi_io_options {
+	/** sizeof(struct perfkit_mpi_io_options) as the caller knows it. */
+	size_t size;
+	/** Grid side N (N x N doubles per dataset), 1 to
+	 *  #PERFKIT_MPI_IO_N_MAX. Default 100. */
+	int64_t n;
+	/** Datasets in the file, all ranks together, 1 to
+	 *  #PERFKIT_QUEUE_TASKS_MAX. Default 100. */
+	uint64_t files;
+	/** A folder every rank sees (one file system), where the one file
+	 *  is made; rank 0's value counts. NULL: rank 0 makes a fresh folder
+	 *  `perfkit-io-XXXXXX` under `$TMPDIR` (or /tmp); on one node every
+	 *  rank sees it. Default NULL. */
+	const char *output_dir;
+	/** Non-zero: leave the file (and a fresh folder) in place. Default 0:
+	 *  removed at the end. */
+	int keep_output;
+	/** Non-zero: after closing, every rank reopens the file and reads
+	 *  its datasets back through HDF5, comparing each value, and rank 0
+	 *  checks that the file holds exactly @c files datasets. Default 1. */
+	int verify;
+};
+
+/** @brief Initialiser for struct perfkit_mpi_io_options with the
+ *         defaults. */
+#define PERFKIT_MPI_IO_OPTIONS_INIT                                          \
+	{ sizeof(struct perfkit_mpi_io_options), 100, 100, NULL, 0, 1 }
+
+/**
+ * @brief Fill parallel-I/O options with the defaults.
+ * @param opt the options
+ * @return 0 on success
+ * @retval -EINVAL @p opt is NULL
+ */
+int perfkit_mpi_io_options_init(struct perfkit_mpi_io_options *opt);
+
+/**
+ * @brief `write-hdf5-mpi`: every rank writes its share of the grids into
+ *        one HDF5 file shared by all ranks through the MPI-IO driver
+ *        (collective; the workshop's h5py `driver='mpio'`).
+ * @param comm the communicator (one rank is allowed)
+ * @param opt the options; @c n, @c files and @c verify must equal rank
+ *        0's
+ * @param[out] out on rank 0: one record per rank; NULL elsewhere and on
+ *             failure
+ * @return 0 on success, on every rank
+ * @retval -EINVAL @p comm is unusable, or on some rank @p opt or @p out
+ *         is NULL, an option is out of range or differs from rank 0's
+ *         (every rank returns it before any file is made)
+ * @retval -ENOTSUP libperfkit-mpi was built without parallel HDF5
+ *         (Debian's libhdf5-openmpi-dev)
+ * @retval -ENOMEM, -ENOSPC, -EFBIG, -EDQUOT, -EIO making or writing the
+ *         file failed on some rank: the message names the rank, the file
+ *         and HDF5's reason; the file is removed unless @c keep_output
+ * @retval -EBADMSG the file did not read back as written
+ *
+ * The file is `write-hdf5-mpi-<pid of rank 0>.h5` in the folder. Every
+ * rank creates each dataset "data00000", "data00001", ... (N x N
+ * little-endian doubles, contiguous), as parallel HDF5 requires of
+ * metadata; rank r of n writes the data of datasets r F/n to
+ * (r+1) F/n − 1 (independent MPI-IO transfers), the grid of dataset i
+ * being the `write-hdf5` kernel's grid of file i (the same values). The
+ * file is then closed collectively, which flushes it.
+ *
+ * Each record: name "write-hdf5-mpi", @c rank and @c worker the rank,
+ * @c problem_size N, @c repetitions and @c items the datasets this rank
+ * wrote, @c bytes their data (8 N² each), @c t_start the file's creation
+ * began, @c t_setup it was created (the timed part starts), @c t_end it
+ * was closed, @c elapsed = t_end − t_setup: the datasets' creation
+ * (every rank takes part in each), this rank's writes and the closing.
+ * Timestamps are on rank 0's clock (perfkit_mpi_results_gather()). Extra
+ * column "file": the file's path. Metadata: the gather's keys and
+ * "io.kernel", "io.file", "io.datasets", "io.n", "io.hdf5" (the library
+ * version).
+ */
+int perfkit_mpi_write_hdf5(MPI_Comm comm, const struct perfkit_mpi_io_options *opt,
+			   struct perfkit_results **out);
 
 /** @brief Longest list of cores perfkit_mpi_place() writes, with the NUL. */
 #define PERFKIT_MPI_CORES_MAX 256

@@ -186,21 +186,32 @@ int perfkit_region_arg(const char *key, double value);
  * @retval -EINVAL @p max_events is 0 or too large, or @p min_duration_ns
  *         is more than an hour
  *
- * When the budget is spent, events are dropped and counted: the file's
+ * The first call maps the budget's memory and writes it once, so that no
+ * region waits for a page (tens of ms for the default budget in a VM), and
+ * calibrates the tick rate. When the budget is spent, events are dropped
+ * and counted: the file's
  * `otherData.dropped` says how many, and recording goes on (regions are
  * still profiled). Calling it again changes the budget and the minimum;
  * events already recorded are kept. Timestamps count from the first
- * call. Events are recorded when a region ends, so every event in the
- * file is complete; regions still open when the trace is written are
- * not in it. Thread-safe.
+ * call. Events are recorded when a region ends; regions still open when
+ * the trace is written are written too, ending at that moment, marked
+ * `"args":{"open":true}` in their "E" event. Thread-safe.
+ *
+ * Processes forked after the first call trace on their own: when a child
+ * exits (exit(), or perfkit_region_trace_flush() before _exit()), it
+ * leaves its events, from the fork on, in a spool folder
+ * (`$TMPDIR/perfkit-trace.PID.N`), and perfkit_region_trace_write() in
+ * this process merges them into its file, each with its own `pid`.
  *
  * The environment variable `PERFKIT_TRACE=out.json` starts tracing when
- * the library is loaded and writes the file when the process exits
- * (atexit; not in forked children): budget `PERFKIT_TRACE_EVENTS`
- * (default #PERFKIT_REGION_TRACE_DEFAULT_EVENTS), minimum
- * `PERFKIT_TRACE_MIN_NS` (default 0). If the variables are invalid or the
- * file cannot be written, one line on stderr says so: the only output the
- * library makes on its own.
+ * the program starts (a constructor; a program linked with libperfkit.a
+ * gets it with perfkit_region_begin(), which reads the variable too) and
+ * writes the file when the process exits (atexit),
+ * with the events of the forked children that exited before it: budget
+ * `PERFKIT_TRACE_EVENTS` (default #PERFKIT_REGION_TRACE_DEFAULT_EVENTS),
+ * minimum `PERFKIT_TRACE_MIN_NS` (default 0). If the variables are
+ * invalid or a file cannot be written, one line on stderr says so: the
+ * only output the library makes on its own.
  */
 int perfkit_region_trace_start(size_t max_events, uint64_t min_duration_ns);
 
@@ -241,15 +252,40 @@ int perfkit_region_trace_counts(uint64_t *events, uint64_t *dropped,
  * "otherData": {...}}`, with a "process_name" and a "thread_name"
  * metadata event, then each thread's regions as "B"/"E" pairs (`ts` in
  * µs from perfkit_region_trace_start(), `tid` the kernel's thread id,
- * `cat` "region", arguments in the B event's `args`), properly nested.
- * `otherData` holds the producer, the clock and the counts of
- * perfkit_region_trace_counts() with the budget (0 before any start) and
- * minimum. Threads that
- * exited are included. Works whether tracing is on or off; nothing is
- * cleared. Thread-safe: it holds the profiles' lock while it writes, so
- * snapshots and exiting threads wait.
+ * `cat` "region", arguments in the B event's `args`), properly nested:
+ * every B has its E. Regions still open end at the time of writing (for
+ * a thread that exited, at its exit), with `"args":{"open":true}` in
+ * their E event. In the process that started tracing, the events of its
+ * forked children that have exited follow, with their pids. `otherData`
+ * holds the producer, the clock, the counts of
+ * perfkit_region_trace_counts() (with the children's), the budget (0
+ * before any start), the minimum, `open` (regions written open) and
+ * `processes`. Threads that exited are included. Works whether tracing is
+ * on or off; nothing is cleared. Thread-safe: it holds the profiles' lock
+ * while it writes, so snapshots and exiting threads wait. Open regions of
+ * other threads that are running are read as they are at that moment; a
+ * region that begins or ends while the file is written may be left out.
  */
 int perfkit_region_trace_write(const char *path);
+
+/**
+ * @brief Write this process's share of the trace now, as its exit would.
+ * @return 0 on success, or when there is nothing to write
+ * @retval -ENAMETOOLONG `TMPDIR` is too long for the spool folder
+ * @retval -EPERM the spool folder exists but is not this user's folder
+ * @retval "-errno" the file could not be written (as
+ *         perfkit_region_trace_write())
+ *
+ * In a process forked from the one that started tracing: writes its
+ * events (those recorded since the fork, and its regions still open) to
+ * the spool, where perfkit_region_trace_write() in the tracing process
+ * finds them. exit() does this by itself; call it before _exit(), which
+ * runs no exit handlers (the harness's worker processes do). A child
+ * with no event and no open region writes nothing. In the process
+ * started with `PERFKIT_TRACE`: writes that file now (exit writes it
+ * again). Otherwise does nothing. Not async-signal-safe.
+ */
+int perfkit_region_trace_flush(void);
 
 /** @brief Which profiles a snapshot merges. */
 enum perfkit_region_scope {

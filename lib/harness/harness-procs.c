@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "perfkit/region.h"
 #include "perfkit/timer.h"
 #include "harness-private.h"
 
@@ -127,6 +128,7 @@ static void child_main(const struct pk_harness_plan *plan, unsigned index,
 	if (go_w >= 0)
 		close(go_w);
 	pk_harness_worker(plan, index, &sync, &out);
+	perfkit_region_trace_flush(); /* _exit() runs no exit handlers */
 	_exit(s.sent ? 0 : 1);
 }
 

@@ -22,6 +22,7 @@
 
 #include "perfkit/kernel.h"
 #include "perfkit/queue.h"
+#include "perfkit/region.h"
 #include "perfkit/timer.h"
 #include "harness-private.h"
 
@@ -162,6 +163,7 @@ static pid_t spawn(const struct queue_run *r, unsigned worker)
 
 	if (pid == 0) {
 		work(r, worker);
+		perfkit_region_trace_flush(); /* _exit() runs no exit handlers */
 		_exit(0);
 	}
 	return pid;

@@ -13,7 +13,8 @@
 #include "export.h" /* PERFKIT_EXPORT: libperfkit-mpi's ABI */
 
 /* Message tags on our duplicate of the caller's communicator. */
-enum { PK_MPI_TAG_CLOCK = 1, PK_MPI_TAG_RECORDS = 2, PK_MPI_TAG_PINGPONG = 3 };
+enum { PK_MPI_TAG_CLOCK = 1, PK_MPI_TAG_RECORDS = 2, PK_MPI_TAG_PINGPONG = 3,
+       PK_MPI_TAG_TASK_ASK = 4, PK_MPI_TAG_TASK = 5 };
 
 /* Set the message (perfkit_set_error()) and return @code. */
 #define pk_mpi_error(code, ...) perfkit_set_error((code), __VA_ARGS__)
@@ -216,5 +217,64 @@ double pk_mpi_now(void);
 /* Collective: 0 if this rank's @len bytes at @opt equal rank 0's, else
  * -EINVAL naming @who. */
 int pk_mpi_same_options(MPI_Comm comm, const void *opt, size_t len, const char *who);
+
+/* ---- task queues across ranks (mpi-queue*.c) ---- */
+
+struct pk_mpi_queue {
+	MPI_Comm comm;
+	int rank, size;
+	struct perfkit_mpi_queue_options opt; /* full size, defaults filled */
+	const struct perfkit_kernel *kernel;
+	struct perfkit_results *local; /* this rank's records */
+	int worker;        /* 0, or -1 when rank 0 only hands out */
+	unsigned workers;  /* ranks that run tasks */
+	uint64_t mono0;    /* perfkit_now_ns() at ... */
+	double axis0;      /* ... this many seconds from local's epoch */
+	double submit;     /* rank 0 filled the queue: s from local's epoch */
+	double offset, uncertainty; /* clock against rank 0 */
+	int err;           /* a record could not be kept (-ENOMEM) */
+};
+
+/* mpi-queue-options.c: the caller's options over the defaults, checked
+ * on this rank (sizes on rank 0 only), then against rank 0's. */
+int pk_mpi_queue_options_read(struct pk_mpi_queue *q,
+			      const struct perfkit_mpi_queue_options *opt);
+int pk_mpi_queue_options_same(struct pk_mpi_queue *q);
+
+/* Problem size of task @i on rank 0. */
+int64_t pk_mpi_queue_size_of(const struct pk_mpi_queue *q, uint64_t i);
+
+/* mpi-queue-task.c: run task @task of @size here and keep its record;
+ * or keep the record of a task never taken. */
+void pk_mpi_queue_task(struct pk_mpi_queue *q, uint64_t task, int64_t size);
+void pk_mpi_queue_untaken(struct pk_mpi_queue *q, uint64_t task, int64_t size);
+
+/* mpi-queue-order.c, on rank 0: the gathered set in task order, with the
+ * queue.* metadata; returns the first failed task's status (message
+ * set), 0 if none failed. */
+int pk_mpi_queue_finish(struct pk_mpi_queue *q, struct perfkit_results **set);
+
+/* ---- write-hdf5-mpi (mpi-io-*.c) ---- */
+
+struct pk_mpi_io {
+	MPI_Comm comm;
+	int rank, size;
+	struct perfkit_mpi_io_options opt; /* full size, defaults filled */
+	char dir[4096];  /* rank 0's folder, known on every rank */
+	char path[4096]; /* the one file */
+	int own_dir;     /* rank 0 made the folder */
+	uint64_t first, count; /* this rank's datasets */
+};
+
+/* Collective: options checked everywhere and against rank 0's, the
+ * folder chosen (or made) by rank 0 and the file's path sent to all. */
+int pk_mpi_io_prepare(struct pk_mpi_io *io, const struct perfkit_mpi_io_options *opt,
+		      struct perfkit_results **out, const char *who);
+
+/* Collective: the file (and a folder rank 0 made) removed unless kept. */
+void pk_mpi_io_cleanup(struct pk_mpi_io *io);
+
+/* The write-hdf5 kernel's grid of file @file: rows of N values. */
+void pk_mpi_io_fill(int64_t n, uint64_t file, double *grid);
 
 #endif /* PERFKIT_MPI_PRIVATE_H */

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "common.h"
@@ -20,14 +21,18 @@ _Atomic uint64_t pk_trace_min_units;
 _Atomic size_t pk_trace_cap;	/* slots, all threads */
 _Atomic uint64_t pk_trace_min_ns;
 _Atomic uint64_t pk_trace_origin;	/* clock units at the first start */
+_Atomic uint64_t pk_trace_floor;	/* clock units at this process's fork */
 static _Atomic size_t trace_reserved;	/* slots in chunks handed out */
 static union tslot *arena;		/* pk_trace_cap slots, under arena_lock */
 static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The budget's memory, mapped and touched once, up front: a page fault
+/* The budget's memory, mapped and written once, up front: a page fault
  * in the middle of a region end costs microseconds in a VM (30 us per
- * page measured on the development machine), a populated mapping a
- * tenth of that, outside the regions. */
+ * page measured on the development machine). MAP_POPULATE is not enough
+ * there: the first write to each populated page still cost about 20 us
+ * (the hypervisor backs guest memory on its first write), 40 ns per
+ * traced pair in bench-region; writing zeros here moves that cost out of
+ * the regions, to the first start (about 4 ms per MiB on that VM). */
 static int map_arena(size_t max_events)
 {
 	size_t slots = (max_events + TRACE_CHUNK - 1) / TRACE_CHUNK * TRACE_CHUNK;
@@ -42,6 +47,7 @@ static int map_arena(size_t max_events)
 			rc = pk_error(-ENOMEM, "perfkit_region_trace_start: cannot map "
 				      "%zu events", max_events);
 		else {
+			memset(m, 0, slots * sizeof(union tslot));
 			arena = m;
 			atomic_store(&pk_trace_cap, slots);
 		}
@@ -54,7 +60,8 @@ static int map_arena(size_t max_events)
 	return rc;
 }
 
-PERFKIT_EXPORT int perfkit_region_trace_start(size_t max_events, uint64_t min_duration_ns)
+/* perfkit_region_trace_start() without what region-session.c adds. */
+int pk_trace_configure(size_t max_events, uint64_t min_duration_ns)
 {
 	uint64_t zero = 0, min_units = min_duration_ns;
 	int rc;
@@ -113,6 +120,16 @@ static bool next_chunk(struct profile *p)
 	p->tchunks[idx] = arena + off;
 	p->tlimit = p->tpos + TRACE_CHUNK;
 	return true;
+}
+
+void pk_trace_arena_lock(void)
+{
+	pthread_mutex_lock(&arena_lock);
+}
+
+void pk_trace_arena_unlock(void)
+{
+	pthread_mutex_unlock(&arena_lock);
 }
 
 void pk_trace_put(struct profile *p, const struct frame *f, uint64_t end,

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -101,6 +102,7 @@ struct profile {
 	unsigned depth;			/* frames in use */
 	unsigned dropped_open;		/* refused levels awaiting their end */
 	bool no_trace;			/* the overhead probe's scratch profile */
+	bool gone;			/* another thread of the process we forked from */
 	/* Trace: slots [0, tused) are published; tlimit ends this chunk. */
 	union tslot **tchunks;		/* TRACE_MAX_CHUNKS, on first event */
 	size_t tpos, tlimit;		/* owner only */
@@ -109,6 +111,7 @@ struct profile {
 	long tid;
 	pthread_t thread;
 	char tname[16];			/* set when the thread exits */
+	uint64_t tend;			/* clock when the thread exited, or 0 */
 	struct frame frames[PERFKIT_REGION_MAX_DEPTH];
 };
 
@@ -207,6 +210,15 @@ extern _Atomic uint64_t pk_trace_min_units;
 extern _Atomic size_t pk_trace_cap;
 extern _Atomic uint64_t pk_trace_min_ns;
 extern _Atomic uint64_t pk_trace_origin;
+/* Clock at the fork that made this process (0 in the one that started
+ * tracing): its trace starts there. */
+extern _Atomic uint64_t pk_trace_floor;
+/* perfkit_region_trace_start() without the fork and exit handling that
+ * region-session.c adds. */
+int pk_trace_configure(size_t max_events, uint64_t min_duration_ns);
+/* The arena's lock, held across fork(). */
+void pk_trace_arena_lock(void);
+void pk_trace_arena_unlock(void);
 /* Append the event of frame `f` ending at `end`; slow part of the hot
  * path (a new chunk, a full buffer). */
 void pk_trace_put(struct profile *p, const struct frame *f, uint64_t end,
@@ -237,5 +249,26 @@ static inline void pk_trace_write(struct profile *p, const struct frame *f,
 
 /* Free a profile's list of trace chunks. */
 void pk_trace_free(struct profile *p);
+
+/* region-session.c: start tracing if PERFKIT_TRACE asks (once). */
+void pk_trace_env_once(void);
+
+/* region-spool.c: where forked children leave their traces for the
+ * process that started tracing (the root) to merge. */
+struct pk_spool_counts {
+	uint64_t events, dropped, filtered, open, processes;
+};
+/* In the root, at the first start: name the spool after the root. */
+void pk_spool_init(void);
+/* True in a process forked (directly or not) from the root. */
+bool pk_spool_is_child(void);
+/* Make the spool folder if needed; this process's file in it. */
+int pk_spool_path(char *buf, size_t size);
+/* Copy the events of every child's file into `out` (after `*first`
+ * events have been written, `*first` false) and add their counts. Root
+ * only; under the lock. */
+void pk_spool_merge(FILE *out, bool *first, struct pk_spool_counts *c);
+/* Remove the spool folder and its files (root, at exit). */
+void pk_spool_remove(void);
 
 #endif /* PK_REGION_PRIVATE_H */

@@ -2,13 +2,11 @@
 /*
  * Named profiling regions: the Chrome Trace Event file.
  *
- * With tracing on, each region end appends one event (start, end, name,
- * depth, and its arguments in the slots after it) to the thread's buffer.
- * Buffers grow in chunks of TRACE_CHUNK slots, reserved from one budget
- * for all threads, so memory is bounded; an event that finds the budget
- * spent is dropped and counted. Writing sorts each thread's events by
- * start and emits them as nested "B"/"E" pairs: every event is complete,
- * since it is recorded at its end.
+ * Each thread's events (recorded when regions end, region-buffer.c) and
+ * the frames it still has open are sorted by start and written as nested
+ * "B"/"E" pairs; an open frame ends at the time of writing and says so.
+ * In the process that started tracing, the events of forked children
+ * that have exited follow (region-spool.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -150,9 +148,10 @@ static void put_number(FILE *f, double v)
 struct writer {
 	FILE *f;
 	long pid;
-	uint64_t origin;
+	uint64_t origin, floor;
 	double unit_ns;
 	bool first;
+	uint64_t open;			/* regions written as still open */
 };
 
 static void event_head(struct writer *w, const char *ph, const char *name, long tid)
@@ -174,98 +173,237 @@ static void put_meta(struct writer *w, const char *what, long tid, const char *v
 	fputs("}}", w->f);
 }
 
+/* A time as µs since the origin; in a forked child, nothing before the
+ * fork (regions it inherited open start where the child does). */
 static void put_ts(struct writer *w, uint64_t t)
 {
-	double us = t > w->origin ? (double)(t - w->origin) * w->unit_ns / 1e3 : 0.0;
+	double us;
 
+	if (t < w->floor)
+		t = w->floor;
+	us = t > w->origin ? (double)(t - w->origin) * w->unit_ns / 1e3 : 0.0;
 	fprintf(w->f, ",\"ts\":%.3f", us);
 }
 
-static void put_begin(struct writer *w, const struct profile *p, const union tslot *s)
+/* A region to write: a recorded event, or a frame still open. */
+struct span {
+	uint64_t start, end;
+	uint32_t entry, depth, nargs;
+	bool open;
+	const uint32_t *arg_key;
+	const double *arg_value;
+};
+
+static void put_begin(struct writer *w, const struct profile *p, const struct span *s)
 {
-	event_head(w, "B", pk_entry_at(p, s->ev.entry)->name, p->tid);
+	event_head(w, "B", pk_entry_at(p, s->entry)->name, p->tid);
 	fputs(",\"cat\":\"region\"", w->f);
-	put_ts(w, s->ev.start);
-	if (s->ev.nargs) {
+	put_ts(w, s->start);
+	if (s->nargs) {
 		fputs(",\"args\":{", w->f);
-		for (unsigned i = 0; i < s->ev.nargs; i++) {
+		for (unsigned i = 0; i < s->nargs; i++) {
 			if (i)
 				putc(',', w->f);
-			put_string(w->f, pk_entry_at(p, s[1 + i].arg.key)->name);
+			put_string(w->f, pk_entry_at(p, s->arg_key[i])->name);
 			putc(':', w->f);
-			put_number(w->f, s[1 + i].arg.value);
+			put_number(w->f, s->arg_value[i]);
 		}
 		putc('}', w->f);
 	}
 	putc('}', w->f);
 }
 
-static void put_end(struct writer *w, const struct profile *p, const union tslot *s)
+/* An open region ends when the file is written (or its thread exited),
+ * and says so in its E event's args (viewers merge them with the B's). */
+static void put_end(struct writer *w, const struct profile *p, const struct span *s)
 {
-	event_head(w, "E", pk_entry_at(p, s->ev.entry)->name, p->tid);
+	event_head(w, "E", pk_entry_at(p, s->entry)->name, p->tid);
 	fputs(",\"cat\":\"region\"", w->f);
-	put_ts(w, s->ev.end);
+	put_ts(w, s->end);
+	if (s->open) {
+		fputs(",\"args\":{\"open\":true}", w->f);
+		w->open++;
+	}
 	putc('}', w->f);
 }
 
-static const struct profile *sort_profile;
+/* The frames still open in `p` at `now`, outermost first, with their
+ * arguments copied. The owner may be running: each frame is checked, and
+ * the first that is being pushed or popped at this moment ends the list
+ * (the calling thread's own frames are always exact). */
+struct open_frames {
+	unsigned n;
+	struct frame f[PERFKIT_REGION_MAX_DEPTH];
+};
 
-static int cmp_event(const void *a, const void *b)
+static void read_open(const struct profile *p, uint64_t now, struct open_frames *o)
 {
-	const union tslot *x = pk_tslot_at(sort_profile, *(const size_t *)a);
-	const union tslot *y = pk_tslot_at(sort_profile, *(const size_t *)b);
+	unsigned depth = __atomic_load_n(&p->depth, __ATOMIC_ACQUIRE);
+	size_t names = atomic_load_explicit(&p->nentries, memory_order_acquire);
+	uint64_t last = 0;
 
-	if (x->ev.start != y->ev.start)
-		return x->ev.start < y->ev.start ? -1 : 1;
-	return (int)x->ev.depth - (int)y->ev.depth;
+	o->n = 0;
+	if (p->gone || p->no_trace || !atomic_load(&pk_trace_origin))
+		return; /* not this process's, or tracing never started */
+	if (depth > PERFKIT_REGION_MAX_DEPTH)
+		depth = PERFKIT_REGION_MAX_DEPTH;
+	for (unsigned i = 0; i < depth; i++) {
+		struct frame *f = &o->f[o->n];
+		const struct entry *e = __atomic_load_n(&p->frames[i].e, __ATOMIC_RELAXED);
+
+		f->start = __atomic_load_n(&p->frames[i].start, __ATOMIC_RELAXED);
+		f->nargs = __atomic_load_n(&p->frames[i].nargs, __ATOMIC_RELAXED);
+		if (!e || e->idx >= names || pk_entry_at(p, e->idx) != e ||
+		    f->start < last || f->start > now || f->nargs > PERFKIT_REGION_MAX_ARGS)
+			break;
+		f->e = (struct entry *)e;
+		for (uint32_t k = 0; k < f->nargs; k++) {
+			f->arg_key[k] = p->frames[i].arg_key[k];
+			f->arg_value[k] = p->frames[i].arg_value[k];
+			if (f->arg_key[k] >= names)
+				f->nargs = k;
+		}
+		last = f->start;
+		o->n++;
+	}
 }
 
-/* One thread's events as nested B/E pairs. Under the lock (which also
- * guards sort_profile). */
+/* Item i of a thread: slot index i < slots, or open frame i - slots. */
+struct items {
+	const struct profile *p;
+	size_t slots;
+	uint64_t now;
+	const struct open_frames *open;
+};
+
+static struct span item_span(const struct items *it, size_t i)
+{
+	struct span s;
+
+	if (i < it->slots) {
+		const union tslot *t = pk_tslot_at(it->p, i);
+
+		s = (struct span){ t->ev.start, t->ev.end, t->ev.entry, t->ev.depth,
+				   t->ev.nargs, false, NULL, NULL };
+		return s;
+	}
+	{
+		const struct frame *f = &it->open->f[i - it->slots];
+
+		return (struct span){ f->start, it->now, f->e->idx, (uint32_t)(i - it->slots),
+				      f->nargs, true, f->arg_key, f->arg_value };
+	}
+}
+
+static const struct items *sort_items;
+
+/* By start, the outer first; ties in the order recorded, events (which
+ * ended) before frames still open. */
+static int cmp_item(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	struct span x = item_span(sort_items, i), y = item_span(sort_items, j);
+
+	if (x.start != y.start)
+		return x.start < y.start ? -1 : 1;
+	if (x.depth != y.depth)
+		return x.depth < y.depth ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+/* Arguments of a recorded event: copied out of the slots after it. */
+struct slot_args {
+	uint32_t key[PERFKIT_REGION_MAX_ARGS];
+	double value[PERFKIT_REGION_MAX_ARGS];
+};
+
+static struct span full_span(const struct items *it, size_t i, struct slot_args *a)
+{
+	struct span s = item_span(it, i);
+
+	if (!s.open) {
+		if (s.nargs > PERFKIT_REGION_MAX_ARGS)
+			s.nargs = PERFKIT_REGION_MAX_ARGS;
+		for (uint32_t k = 0; k < s.nargs; k++) {
+			a->key[k] = pk_tslot_at(it->p, i + 1 + k)->arg.key;
+			a->value[k] = pk_tslot_at(it->p, i + 1 + k)->arg.value;
+		}
+		s.arg_key = a->key;
+		s.arg_value = a->value;
+	}
+	return s;
+}
+
+/* One thread's events and open frames as nested B/E pairs. Under the
+ * lock (which also guards sort_items). */
 static int put_thread(struct writer *w, const struct profile *p)
 {
-	size_t slots, n = profile_events(p, &slots), k = 0, top = 0;
-	size_t *ix = malloc((n ? n : 1) * sizeof(*ix));
-	size_t stack[PERFKIT_REGION_MAX_DEPTH + 1];
+	size_t slots, n, k = 0, top = 0;
+	struct open_frames *open;
+	struct items it;
+	size_t *ix, stack[PERFKIT_REGION_MAX_DEPTH + 1];
 	char name[32];
 
-	if (!ix)
+	if (p->gone)
+		return 0;
+	n = profile_events(p, &slots); /* reads the published count first... */
+	open = malloc(sizeof(*open));
+	if (!open)
 		return -ENOMEM;
+	it = (struct items){ p, slots, p->tend ? p->tend : pk_region_clock_now(), open };
+	read_open(p, it.now, open); /* ...so that its frames ended after those */
+	if (n + open->n == 0) {
+		free(open);
+		return 0;
+	}
+	ix = malloc((n + open->n) * sizeof(*ix));
+	if (!ix) {
+		free(open);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < slots; i += 1 + pk_tslot_at(p, i)->ev.nargs)
 		if (pk_tslot_at(p, i)->ev.entry != TRACE_PAD)
 			ix[k++] = i;
-	sort_profile = p;
-	qsort(ix, n, sizeof(*ix), cmp_event);
+	for (unsigned i = 0; i < open->n; i++)
+		ix[k++] = slots + i;
+	sort_items = &it;
+	qsort(ix, k, sizeof(*ix), cmp_item);
 	if (p->tname[0])
 		put_meta(w, "thread_name", p->tid, p->tname);
 	else if (pthread_getname_np(p->thread, name, sizeof(name)) == 0 && name[0])
 		put_meta(w, "thread_name", p->tid, name);
-	for (size_t i = 0; i < n; i++) {
-		const union tslot *s = pk_tslot_at(p, ix[i]);
+	for (size_t i = 0; i < k; i++) {
+		struct slot_args a;
+		struct span s = full_span(&it, ix[i], &a);
 
 		/* Close what ended before this began, or is not its parent. */
 		while (top) {
-			const union tslot *t = pk_tslot_at(p, stack[top - 1]);
+			struct span t = item_span(&it, stack[top - 1]);
 
-			if (t->ev.depth < s->ev.depth && t->ev.end >= s->ev.start)
+			if (t.depth < s.depth && t.end >= s.start)
 				break;
-			put_end(w, p, t);
+			put_end(w, p, &t);
 			top--;
 		}
-		put_begin(w, p, s);
+		put_begin(w, p, &s);
 		stack[top++] = ix[i];
 	}
-	while (top)
-		put_end(w, p, pk_tslot_at(p, stack[--top]));
+	while (top) {
+		struct span t = item_span(&it, stack[--top]);
+
+		put_end(w, p, &t);
+	}
 	free(ix);
+	free(open);
 	return 0;
 }
 
 static int put_trace(FILE *f)
 {
 	struct writer w = { f, (long)getpid(), atomic_load(&pk_trace_origin),
-			    pk_region_unit_ns(), true };
+			    atomic_load(&pk_trace_floor), pk_region_unit_ns(), true, 0 };
 	struct trace_counts c = counts_locked();
+	struct pk_spool_counts kids = { 0, 0, 0, 0, 0 };
 	int rc = 0;
 
 	fputs("{\"traceEvents\":[", f);
@@ -274,14 +412,20 @@ static int put_trace(FILE *f)
 		rc = put_thread(&w, p);
 	for (const struct profile *p = pk_region_exited; p && rc == 0; p = p->next)
 		rc = put_thread(&w, p);
+	if (rc == 0)
+		pk_spool_merge(f, &w.first, &kids);
 	fprintf(f, "\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":{"
 		"\"producer\":\"libperfkit %s\",\"clock\":\"%s\","
 		"\"events\":%llu,\"dropped\":%llu,\"filtered\":%llu,"
-		"\"max_events\":%zu,\"min_duration_ns\":%llu}}\n",
+		"\"max_events\":%zu,\"min_duration_ns\":%llu,\"open\":%llu,"
+		"\"processes\":%llu}}\n",
 		perfkit_version_string(), perfkit_clock_name(perfkit_region_clock()),
-		(unsigned long long)c.events, (unsigned long long)c.dropped,
-		(unsigned long long)c.filtered, atomic_load(&pk_trace_cap),
-		(unsigned long long)atomic_load(&pk_trace_min_ns));
+		(unsigned long long)(c.events + kids.events),
+		(unsigned long long)(c.dropped + kids.dropped),
+		(unsigned long long)(c.filtered + kids.filtered), atomic_load(&pk_trace_cap),
+		(unsigned long long)atomic_load(&pk_trace_min_ns),
+		(unsigned long long)(w.open + kids.open),
+		(unsigned long long)(1 + kids.processes));
 	return rc;
 }
 
@@ -340,64 +484,4 @@ out:
 		unlink(tmp);
 	free(tmp);
 	return rc;
-}
-
-/* ---- PERFKIT_TRACE -------------------------------------------------- */
-
-static char *env_path;
-static char env_problem[160];
-static pid_t env_pid;
-
-static int env_count(const char *var, uint64_t lo, uint64_t hi, uint64_t *v)
-{
-	const char *s = getenv(var);
-	char *end;
-
-	if (!s)
-		return 0;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end || errno || *v < lo || *v > hi) {
-		snprintf(env_problem, sizeof(env_problem), "%s='%.40s' is not a "
-			 "whole number from %llu to %llu", var, s,
-			 (unsigned long long)lo, (unsigned long long)hi);
-		return -1;
-	}
-	return 0;
-}
-
-/* The library's only output of its own: the user asked for the file
- * through the environment, and nothing else could tell them it failed. */
-static void trace_at_exit(void)
-{
-	int rc;
-
-	if (getpid() != env_pid) /* a forked child exiting */
-		return;
-	if (env_problem[0]) {
-		fprintf(stderr, "libperfkit: PERFKIT_TRACE: %s; no trace written\n",
-			env_problem);
-		return;
-	}
-	rc = perfkit_region_trace_write(env_path);
-	if (rc < 0)
-		fprintf(stderr, "libperfkit: PERFKIT_TRACE: %s\n", perfkit_last_error());
-}
-
-__attribute__((constructor)) static void trace_from_env(void)
-{
-	const char *path = getenv("PERFKIT_TRACE");
-	uint64_t events = PERFKIT_REGION_TRACE_DEFAULT_EVENTS, min_ns = 0;
-
-	if (!path || !*path)
-		return;
-	env_path = strdup(path);
-	env_pid = getpid();
-	if (!env_path)
-		return;
-	if (env_count("PERFKIT_TRACE_EVENTS", 1, PERFKIT_REGION_TRACE_MAX_EVENTS,
-		      &events) == 0 &&
-	    env_count("PERFKIT_TRACE_MIN_NS", 0, UINT64_C(3600000000000), &min_ns) == 0)
-		perfkit_region_trace_start((size_t)events, min_ns);
-	atexit(trace_at_exit);
 }

@@ -34,14 +34,6 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-pthread_mutex_t pk_region_lock = PTHREAD_MUTEX_INITIALIZER;
-struct profile *pk_region_live;
-struct profile *pk_region_exited;
-struct aggtab pk_region_retired;
-struct aggtab pk_region_retired_edges;
-size_t pk_region_retired_threads;
-uint64_t pk_region_retired_dropped;
-
 /* initial-exec: a %fs-relative load instead of a __tls_get_addr call. */
 static _Thread_local struct profile *self
 	__attribute__((tls_model("initial-exec")));
@@ -369,12 +361,16 @@ static struct profile *profile_alloc(void)
 }
 
 /* Thread exit: fold the profile's counts into the retired tables and
- * unlink it; keep it on the exited list while its trace has events (the
- * events name its entries), else free it. */
+ * unlink it; keep it on the exited list while its trace has events, or
+ * regions left open that the trace will show ending here (the events
+ * name its entries), else free it. */
 static void profile_exit(void *arg)
 {
 	struct profile *p = arg;
-	bool keep = atomic_load_explicit(&p->tused, memory_order_acquire) > 0;
+	bool keep = atomic_load_explicit(&p->tused, memory_order_acquire) > 0 ||
+		    (p->depth > 0 && atomic_load_explicit(&pk_trace_on, memory_order_relaxed));
+
+	p->tend = pk_region_clock_now();
 
 	if (keep && pthread_getname_np(pthread_self(), p->tname, sizeof(p->tname)) != 0)
 		p->tname[0] = '\0';
@@ -407,6 +403,9 @@ static struct profile *profile_register(void)
 	struct profile *p;
 
 	pk_region_setup();
+	/* PERFKIT_TRACE: also for programs linked with libperfkit.a, where
+	 * this call is what brings the code that reads it into the program. */
+	pk_trace_env_once();
 	pthread_once(&key_once, make_key);
 	p = profile_alloc();
 	if (!p)

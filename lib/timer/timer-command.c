@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,9 +78,10 @@ static int executable(const char *path)
  * the parent: an exec that fails in the child is then reported the same
  * way under every libc and under valgrind (which turns the vfork-like
  * spawn into a fork: the child's failure becomes exit status 127). */
-static int resolve(const char *prog, char *buf, size_t cap, const char **file)
+static int search(const char *prog, const char *path, char *buf, size_t cap,
+		  const char **file)
 {
-	const char *path = getenv("PATH"), *p, *end;
+	const char *p, *end;
 	int rc = -ENOENT;
 
 	*file = prog;
@@ -101,6 +103,66 @@ static int resolve(const char *prog, char *buf, size_t cap, const char **file)
 		if (!*end)
 			return rc;
 	}
+}
+
+/*
+ * The last program found in PATH: timing the same command hundreds of
+ * times would otherwise search PATH before each run (a stat per folder,
+ * about ten syscalls here), outside the timed window but in the tool's
+ * overhead per run. Kept only for an absolute file, only while PATH is
+ * the same text, and checked again before each use (two syscalls), so a
+ * file that is gone is still reported in the parent (a program put into
+ * an earlier PATH folder meanwhile is not seen). One cache for the
+ * process, under a lock: thread-local storage of this size would not fit
+ * the static TLS that a dlopen()ed libperfkit (Python's ctypes) gets.
+ */
+static struct {
+	pthread_mutex_t lock;
+	char prog[NAME_MAX + 1];
+	char path[1024];
+	char file[PATH_MAX];
+} found = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int cached(const char *prog, const char *path, char *buf, size_t cap)
+{
+	int hit;
+
+	pthread_mutex_lock(&found.lock);
+	hit = found.file[0] && strcmp(found.prog, prog) == 0 &&
+	      strcmp(found.path, path) == 0 && strlen(found.file) < cap;
+	if (hit)
+		strcpy(buf, found.file);
+	pthread_mutex_unlock(&found.lock);
+	return hit && executable(buf) == 0;
+}
+
+static void remember(const char *prog, const char *path, const char *file)
+{
+	if (file[0] != '/' || strlen(prog) >= sizeof(found.prog) ||
+	    strlen(path) >= sizeof(found.path) || strlen(file) >= sizeof(found.file))
+		return;
+	pthread_mutex_lock(&found.lock);
+	strcpy(found.prog, prog);
+	strcpy(found.path, path);
+	strcpy(found.file, file);
+	pthread_mutex_unlock(&found.lock);
+}
+
+static int resolve(const char *prog, char *buf, size_t cap, const char **file)
+{
+	const char *path = getenv("PATH");
+	int rc;
+
+	if (!path)
+		path = "";
+	if (!strchr(prog, '/') && cached(prog, path, buf, cap)) {
+		*file = buf;
+		return 0;
+	}
+	rc = search(prog, path, buf, cap, file);
+	if (rc == 0 && *file == buf)
+		remember(prog, path, buf);
+	return rc;
 }
 
 /* Wait for @pid, restarting after signals; its rusage into @ru. */

@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: MIT
+"""Records and result sets: read/write in every format, len, iteration,
+to_numpy and to_pandas from the C memory in bulk."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import perfkit
+from perfkit import Record, Results
+
+
+def sample_set(n=5):
+    res = Results()
+    for i in range(n):
+        res.append(Record(name="dgemm", host="node1", worker=i, cpu=i % 2,
+                          t_submit=0.0, t_start=0.1 * i, t_setup=0.1 * i + 0.05,
+                          t_end=1.0 + 0.1 * i, t_collected=1.2 + 0.1 * i,
+                          repetitions=10, problem_size=1024,
+                          flops=2.0 * 1024**3 * 10, elapsed=0.95,
+                          params={"workers": str(n), "mode": "threads"}))
+    res.meta["study"] = "unit test"
+    return res
+
+
+def test_len_index_and_iteration():
+    res = sample_set()
+    assert len(res) == 5
+    recs = list(res)
+    assert [r.worker for r in recs] == [0, 1, 2, 3, 4]
+    assert res[-1].worker == 4 and res[0].name == "dgemm"
+    assert res[0].params == {"workers": "5", "mode": "threads"}
+    assert [r.worker for r in res[1:3]] == [1, 2]
+    with pytest.raises(IndexError):
+        res[5]
+    with pytest.raises(IndexError):
+        Results()[0]
+
+
+def test_defaults_of_a_record():
+    res = Results()
+    res.append(name="x")
+    r = res[0]
+    assert r.worker == -1 and r.rank == -1 and r.status == 0
+    assert math.isnan(r.t_submit) and math.isnan(r.t_collected)
+
+
+@pytest.mark.parametrize("ext", ["csv", "json", "jsonl"])
+def test_round_trip_every_format(tmp_path, ext):
+    res = sample_set()
+    res.append(Record(name='odd, "quoted"\nname \u00e9', worker=9, elapsed=math.nan))
+    path = tmp_path / ("r." + ext)
+    res.write(path)
+    back = Results.read(str(path))
+    assert len(back) == len(res)
+    assert back.meta["study"] == "unit test"
+    assert back.epoch_ns == res.epoch_ns
+    a, b = res.to_pandas(), back.to_pandas()
+    pd.testing.assert_frame_equal(a, b, check_categorical=False)
+    assert back[5].name == 'odd, "quoted"\nname \u00e9'
+
+
+def test_format_and_parse():
+    res = sample_set(2)
+    for fmt in ("csv", "json", "jsonl"):
+        text = res.format(fmt)
+        assert isinstance(text, str) and "dgemm" in text
+        assert len(Results.parse(text, fmt)) == 2
+    with pytest.raises(perfkit.MalformedInputError):
+        Results.parse("{not json", "json")
+    with pytest.raises(perfkit.InvalidArgumentError):
+        res.format("auto")
+
+
+def test_to_numpy_is_the_c_record_block():
+    res = sample_set()
+    arr = res.to_numpy()
+    assert arr.dtype == perfkit.RECORD_DTYPE and len(arr) == 5
+    assert list(arr["worker"]) == [0, 1, 2, 3, 4]
+    assert arr["name"][0] == b"dgemm"
+    assert arr["version"][0] == 1 and arr["size"][0] == perfkit.RECORD_DTYPE.itemsize
+    assert arr["params"]["key"][0, 0] == b"workers"
+    assert len(Results().to_numpy()) == 0
+
+
+def test_to_pandas_columns_and_types():
+    res = sample_set()
+    df = res.to_pandas()
+    assert list(df.columns[:17]) == list(perfkit.FIELDS)
+    assert list(df.columns[17:]) == ["workers", "mode"]
+    assert len(df) == 5
+    assert df["name"].astype(str).tolist() == ["dgemm"] * 5
+    assert df["workers"].dtype == np.int64 and (df["workers"] == 5).all()
+    assert df["mode"].astype(str).tolist() == ["threads"] * 5
+    assert df["t_end"].tolist() == pytest.approx([1.0, 1.1, 1.2, 1.3, 1.4])
+    assert df["repetitions"].dtype == np.uint64
+    gflops = df.flops / df.elapsed / 1e9
+    assert (gflops > 0).all()
+    assert df.attrs["epoch_ns"] == res.epoch_ns
+    assert df.attrs["meta"]["study"] == "unit test"
+
+
+def test_to_pandas_mixed_params_and_extras(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("name,worker,elapsed,param.size,gpu,note\n"
+                    "a,0,1.5,64,0,first\n"
+                    "b,1,2.5,,1,\n"
+                    "c,2,3.5,128,2,third\n")
+    res = Results.read(str(path))
+    df = res.to_pandas()
+    assert df["name"].astype(str).tolist() == ["a", "b", "c"]
+    assert df["elapsed"].tolist() == [1.5, 2.5, 3.5]
+    assert "gpu" in df.columns and "note" in df.columns
+    assert df["gpu"].tolist() == [0, 1, 2]
+    assert res.extras(0)["note"] == "first"
+    assert "gpu" not in res.to_pandas(extras=False).columns
+
+
+def test_many_records_in_bulk():
+    res = Results()
+    rec = Record(name="k", elapsed=1.0, flops=3.0, params={"workers": "8"})
+    for _ in range(2000):
+        res.append(rec)
+    df = res.to_pandas()
+    assert len(df) == 2000 and (df["workers"] == 8).all()
+    assert df["flops"].sum() == 6000.0
+
+
+def test_meta_mapping():
+    res = Results()
+    res.meta["a"] = "1"
+    res.meta["b"] = 2
+    assert res.meta["b"] == "2"
+    assert "date" in res.meta and "perfkit.version" in res.meta
+    with pytest.raises(KeyError):
+        res.meta["nope"]
+    keys = list(res.meta)
+    assert keys.index("a") < keys.index("b")
+
+
+def test_machine_metadata():
+    res = Results()
+    res.set_machine()
+    assert res.meta["machine.topology.cores"] == str(perfkit.machine().cores)
+
+
+def test_sort_and_filter():
+    res = sample_set()
+    res.sort("worker", descending=True)
+    assert [r.worker for r in res] == [4, 3, 2, 1, 0]
+    sub = res.filter("worker", 3)
+    assert len(sub) == 1 and sub[0].worker == 3
+    assert len(res.filter("mode", "processes")) == 0
+
+
+def test_record_limits():
+    res = Results()
+    with pytest.raises(perfkit.RangeError):
+        res.append(Record(name="n" * 64))
+    with pytest.raises(perfkit.TableFullError):
+        res.append(Record(params={str(i): "v" for i in range(5)}))
+    with pytest.raises(perfkit.InvalidArgumentError):
+        res.append(Record(params={"flops": "1"}))
+    with pytest.raises(TypeError):
+        res.append(Record(params=["a"]))
+    with pytest.raises(TypeError):
+        res.append(Record(), name="x")
+    assert len(res) == 0
+
+
+def test_read_errors(tmp_path):
+    with pytest.raises(perfkit.NotSupportedError):
+        Results.read(str(tmp_path / "file.unknown"))
+    with pytest.raises(perfkit.Error):
+        Results.read(str(tmp_path))  # a folder
+    with pytest.raises(ValueError):
+        Results.read("x.csv", format="xml")
+    empty = tmp_path / "empty.json"
+    empty.write_text("")
+    with pytest.raises(perfkit.MalformedInputError):
+        Results.read(str(empty))
+
+
+def test_write_error_leaves_nothing(tmp_path):
+    with pytest.raises(perfkit.Error):
+        sample_set().write(str(tmp_path / "no" / "such" / "dir.csv"))
+    with pytest.raises(perfkit.NotSupportedError):
+        sample_set().write(str(tmp_path / "x.gbench"))
+    assert list(tmp_path.iterdir()) == []
