@@ -34,7 +34,8 @@
 #include "cli.h"
 #include "flops-args.h"
 #include "flops-ranks.h"
-#include "mpi-setup.h"
+#include "mpi-job.h"
+#include "mpi-options.h"
 #include "stop.h"
 
 /* Options perfkit-flops has and this program does not. */
@@ -47,11 +48,12 @@ static int refuse(const struct flops_args *a)
 }
 
 /* An mpi_parse_fn: parse and check (every rank, its own command line). */
-static int parse(int argc, char **argv, void *data, int quiet)
+static int parse(int argc, char **argv, const struct mpi_rank *me, void *data)
 {
 	struct flops_args *a = data;
-	int rc = flops_command_line(argc, argv, a, quiet);
+	int rc = flops_command_line(argc, argv, a, 0);
 
+	(void)me;
 	if (rc < 0 && (refuse(a) != 0 || flops_check_args(a) != 0))
 		rc = CLI_EXIT_USAGE;
 	return rc;
@@ -82,8 +84,8 @@ int main(int argc, char **argv)
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	cli_set_program("perfkit-flops-mpi");
 	/* every rank checks its options; one that refuses them stops all,
-	 * with its message printed once by rank 0 */
-	if ((rc = mpi_setup_agreed(MPI_COMM_WORLD, argc, argv, parse, &a)) >= 0) {
+	 * with its message printed once */
+	if ((rc = mpi_options_agree(MPI_COMM_WORLD, argc, argv, parse, &a)) >= 0) {
 		MPI_Finalize();
 		return rc;
 	}
@@ -117,9 +119,8 @@ int main(int argc, char **argv)
 		status = CLI_EXIT_FAILED;
 	perfkit_results_destroy(res);
 	/* rank 0's output failures and any rank's signal count for the
-	 * whole job */
-	status = stop_status(status);
-	MPI_Allreduce(MPI_IN_PLACE, &status, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+	 * whole job (waiting asleep while rank 0 writes) */
+	status = mpi_quiet_max(MPI_COMM_WORLD, stop_status(status));
 	MPI_Finalize();
 	return status;
 }

@@ -4,19 +4,20 @@
  * scatter, gather, reduce) and their relatives, timed per message size as
  * the OSU micro-benchmarks time them.
  *
- *   mpirun -np 4 perfkit-mpi-collectives --op all --outfile coll.json
+ *   mpirun -np 4 perfkit-mpi-collectives --op all --outfile coll.json --plot coll.png
  *   mpirun -np 4 perfkit-mpi-collectives --op bcast --max-bytes 4194304
  *
  * Every rank checks its options and they agree before any message; the
  * ranks of a node get their own cores (or keep the launcher's binding);
- * each operation runs per size; rank 0 prints a table per operation and
- * writes all the records to one file.
+ * each operation runs per size; rank 0 prints a table per operation,
+ * writes all the records to one file and draws them in one figure.
  */
 #include <stdio.h>
 
 #include "cli.h"
 #include "collectives.h"
-#include "mpi-setup.h"
+#include "mpi-job.h"
+#include "mpi-options.h"
 
 /* Append @src's records, with their extra columns, to @dst. */
 static int append_all(struct perfkit_results *dst, const struct perfkit_results *src)
@@ -58,14 +59,27 @@ static int run_op(struct collectives_args *a, struct perfkit_results **all)
 	return rc;
 }
 
-static int write_out(const struct collectives_args *a, int argc, char **argv,
-		     struct perfkit_results *all)
+/* Rank 0: the records to --outfile, the figure to --plot. */
+static int outputs(const struct collectives_args *a, int argc, char **argv,
+		   struct perfkit_results *all)
 {
+	int rc = 0;
+
 	perfkit_results_set_command(all, argc, (const char *const *)argv);
-	if (perfkit_results_write(all, a->outfile, PERFKIT_FORMAT_AUTO) != 0)
-		return cli_error("%s", perfkit_last_error());
-	printf("\nWrote %zu records to %s\n", perfkit_results_count(all), a->outfile);
-	return 0;
+	if (a->outfile) {
+		if (perfkit_results_write(all, a->outfile, PERFKIT_FORMAT_AUTO) != 0)
+			rc = cli_error("%s", perfkit_last_error());
+		else
+			printf("\nWrote %zu records to %s\n", perfkit_results_count(all),
+			       a->outfile);
+	}
+	if (a->plot) {
+		if (collectives_plot(a->plot, all) != 0)
+			rc = -1;
+		else
+			printf("Plotted time against message size to %s\n", a->plot);
+	}
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -80,7 +94,7 @@ int main(int argc, char **argv)
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	cli_set_program("perfkit-mpi-collectives");
 	/* the same verdict on every rank, said once */
-	if ((rc = mpi_setup_agreed(MPI_COMM_WORLD, argc, argv, collectives_command_line, &a)) >= 0) {
+	if ((rc = mpi_options_agree(MPI_COMM_WORLD, argc, argv, collectives_command_line, &a)) >= 0) {
 		MPI_Finalize();
 		return rc;
 	}
@@ -98,10 +112,12 @@ int main(int argc, char **argv)
 			cli_error("%s", perfkit_last_error());
 		status = CLI_EXIT_FAILED;
 	}
-	if (all && a.outfile && write_out(&a, argc, argv, all) != 0)
+	/* rank 0 writes the records and draws the figure */
+	if (all && outputs(&a, argc, argv, all) != 0)
 		status = CLI_EXIT_FAILED;
 	perfkit_results_destroy(all);
-	MPI_Allreduce(MPI_IN_PLACE, &status, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+	/* the worst status for all, waiting asleep while rank 0 writes */
+	status = mpi_quiet_max(MPI_COMM_WORLD, status);
 	MPI_Finalize();
 	return status;
 }

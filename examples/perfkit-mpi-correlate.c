@@ -32,7 +32,7 @@
 #include "corr-data.h"
 #include "corr-report.h"
 #include "corr-run.h"
-#include "mpi-cli.h"
+#include "mpi-job.h"
 #include "mpi-scaling.h"
 #include "stop.h"
 
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
 	cli_set_program("perfkit-mpi-correlate");
 	/* every rank parses; one verdict for all before any other collective */
-	status = mpi_cli_parse(MPI_COMM_WORLD, corr_parse, argc, argv, &a);
+	status = mpi_options_agree(MPI_COMM_WORLD, argc, argv, corr_parse, &a);
 	if (status < 0)
 		status = load(&a, &job, rank);
 	if (status >= 0) {

@@ -24,7 +24,7 @@
 #include <perfkit/mpi.h>
 
 #include "cli.h"
-#include "mpi-cli.h"
+#include "mpi-job.h"
 #include "mpi-scaling.h"
 #include "pi-args.h"
 #include "pi-run.h"
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
 	cli_set_program("perfkit-mpi-pi");
 	/* every rank parses; one verdict for all before any other collective */
-	status = mpi_cli_parse(MPI_COMM_WORLD, pi_parse, argc, argv, &a);
+	status = mpi_options_agree(MPI_COMM_WORLD, argc, argv, pi_parse, &a);
 	if (status >= 0) {
 		MPI_Finalize();
 		return status;

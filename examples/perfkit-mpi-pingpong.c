@@ -14,7 +14,8 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "mpi-setup.h"
+#include "mpi-job.h"
+#include "mpi-options.h"
 #include "pingpong.h"
 
 static int outputs(const struct pingpong_args *a, int argc, char **argv,
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	cli_set_program("perfkit-mpi-pingpong");
 	/* the same verdict on every rank, said once */
-	if ((rc = mpi_setup_agreed(MPI_COMM_WORLD, argc, argv, pingpong_command_line, &a)) >= 0) {
+	if ((rc = mpi_options_agree(MPI_COMM_WORLD, argc, argv, pingpong_command_line, &a)) >= 0) {
 		MPI_Finalize();
 		return rc;
 	}
@@ -69,7 +70,8 @@ int main(int argc, char **argv)
 	if (res && outputs(&a, argc, argv, res) != 0)
 		status = CLI_EXIT_FAILED;
 	perfkit_results_destroy(res);
-	MPI_Allreduce(MPI_IN_PLACE, &status, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+	/* the worst status for all, waiting asleep while rank 0 writes */
+	status = mpi_quiet_max(MPI_COMM_WORLD, status);
 	MPI_Finalize();
 	return status;
 }

@@ -8,8 +8,10 @@ here: sizes in order, the MPI library and each rank's host and cores on
 every record, and, with the ranks placed, no two ranks on one CPU. Bad
 options exit 2 with the message once. An MPMD launch where one rank gets
 bad options (issue 13's reproducer) stops every rank, with that rank's
-message printed once, well within the timeout. No timing is asserted
-beyond "positive and finite".
+message printed once, well within the timeout; --help on any one rank
+prints the usage once and stops all. perfkit-mpi-collectives --plot draws
+a PNG (or, without gnuplot, says how to get it after the tables). No
+timing is asserted beyond "positive and finite".
 Usage: test-perfkit-mpi-comm.py MPIEXEC-WORDS... -- PINGPONG COLLECTIVES FLOPS_MPI
 """
 import math
@@ -110,6 +112,43 @@ def test_collectives(tmp):
           f'collectives bcast: rc {rc}: {err}')
 
 
+def is_png(path):
+    try:
+        with open(path, 'rb') as f:
+            head = f.read(8)
+        return head == b'\x89PNG\r\n\x1a\n' and os.path.getsize(path) > 1000
+    except OSError:
+        return False
+
+
+def test_collectives_plot(tmp):
+    if shutil.which('gnuplot'):
+        png = os.path.join(tmp, 'coll.png')
+        rc, out, err = run(3, COLL, QUICK_COLL + ['--op', 'all', '--plot', png])
+        check(rc == 0 and is_png(png), f'collectives --plot: rc {rc}: {err}')
+        check(f'Plotted time against message size to {png}' in out,
+              f'collectives --plot: {out}')
+        check(not [f for f in os.listdir(tmp) if '.tmp' in f],
+              f'collectives --plot: temporary files left: {os.listdir(tmp)}')
+        # barrier alone has no size axis, still a figure
+        png = os.path.join(tmp, 'barrier.png')
+        rc, out, err = run(2, COLL, QUICK_COLL + ['--op', 'barrier', '--plot', png])
+        check(rc == 0 and is_png(png), f'collectives --op barrier --plot: rc {rc}: {err}')
+    # without gnuplot: the tables, then one hint, exit 1, no file. The
+    # ranks get an empty PATH through env(1), since mpirun may put its
+    # own folder (where gnuplot may be too) in front of the PATH it is given.
+    nobin = os.path.join(tmp, 'nobin')
+    os.makedirs(nobin, exist_ok=True)
+    png = os.path.join(tmp, 'none.png')
+    p = subprocess.run(MPIEXEC + ['-np', '2', shutil.which('env'), 'PATH=' + nobin,
+                                  os.path.abspath(COLL)] + QUICK_COLL + ['--plot', png],
+                       capture_output=True, text=True, timeout=120)
+    check(p.returncode == 1 and p.stderr.count('apt-get install gnuplot-nox') == 1,
+          f'collectives --plot without gnuplot: rc {p.returncode}: {p.stderr}')
+    check('# allreduce:' in p.stdout and not os.path.exists(png),
+          f'collectives --plot without gnuplot: tables first, no file: {p.stdout}')
+
+
 def test_bad_options():
     cases = ((PINGPONG, ['--max-bytes', '-1'], "--max-bytes '-1'"),
              (PINGPONG, ['--max-bytes', '2000000000'], "--max-bytes '2000000000'"),
@@ -121,7 +160,10 @@ def test_bad_options():
              (COLL, ['--min-bytes', '6'], 'multiple of 4'),
              (COLL, ['--min-bytes', '0'], "--min-bytes '0'"),
              (COLL, ['--root', '5'], '--root 5'),
-             (COLL, ['--bogus'], '--bogus'))
+             (COLL, ['--bogus'], '--bogus'),
+             (COLL, ['--plot', '/tmp/x.txt'], '.png or .svg'),
+             (COLL, ['--plot', '/nonexistent-dir/c.png'], '--plot /nonexistent-dir/c.png'),
+             (PINGPONG, ['--plot', '/tmp/x.pdf'], '.png or .svg'))
     for exe, args, text in cases:
         rc, out, err = run(2, exe, args, timeout=60)
         check(rc == 2, f'{args}: rc {rc}, want 2')
@@ -159,12 +201,34 @@ def test_agreed_failure():
           f'collectives MPMD: rc {rc}: {err}')
 
 
+def test_agreed_stop():
+    """--help or --version on one rank other than 0 stops every rank with
+    exit 0, and that rank alone prints it."""
+    for exe, name in ((PINGPONG, 'perfkit-mpi-pingpong'), (COLL, 'perfkit-mpi-collectives'),
+                      (FLOPS, 'perfkit-flops-mpi')):
+        p = subprocess.run(MPIEXEC + ['-np', '2', exe, '--version', ':', '-np', '1', exe,
+                                      '--bogus'], capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0 and p.stdout.count(f'{name} (libperfkit)') == 1 and
+              '--bogus' not in p.stderr,
+              f'{name}: rank 0 --version decides: rc {p.returncode}: {p.stdout} {p.stderr}')
+    rc, err, took = mpmd(COLL, QUICK_COLL, ['--help'])
+    check(rc == 0 and took < 30, f'collectives MPMD --help on rank 2: rc {rc}: {err}')
+    p = subprocess.run(MPIEXEC + ['-np', '2', PINGPONG] + QUICK_PP + [':', '-np', '1',
+                                                                      PINGPONG, '--help'],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0 and p.stdout.count('Usage: perfkit-mpi-pingpong') == 1 and
+          'latency (us)' not in p.stdout,
+          f'pingpong MPMD --help on rank 2: rc {p.returncode}: {p.stdout}')
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_pingpong(tmp)
         test_collectives(tmp)
+        test_collectives_plot(tmp)
         test_bad_options()
         test_agreed_failure()
+        test_agreed_stop()
     print(f'{len(failures)} failures' if failures else 'all checks passed')
     return 1 if failures else 0
 

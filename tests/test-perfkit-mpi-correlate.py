@@ -132,6 +132,7 @@ def test_bad_input(tmp):
     expect_usage(2, ['--ranks', '3'], '3 ranks asked for, the job has 2')
     expect_usage(2, ['--items', '50'], "rank 2 of 3: --items '1'",
                  [':', '-np', '1', EXE, '--items', '1'])
+    expect_usage(2, ['--outfile', os.path.join(tmp, 'missing', 'c.json')], '--outfile ')
 
 
 with tempfile.TemporaryDirectory() as tmp:

@@ -142,6 +142,13 @@ def test_bad_options(tmp):
                  [':', '-np', '1', EXE, '--darts', '0'])
     rc, out, err = run(3, ['--help'])
     check(rc == 0 and out.count('Usage: perfkit-mpi-pi') == 1, f'--help: rc {rc} {out}')
+    # output paths are checked on rank 0, which writes them
+    expect_usage(2, ['--plot', os.path.join(tmp, 'missing', 'p.png')], '--plot ')
+    expect_usage(2, ['--plot', os.path.join(tmp, 'p.pdf')], '.png or .svg')
+    # --version on a rank other than 0: every rank stops, that one says it
+    rc, out, err = run(2, ['--darts', '1000'], [':', '-np', '1', EXE, '--version'])
+    check(rc == 0 and out.count('perfkit-mpi-pi (libperfkit)') == 1 and 'pi       ' not in out,
+          f'--version on rank 2: rc {rc} {out} {err}')
 
 
 def ranks_of(pid):

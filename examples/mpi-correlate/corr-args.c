@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "corr-args.h"
 #include "corr-data.h"
-#include "plot.h"
 
 static void usage(FILE *out)
 {
@@ -42,7 +41,7 @@ static void usage(FILE *out)
 
 enum { OPT_REPEAT = 256, OPT_TOP, OPT_NOCHECK, OPT_PRICE, OPT_DEADLINE, OPT_PLOT };
 
-static int parse_one(int c, struct corr_args *a, int *sized)
+static int parse_one(int c, struct corr_args *a, int *sized, int *help, int *version)
 {
 	switch (c) {
 	case 'm':
@@ -68,13 +67,15 @@ static int parse_one(int c, struct corr_args *a, int *sized)
 		return cli_parse_positive("--deadline", optarg, INFINITY, &a->deadline);
 	case 'o': a->outfile = optarg; return 0;
 	case OPT_PLOT: a->plot = optarg; return 0;
+	case 'h': *help = 1; return 0;
+	case CLI_OPT_VERSION: *version = 1; return 0;
 	default: return -1;
 	}
 }
 
 /* Checks of the whole line; the output paths only where they are
  * written (rank 0). */
-static int check(const struct corr_args *a, int sized, int size, int rank)
+static int check(const struct corr_args *a, int sized, const struct mpi_rank *me)
 {
 	if (a->input && sized)
 		return cli_error("--input and --items/--users: choose one (a file has its size)");
@@ -83,11 +84,11 @@ static int check(const struct corr_args *a, int sized, int size, int rank)
 	if ((uint64_t)a->items * (uint64_t)a->users > CORR_VALUES_MAX)
 		return cli_error("--items %lld x --users %lld: more than 2^28 ratings",
 				 (long long)a->items, (long long)a->users);
-	return mpi_run_options_check(a->counts, a->ncounts, size, a->price,
-				     a->deadline, a->outfile, a->plot, rank);
+	return mpi_run_options_check(a->counts, a->ncounts, a->price, a->deadline,
+				     a->outfile, a->plot, me);
 }
 
-int corr_parse(int argc, char **argv, int size, void *args)
+int corr_parse(int argc, char **argv, const struct mpi_rank *me, void *args)
 {
 	static const struct option opts[] = {
 		{ "items", required_argument, NULL, 'm' },
@@ -106,9 +107,8 @@ int corr_parse(int argc, char **argv, int size, void *args)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct corr_args *a = args;
-	int c, rank, sized = 0;
+	int c, sized = 0, help = 0, version = 0;
 
-	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	memset(a, 0, sizeof(*a));
 	a->items = 500;
 	a->users = 1000;
@@ -118,23 +118,12 @@ int corr_parse(int argc, char **argv, int size, void *args)
 	a->check = 1;
 	a->price = -1;
 	a->deadline = INFINITY;
-	while ((c = cli_getopt(argc, argv, "m:u:s:i:r:o:h", opts)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return CLI_EXIT_OK;
-		}
-		if (c == CLI_OPT_VERSION) {
-			cli_print_version(stdout);
-			return CLI_EXIT_OK;
-		}
-		if (c == '?' || parse_one(c, a, &sized) != 0)
+	while ((c = cli_getopt(argc, argv, "m:u:s:i:r:o:h", opts)) != -1)
+		if (c == '?' || parse_one(c, a, &sized, &help, &version) != 0)
 			return CLI_EXIT_USAGE;
-	}
-	if (optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
-		return CLI_EXIT_USAGE;
-	}
+	if ((c = mpi_options_parsed(argc, argv, help, version, usage)) >= 0)
+		return c;
 	if (a->ncounts == 0)
-		mpi_counts_default(size, a->counts, &a->ncounts);
-	return check(a, sized, size, rank) == 0 ? -1 : CLI_EXIT_USAGE;
+		mpi_counts_default(me->size, a->counts, &a->ncounts);
+	return check(a, sized, me) == 0 ? -1 : CLI_EXIT_USAGE;
 }

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mpi-cli.h"
+#include "mpi-job.h"
 
 struct corr_args {
 	int64_t items, users;           /* the generated data's size */
@@ -21,7 +21,7 @@ struct corr_args {
 	const char *outfile, *plot;
 };
 
-/* An mpi_cli_parser: parse and check for a job of @size ranks. */
-int corr_parse(int argc, char **argv, int size, void *args);
+/* An mpi_parse_fn: parse and check for this rank of the job. */
+int corr_parse(int argc, char **argv, const struct mpi_rank *me, void *args);
 
 #endif /* CORR_ARGS_H */

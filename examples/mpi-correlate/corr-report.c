@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "corr-compute.h"
 #include "corr-report.h"
-#include "mpi-cli.h"
+#include "mpi-job.h"
 
 double corr_serial(const struct corr_data *d, double *ref)
 {

@@ -10,7 +10,6 @@
 #include "cli.h"
 #include "pi-args.h"
 #include "pi-darts.h"
-#include "plot.h"
 
 static void usage(FILE *out)
 {
@@ -39,7 +38,7 @@ static void usage(FILE *out)
 
 enum { OPT_REPEAT = 256, OPT_PRICE, OPT_DEADLINE, OPT_PLOT };
 
-static int parse_one(int c, struct pi_args *a)
+static int parse_one(int c, struct pi_args *a, int *help, int *version)
 {
 	switch (c) {
 	case 'n':
@@ -57,19 +56,21 @@ static int parse_one(int c, struct pi_args *a)
 		return cli_parse_positive("--deadline", optarg, INFINITY, &a->deadline);
 	case 'o': a->outfile = optarg; return 0;
 	case OPT_PLOT: a->plot = optarg; return 0;
+	case 'h': *help = 1; return 0;
+	case CLI_OPT_VERSION: *version = 1; return 0;
 	default: return -1;
 	}
 }
 
 /* Checks of the whole line; the output paths only where they are
  * written (rank 0), since other nodes may not have the folder. */
-static int check(const struct pi_args *a, int size, int rank)
+static int check(const struct pi_args *a, const struct mpi_rank *me)
 {
-	return mpi_run_options_check(a->counts, a->ncounts, size, a->price,
-				     a->deadline, a->outfile, a->plot, rank);
+	return mpi_run_options_check(a->counts, a->ncounts, a->price, a->deadline,
+				     a->outfile, a->plot, me);
 }
 
-int pi_parse(int argc, char **argv, int size, void *args)
+int pi_parse(int argc, char **argv, const struct mpi_rank *me, void *args)
 {
 	static const struct option opts[] = {
 		{ "darts", required_argument, NULL, 'n' },
@@ -84,32 +85,20 @@ int pi_parse(int argc, char **argv, int size, void *args)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pi_args *a = args;
-	int c, rank;
+	int c, help = 0, version = 0;
 
-	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	memset(a, 0, sizeof(*a));
 	a->darts = 100000000;
 	a->seed = 1;
 	a->repeat = 3;
 	a->price = -1;
 	a->deadline = INFINITY;
-	while ((c = cli_getopt(argc, argv, "n:s:r:o:h", opts)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return CLI_EXIT_OK;
-		}
-		if (c == CLI_OPT_VERSION) {
-			cli_print_version(stdout);
-			return CLI_EXIT_OK;
-		}
-		if (c == '?' || parse_one(c, a) != 0)
+	while ((c = cli_getopt(argc, argv, "n:s:r:o:h", opts)) != -1)
+		if (c == '?' || parse_one(c, a, &help, &version) != 0)
 			return CLI_EXIT_USAGE;
-	}
-	if (optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
-		return CLI_EXIT_USAGE;
-	}
+	if ((c = mpi_options_parsed(argc, argv, help, version, usage)) >= 0)
+		return c;
 	if (a->ncounts == 0)
-		mpi_counts_default(size, a->counts, &a->ncounts);
-	return check(a, size, rank) == 0 ? -1 : CLI_EXIT_USAGE;
+		mpi_counts_default(me->size, a->counts, &a->ncounts);
+	return check(a, me) == 0 ? -1 : CLI_EXIT_USAGE;
 }

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mpi-cli.h"
+#include "mpi-job.h"
 
 struct pi_args {
 	uint64_t darts;                 /* per run, all ranks together */
@@ -19,7 +19,7 @@ struct pi_args {
 	const char *outfile, *plot;
 };
 
-/* An mpi_cli_parser: parse and check for a job of @size ranks. */
-int pi_parse(int argc, char **argv, int size, void *args);
+/* An mpi_parse_fn: parse and check for this rank of the job. */
+int pi_parse(int argc, char **argv, const struct mpi_rank *me, void *args);
 
 #endif /* PI_ARGS_H */

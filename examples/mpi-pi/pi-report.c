@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "mpi-cli.h"
+#include "mpi-job.h"
 #include "pi-darts.h"
 #include "pi-run.h"
 

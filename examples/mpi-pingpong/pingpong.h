@@ -9,6 +9,8 @@
 #include <perfkit/mpi.h>
 #include <perfkit/perfkit.h>
 
+#include "mpi-options.h"
+
 struct pingpong_args {
 	struct perfkit_mpi_p2p_options o;
 	const char *outfile, *plot;
@@ -16,7 +18,7 @@ struct pingpong_args {
 };
 
 /* An mpi_parse_fn: parse and check @data (a struct pingpong_args). */
-int pingpong_command_line(int argc, char **argv, void *data, int quiet);
+int pingpong_command_line(int argc, char **argv, const struct mpi_rank *me, void *data);
 
 /* Where the two ranks ran, then one line per size. */
 void pingpong_table(FILE *out, const struct perfkit_results *res);

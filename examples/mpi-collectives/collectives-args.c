@@ -4,7 +4,7 @@
 
 #include "cli.h"
 #include "collectives.h"
-#include "mpi-setup.h"
+#include "mpi-options.h"
 
 static void usage(FILE *out)
 {
@@ -24,12 +24,15 @@ static void usage(FILE *out)
 		"      --no-place           keep the CPUs the launcher gave each rank even\n"
 		"                           when ranks of a node share them\n"
 		"  -o, --outfile FILE       write the records: .json, .csv, .jsonl or .ndjson\n"
+		"      --plot FILE          draw each operation's time against message size\n"
+		"                           on log axes, .png or .svg (gnuplot)\n"
 		"  -h, --help               this text\n"
 		"      --version            the program's and libperfkit's version\n",
 		cli_program());
 }
 
-enum { OPT_OP = 256, OPT_MIN, OPT_MAX, OPT_TIME, OPT_WARMUP, OPT_ROOT, OPT_NOPLACE };
+enum { OPT_OP = 256, OPT_MIN, OPT_MAX, OPT_TIME, OPT_WARMUP, OPT_ROOT, OPT_NOPLACE,
+       OPT_PLOT };
 
 static int parse_op(const char *s, struct collectives_args *a)
 {
@@ -60,6 +63,7 @@ static int parse_one(int c, struct collectives_args *a, int *help, int *version)
 	case OPT_ROOT: rc = cli_parse_int("--root", optarg, 0, 1 << 30, &o->root); break;
 	case OPT_NOPLACE: a->no_place = 1; break;
 	case 'o': a->outfile = optarg; break;
+	case OPT_PLOT: a->plot = optarg; break;
 	case 'h': *help = 1; break;
 	case CLI_OPT_VERSION: *version = 1; break;
 	default: return -1;
@@ -67,12 +71,8 @@ static int parse_one(int c, struct collectives_args *a, int *help, int *version)
 	return rc;
 }
 
-static int check(const struct collectives_args *a)
+static int check(const struct collectives_args *a, const struct mpi_rank *me)
 {
-	enum perfkit_format f;
-	int size;
-
-	MPI_Comm_size(MPI_COMM_WORLD, &size);
 	if (a->o.min_bytes % 4 != 0)
 		return cli_error("--min-bytes %lld: must be a multiple of 4 (reductions add floats)",
 				 (long long)a->o.min_bytes);
@@ -81,17 +81,12 @@ static int check(const struct collectives_args *a)
 	if (a->o.min_bytes > a->o.max_bytes)
 		return cli_error("--min-bytes %lld is above --max-bytes %lld",
 				 (long long)a->o.min_bytes, (long long)a->o.max_bytes);
-	if (a->o.root >= size)
-		return cli_error("--root %d: not a rank (0 to %d)", a->o.root, size - 1);
-	if (a->outfile && perfkit_format_from_path(a->outfile, &f) != 0)
-		return cli_error("--outfile %s: the name must end in .json, .csv, "
-				 ".jsonl or .ndjson", a->outfile);
-	if (a->outfile && cli_check_output_path("--outfile", a->outfile) != 0)
-		return -1;
-	return 0;
+	if (a->o.root >= me->size)
+		return cli_error("--root %d: not a rank (0 to %d)", a->o.root, me->size - 1);
+	return mpi_outputs_check(a->outfile, a->plot, me);
 }
 
-int collectives_command_line(int argc, char **argv, void *data, int quiet)
+int collectives_command_line(int argc, char **argv, const struct mpi_rank *me, void *data)
 {
 	static const struct option opts[] = {
 		{ "op", required_argument, NULL, OPT_OP },
@@ -102,6 +97,7 @@ int collectives_command_line(int argc, char **argv, void *data, int quiet)
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "no-place", no_argument, NULL, OPT_NOPLACE },
 		{ "outfile", required_argument, NULL, 'o' },
+		{ "plot", required_argument, NULL, OPT_PLOT },
 		CLI_OPTIONS_STANDARD,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -114,7 +110,7 @@ int collectives_command_line(int argc, char **argv, void *data, int quiet)
 	while ((c = cli_getopt(argc, argv, "o:h", opts)) != -1)
 		if (parse_one(c, a, &help, &version) != 0)
 			return CLI_EXIT_USAGE;
-	if ((c = mpi_setup_parsed(argc, argv, help, version, quiet, usage)) >= 0)
+	if ((c = mpi_options_parsed(argc, argv, help, version, usage)) >= 0)
 		return c;
-	return check(a) != 0 ? CLI_EXIT_USAGE : -1;
+	return check(a, me) != 0 ? CLI_EXIT_USAGE : -1;
 }

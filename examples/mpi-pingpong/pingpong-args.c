@@ -5,8 +5,7 @@
 
 #include "cli.h"
 #include "pingpong.h"
-#include "mpi-setup.h"
-#include "plot.h"
+#include "mpi-options.h"
 
 static void usage(FILE *out)
 {
@@ -68,26 +67,17 @@ static int parse_one(int c, struct pingpong_args *a, int *help, int *version)
 	return rc;
 }
 
-static int check(const struct pingpong_args *a)
+static int check(const struct pingpong_args *a, const struct mpi_rank *me)
 {
-	enum perfkit_format f;
-
 	if (a->o.trial_time < 1e-6)
 		return cli_error("--trial-time %g: need at least 1e-06 seconds", a->o.trial_time);
 	if (a->o.min_bytes > a->o.max_bytes)
 		return cli_error("--min-bytes %lld is above --max-bytes %lld",
 				 (long long)a->o.min_bytes, (long long)a->o.max_bytes);
-	if (a->outfile && perfkit_format_from_path(a->outfile, &f) != 0)
-		return cli_error("--outfile %s: the name must end in .json, .csv, "
-				 ".jsonl or .ndjson", a->outfile);
-	if (a->outfile && cli_check_output_path("--outfile", a->outfile) != 0)
-		return -1;
-	if (a->plot && plot_check_path(a->plot) != 0)
-		return -1;
-	return 0;
+	return mpi_outputs_check(a->outfile, a->plot, me);
 }
 
-int pingpong_command_line(int argc, char **argv, void *data, int quiet)
+int pingpong_command_line(int argc, char **argv, const struct mpi_rank *me, void *data)
 {
 	static const struct option opts[] = {
 		{ "min-bytes", required_argument, NULL, OPT_MIN },
@@ -113,7 +103,7 @@ int pingpong_command_line(int argc, char **argv, void *data, int quiet)
 	while ((c = cli_getopt(argc, argv, "o:h", opts)) != -1)
 		if (parse_one(c, a, &help, &version) != 0)
 			return CLI_EXIT_USAGE;
-	if ((c = mpi_setup_parsed(argc, argv, help, version, quiet, usage)) >= 0)
+	if ((c = mpi_options_parsed(argc, argv, help, version, usage)) >= 0)
 		return c;
-	return check(a) != 0 ? CLI_EXIT_USAGE : -1;
+	return check(a, me) != 0 ? CLI_EXIT_USAGE : -1;
 }

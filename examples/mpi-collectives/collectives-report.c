@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* perfkit-mpi-collectives: the OSU-style table. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "collectives.h"
@@ -12,11 +13,13 @@ static const char *value(const struct perfkit_results *res, size_t i, const char
 	return buf;
 }
 
-static double us(const struct perfkit_results *res, size_t i, const char *key)
+double collectives_us(const struct perfkit_results *res, size_t i, const char *key)
 {
 	char buf[64];
 
-	return atof(value(res, i, key, buf, sizeof(buf))) * 1e6;
+	if (perfkit_results_value(res, i, key, buf, sizeof(buf)) != 0)
+		return NAN;
+	return atof(buf) * 1e6;
 }
 
 void collectives_context(FILE *out, const struct perfkit_results *res)
@@ -46,7 +49,8 @@ void collectives_table(FILE *out, const struct perfkit_results *res)
 	for (size_t i = 0; i < perfkit_results_count(res); i++) {
 		perfkit_results_get(res, i, &r);
 		fprintf(out, "%12lld %12llu %14.3f %14.3f %14.3f\n", (long long)r->problem_size,
-			(unsigned long long)r->repetitions, us(res, i, "latency_min_s"),
-			us(res, i, "latency_mean_s"), us(res, i, "latency_max_s"));
+			(unsigned long long)r->repetitions, collectives_us(res, i, "latency_min_s"),
+			collectives_us(res, i, "latency_mean_s"),
+			collectives_us(res, i, "latency_max_s"));
 	}
 }
