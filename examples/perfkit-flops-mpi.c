@@ -47,14 +47,15 @@ static int refuse(const struct flops_args *a)
 	return 0;
 }
 
-/* An mpi_parse_fn: parse and check (every rank, its own command line). */
+/* An mpi_parse_fn: parse and check (every rank, its own command line;
+ * the output paths on rank 0, the only one that writes them). */
 static int parse(int argc, char **argv, const struct mpi_rank *me, void *data)
 {
 	struct flops_args *a = data;
 	int rc = flops_command_line(argc, argv, a, 0);
 
-	(void)me;
-	if (rc < 0 && (refuse(a) != 0 || flops_check_args(a) != 0))
+	if (rc < 0 && (refuse(a) != 0 || flops_check_args(a) != 0 ||
+		       (me->rank == 0 && flops_check_outputs(a) != 0)))
 		rc = CLI_EXIT_USAGE;
 	return rc;
 }

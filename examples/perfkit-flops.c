@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 	cli_set_program("perfkit-flops");
 	if ((rc = flops_command_line(argc, argv, &a, 0)) >= 0)
 		return rc;
-	if (flops_check_args(&a) != 0)
+	if (flops_check_args(&a) != 0 || flops_check_outputs(&a) != 0)
 		return CLI_EXIT_USAGE;
 	if (stop_catch() != 0)
 		return CLI_EXIT_FAILED;

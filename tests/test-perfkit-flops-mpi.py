@@ -5,7 +5,8 @@ Small runs write JSON, CSV and JSON Lines; each file is parsed here with
 python's json/csv modules AND loaded back with the library's readers
 (tests/read-results): 2 ranks x 2 workers, ranks and global worker indices
 right, timestamps ordered in each record, the per-rank metadata present.
-Bad options exit 2 with the message once. Interrupted jobs: after rank
+Bad options exit 2 with the message once; output paths are checked on
+rank 0 only (ranks started in different folders). Interrupted jobs: after rank
 0's first record is streamed to a .jsonl, SIGKILL to every rank leaves
 that record; SIGTERM to every rank lets the run finish, gathers and writes
 all records and exits 143. No timing is asserted.
@@ -111,6 +112,31 @@ def test_bad_options(tmp):
     check(rc == 0 and out.count('Usage: perfkit-flops-mpi') == 1, f'--help: rc {rc}')
 
 
+def run_two_folders(wdir0, wdir1, args):
+    """Rank 0 in wdir0, rank 1 in wdir1: two hosts whose folders differ."""
+    exe = os.path.abspath(EXE)
+    p = subprocess.run(MPIEXEC + ['-np', '1', '--wdir', wdir0, exe] + args
+                       + [':', '-np', '1', '--wdir', wdir1, exe] + args,
+                       capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_outputs_on_rank0(tmp):
+    """Only rank 0 writes --outfile and --plot, so only rank 0 checks them: a
+    folder that another host lacks does not refuse a valid command line."""
+    here, there = os.path.join(tmp, 'rank0'), os.path.join(tmp, 'rank1')
+    os.makedirs(os.path.join(here, 'out'))
+    os.makedirs(there)
+    args = SMALL + ['--outfile', 'out/run.json']
+    rc, _, err = run_two_folders(here, there, args)
+    check(rc == 0, f'out/ only on rank 0: rc {rc}: {err}')
+    check(os.path.exists(os.path.join(here, 'out', 'run.json')),
+          'out/ only on rank 0: the file not written')
+    rc, _, err = run_two_folders(there, here, args)
+    check(rc == 2, f'out/ missing on rank 0: rc {rc}, want 2')
+    check(err.count('--outfile') == 1, f'out/ missing on rank 0: message once: {err}')
+
+
 def ranks_of(pid):
     """The processes under the launcher @pid running EXE (Open MPI starts
     them as its children, MPICH's hydra as grandchildren)."""
@@ -188,6 +214,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_formats(tmp)
         test_bad_options(tmp)
+        test_outputs_on_rank0(tmp)
         test_signals(tmp)
     print(f'{len(failures)} failures' if failures else 'all checks passed')
     return 1 if failures else 0

@@ -220,11 +220,10 @@ static int check_total(const struct flops_args *a)
 	return 0;
 }
 
-/* Everything that can be refused before any work starts. */
+/* Everything about the run that can be refused before any work starts
+ * (the output paths: flops_check_outputs()). */
 int flops_check_args(const struct flops_args *a)
 {
-	enum perfkit_format f;
-
 	if (a->sweep_workers && a->sweep_sizes)
 		return cli_error("--sweep-workers and --sweep-sizes: choose one");
 	if (a->o.total_loopcount && a->loopcount_set)
@@ -237,6 +236,14 @@ int flops_check_args(const struct flops_args *a)
 		return -1;
 	if (perfkit_harness_options_check(&a->o) != 0)
 		return cli_error("%s", perfkit_last_error());
+	return 0;
+}
+
+/* The output paths: on the host that writes them (rank 0 across MPI). */
+int flops_check_outputs(const struct flops_args *a)
+{
+	enum perfkit_format f;
+
 	if (a->outfile && perfkit_format_from_path(a->outfile, &f) != 0)
 		return cli_error("--outfile %s: the name must end in .json, .csv, "
 				 ".jsonl or .ndjson", a->outfile);

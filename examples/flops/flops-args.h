@@ -31,6 +31,7 @@ int flops_command_line(int argc, char **argv, struct flops_args *a, int quiet);
 
 /* Everything that can be refused before any work starts (prints why). */
 int flops_check_args(const struct flops_args *a);
+int flops_check_outputs(const struct flops_args *a);
 
 /* "<prog>: dgemm, N = 1024, loopcount 10, 4 workers (...)". */
 void flops_headline(const struct flops_args *a, const struct perfkit_results *res);
