@@ -364,6 +364,39 @@ START_TEST(trace_fork_child_merged)
 }
 END_TEST
 
+/* A child forked after the parent took the whole budget still has it:
+ * it forgets the parent's slots, so their room is its own again. */
+START_TEST(trace_fork_child_gets_the_budget)
+{
+	char *path = temp_path("fork-budget.json");
+	json_t *root, *events;
+	int open = 0, status;
+	pid_t kid;
+
+	ck_assert_int_eq(perfkit_region_trace_start(1, 0), 0); /* one chunk */
+	perfkit_region_begin("parent-work");
+	perfkit_region_end("parent-work");
+	fflush(NULL);
+	kid = fork();
+	ck_assert_int_ge(kid, 0);
+	if (kid == 0) {
+		perfkit_region_begin("child-work");
+		perfkit_region_end("child-work");
+		_exit(perfkit_region_trace_flush() == 0 ? 0 : 3);
+	}
+	ck_assert_int_eq(waitpid(kid, &status, 0), kid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(perfkit_region_trace_write(path), 0);
+	events = load_events(path, &root);
+	ck_assert_int_eq(count_ends(events, "parent-work", getpid(), &open), 1);
+	ck_assert_int_eq(count_ends(events, "child-work", kid, &open), 1);
+	ck_assert_int_eq(open, 0);
+	json_decref(root);
+	perfkit_region_trace_stop();
+	unlink(path);
+}
+END_TEST
+
 static int task_setup(int64_t size, const struct perfkit_kernel_options *o,
 		      void *userdata, void **state)
 {
@@ -755,6 +788,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, trace_file_nested_threads_args);
 	tcase_add_test(tc, trace_open_regions_written);
 	tcase_add_test(tc, trace_fork_child_merged);
+	tcase_add_test(tc, trace_fork_child_gets_the_budget);
 	tcase_add_test(tc, trace_queue_processes);
 	tcase_add_test(tc, trace_harness_processes);
 	tcase_add_test(tc, trace_full_budget_drops); /* last: spends the budget */

@@ -132,6 +132,13 @@ void pk_trace_arena_unlock(void)
 	pthread_mutex_unlock(&arena_lock);
 }
 
+/* In a forked child that has forgotten every slot it inherited: the
+ * whole budget is its own (its copy of the arena). */
+void pk_trace_arena_forget(void)
+{
+	atomic_store(&trace_reserved, 0);
+}
+
 void pk_trace_put(struct profile *p, const struct frame *f, uint64_t end,
 		  unsigned depth)
 {

@@ -219,6 +219,7 @@ int pk_trace_configure(size_t max_events, uint64_t min_duration_ns);
 /* The arena's lock, held across fork(). */
 void pk_trace_arena_lock(void);
 void pk_trace_arena_unlock(void);
+void pk_trace_arena_forget(void);
 /* Append the event of frame `f` ending at `end`; slow part of the hot
  * path (a new chunk, a full buffer). */
 void pk_trace_put(struct profile *p, const struct frame *f, uint64_t end,

@@ -68,6 +68,7 @@ static void after_fork_child(void)
 	atomic_store(&pk_trace_floor, pk_region_clock_now());
 	forget_parent(pk_region_live, pthread_self());
 	forget_parent(pk_region_exited, pthread_self());
+	pk_trace_arena_forget();
 	pk_trace_arena_unlock();
 	pthread_mutex_unlock(&pk_region_lock);
 }
