@@ -70,14 +70,17 @@ static int mine(const struct h5_run *r, uint64_t i)
 }
 
 /* Collective: every dataset created; this rank's share written. A rank
- * whose write failed keeps taking part in the creations. */
+ * whose write failed keeps taking part in the creations; a creation that
+ * fails on any rank stops every rank there (parallel HDF5's metadata
+ * must stay the same on all ranks, or the collective close can hang). */
 static int write_all(struct h5_run *r)
 {
 	hsize_t dims[2] = { (hsize_t)r->io.opt.n, (hsize_t)r->io.opt.n };
 	hid_t space = H5Screate_simple(2, dims, NULL);
 	int rc = space < 0 ? h5_error("make a dataspace for", "the grid", 0) : 0;
+	int made = pk_mpi_agree(r->io.comm, rc);
 
-	for (uint64_t i = 0; space >= 0 && i < r->io.opt.files; i++) {
+	for (uint64_t i = 0; made == 0 && i < r->io.opt.files; i++) {
 		char name[32];
 		hid_t set;
 
@@ -85,10 +88,13 @@ static int write_all(struct h5_run *r)
 		errno = 0;
 		set = H5Dcreate2(r->file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT,
 				 H5P_DEFAULT, H5P_DEFAULT);
-		if (set < 0) {
-			if (rc == 0)
-				rc = h5_error("create the dataset", name, errno);
-			continue;
+		made = pk_mpi_agree(r->io.comm, set < 0 ?
+				    h5_error("create the dataset", name, errno) : 0);
+		if (made) {
+			if (set >= 0)
+				H5Dclose(set);
+			rc = rc ? rc : made;
+			break;
 		}
 		if (rc == 0 && mine(r, i)) {
 			pk_mpi_io_fill(r->io.opt.n, i, r->grid);
@@ -103,7 +109,7 @@ static int write_all(struct h5_run *r)
 	}
 	if (space >= 0)
 		H5Sclose(space);
-	return rc;
+	return rc ? rc : made;
 }
 
 static int check_one(struct h5_run *r, uint64_t i)
@@ -142,8 +148,11 @@ static int verify(struct h5_run *r)
 	int rc = 0;
 
 	memset(&info, 0, sizeof(info));
-	if ((r->file = open_file(r, 0)) < 0)
-		return h5_error("reopen", r->io.path, 0);
+	r->file = open_file(r, 0);
+	/* every rank opened it, or none goes on to the collective close */
+	if ((rc = pk_mpi_agree(r->io.comm, r->file < 0 ?
+			       h5_error("reopen", r->io.path, 0) : 0)))
+		return rc;
 	if (r->io.rank == 0 && H5Gget_info(r->file, &info) < 0)
 		rc = h5_error("list", r->io.path, 0);
 	else if (r->io.rank == 0 && info.nlinks != r->io.opt.files)
@@ -278,10 +287,10 @@ PERFKIT_EXPORT int perfkit_mpi_write_hdf5(MPI_Comm comm,
 
 	memset(&r, 0, sizeof(r));
 	r.file = -1;
-	if ((rc = pk_mpi_comm_usable(comm, who)))
-		return rc;
 	if (out)
 		*out = NULL;
+	if ((rc = pk_mpi_comm_usable(comm, who)))
+		return rc;
 	MPI_Comm_dup(comm, &r.io.comm);
 	H5Eget_auto2(H5E_DEFAULT, &func, &data);
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);

@@ -234,10 +234,10 @@ PERFKIT_EXPORT int perfkit_mpi_queue_run(MPI_Comm comm,
 	int rc;
 
 	memset(&q, 0, sizeof(q));
-	if ((rc = pk_mpi_comm_usable(comm, who)))
-		return rc;
 	if (out)
 		*out = NULL;
+	if ((rc = pk_mpi_comm_usable(comm, who)))
+		return rc;
 	MPI_Comm_dup(comm, &q.comm);
 	MPI_Comm_rank(q.comm, &q.rank);
 	MPI_Comm_size(q.comm, &q.size);
