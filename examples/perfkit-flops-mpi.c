@@ -55,7 +55,7 @@ static int parse(int argc, char **argv, const struct mpi_rank *me, void *data)
 	int rc = flops_command_line(argc, argv, a, 0);
 
 	if (rc < 0 && (refuse(a) != 0 || flops_check_args(a) != 0 ||
-		       (me->rank == 0 && flops_check_outputs(a) != 0)))
+		       mpi_outputs_check(a->outfile, a->plot, me) != 0))
 		rc = CLI_EXIT_USAGE;
 	return rc;
 }
