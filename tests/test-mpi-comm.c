@@ -17,11 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pk-mpi-check.h"
 #include "pk-results-check.h"
 #include "perfkit/perfkit.h"
 #include "perfkit/mpi.h"
 
-#define LAUNCHED "PERFKIT_TEST_MPI_RANK"
 
 static int rank, nranks;
 
@@ -514,42 +514,15 @@ static Suite *comm_suite(void)
 	return s;
 }
 
-/* argv for "<mpiexec words> [<wrapper words>] <this program>". */
-static char **relaunch_argv(const char *self)
-{
-	const char *launch = getenv("PERFKIT_TEST_MPIEXEC");
-	const char *wrap = getenv("PERFKIT_TEST_MPI_WRAPPER");
-	size_t cap = strlen(launch) + (wrap ? strlen(wrap) : 0) + 4, n = 0;
-	char **argv = calloc(cap, sizeof(char *));
-	char *words = malloc(strlen(launch) + (wrap ? strlen(wrap) : 0) + 2);
-
-	if (!argv || !words)
-		return NULL;
-	sprintf(words, "%s %s", launch, wrap ? wrap : "");
-	for (char *w = strtok(words, " "); w; w = strtok(NULL, " "))
-		argv[n++] = w;
-	argv[n++] = (char *)self;
-	argv[n] = NULL;
-	return argv;
-}
-
 int main(int argc, char **argv)
 {
 	struct perfkit_mpi_p2p_options o = PERFKIT_MPI_P2P_OPTIONS_INIT;
 	struct perfkit_results *res = NULL;
-	SRunner *sr;
-	int provided, failed, any;
+	int provided, any;
 
 	(void)argc;
-	if (getenv("PERFKIT_TEST_MPIEXEC") && !getenv(LAUNCHED)) {
-		char **av = relaunch_argv(argv[0]);
-
-		setenv(LAUNCHED, "1", 1);
-		if (av)
-			execvp(av[0], av);
-		perror("test-mpi-comm: cannot start mpiexec");
+	if (pk_mpi_relaunch("test-mpi-comm", argv[0]) != 0)
 		return EXIT_FAILURE;
-	}
 	/* before MPI_Init: refused at once */
 	if (perfkit_mpi_pingpong(MPI_COMM_WORLD, &o, &res) != -EINVAL ||
 	    perfkit_mpi_agree(MPI_COMM_WORLD, 0) != -EINVAL) {
@@ -564,12 +537,7 @@ int main(int argc, char **argv)
 		MPI_Finalize();
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(comm_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+	any = pk_mpi_run_suite(comm_suite());
 	MPI_Finalize();
 	return any == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

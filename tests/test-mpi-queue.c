@@ -24,11 +24,11 @@
 #include <hdf5.h>
 #endif
 
+#include "pk-mpi-check.h"
 #include "pk-results-check.h"
 #include "perfkit/perfkit.h"
 #include "perfkit/mpi.h"
 
-#define LAUNCHED "PERFKIT_TEST_MPI_RANK"
 
 static int rank, nranks;
 
@@ -616,42 +616,15 @@ static Suite *queue_suite(void)
 	return s;
 }
 
-/* argv for "<mpiexec words> [<wrapper words>] <this program>". */
-static char **relaunch_argv(const char *self)
-{
-	const char *launch = getenv("PERFKIT_TEST_MPIEXEC");
-	const char *wrap = getenv("PERFKIT_TEST_MPI_WRAPPER");
-	size_t cap = strlen(launch) + (wrap ? strlen(wrap) : 0) + 4, n = 0;
-	char **argv = calloc(cap, sizeof(char *));
-	char *words = malloc(strlen(launch) + (wrap ? strlen(wrap) : 0) + 2);
-
-	if (!argv || !words)
-		return NULL;
-	sprintf(words, "%s %s", launch, wrap ? wrap : "");
-	for (char *w = strtok(words, " "); w; w = strtok(NULL, " "))
-		argv[n++] = w;
-	argv[n++] = (char *)self;
-	argv[n] = NULL;
-	return argv;
-}
-
 int main(int argc, char **argv)
 {
 	struct perfkit_mpi_queue_options o = PERFKIT_MPI_QUEUE_OPTIONS_INIT;
 	struct perfkit_results *res = NULL;
-	SRunner *sr;
-	int provided, failed, any;
+	int provided, any;
 
 	(void)argc;
-	if (getenv("PERFKIT_TEST_MPIEXEC") && !getenv(LAUNCHED)) {
-		char **av = relaunch_argv(argv[0]);
-
-		setenv(LAUNCHED, "1", 1);
-		if (av)
-			execvp(av[0], av);
-		perror("test-mpi-queue: cannot start mpiexec");
+	if (pk_mpi_relaunch("test-mpi-queue", argv[0]) != 0)
 		return EXIT_FAILURE;
-	}
 	/* before MPI_Init: refused at once */
 	if (perfkit_mpi_queue_run(MPI_COMM_WORLD, &o, &res) != -EINVAL) {
 		fprintf(stderr, "test-mpi-queue: not refused before MPI_Init\n");
@@ -669,12 +642,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test-mpi-queue: %s\n", perfkit_last_error());
 		MPI_Abort(MPI_COMM_WORLD, 1);
 	}
-	sr = srunner_create(queue_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+	any = pk_mpi_run_suite(queue_suite());
 	MPI_Finalize();
 	return any == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -20,11 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pk-mpi-check.h"
 #include "pk-results-check.h"
 #include "perfkit/perfkit.h"
 #include "perfkit/mpi.h"
 
-#define LAUNCHED "PERFKIT_TEST_MPI_RANK"
 
 static int rank, nranks;
 
@@ -755,25 +755,6 @@ static Suite *mpi_suite(void)
 	return s;
 }
 
-/* argv for "<mpiexec words> [<wrapper words>] <this program>". */
-static char **relaunch_argv(const char *self)
-{
-	const char *launch = getenv("PERFKIT_TEST_MPIEXEC");
-	const char *wrap = getenv("PERFKIT_TEST_MPI_WRAPPER");
-	size_t cap = strlen(launch) + (wrap ? strlen(wrap) : 0) + 4, n = 0;
-	char **argv = calloc(cap, sizeof(char *));
-	char *words = malloc(strlen(launch) + (wrap ? strlen(wrap) : 0) + 2);
-
-	if (!argv || !words)
-		return NULL;
-	sprintf(words, "%s %s", launch, wrap ? wrap : "");
-	for (char *w = strtok(words, " "); w; w = strtok(NULL, " "))
-		argv[n++] = w;
-	argv[n++] = (char *)self;
-	argv[n] = NULL;
-	return argv;
-}
-
 /* Outside MPI_Init .. MPI_Finalize every call fails at once with a
  * message (no MPI call but MPI_Initialized and MPI_Finalized is made). */
 static int refused_outside_mpi(const char *why)
@@ -798,19 +779,11 @@ static int refused_outside_mpi(const char *why)
 
 int main(int argc, char **argv)
 {
-	SRunner *sr;
-	int provided, failed, any;
+	int provided, any;
 
 	(void)argc;
-	if (getenv("PERFKIT_TEST_MPIEXEC") && !getenv(LAUNCHED)) {
-		char **av = relaunch_argv(argv[0]);
-
-		setenv(LAUNCHED, "1", 1);
-		if (av)
-			execvp(av[0], av);
-		perror("test-mpi: cannot start mpiexec");
+	if (pk_mpi_relaunch("test-mpi", argv[0]) != 0)
 		return EXIT_FAILURE;
-	}
 	/* before MPI_Init and after MPI_Finalize: refused at once */
 	if (!refused_outside_mpi("not initialised"))
 		return EXIT_FAILURE;
@@ -822,12 +795,7 @@ int main(int argc, char **argv)
 		MPI_Finalize();
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(mpi_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+	any = pk_mpi_run_suite(mpi_suite());
 	MPI_Finalize();
 	if (!refused_outside_mpi("already finalised"))
 		any++;
