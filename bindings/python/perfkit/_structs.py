@@ -51,6 +51,13 @@ class Record(Structure):
     ]
 
 
+class Column(Structure):
+    """struct perfkit_column: one column of a result set's columns."""
+    _fields_ = [("name", c_char_p), ("kind", c_int), ("type", c_int),
+                ("data", c_void_p), ("nvalues", c_size_t),
+                ("values", POINTER(c_char_p))]
+
+
 class Stats(Structure):
     """struct perfkit_stats."""
     _fields_ = [("n", c_uint64)] + [(f, c_double) for f in (
@@ -253,6 +260,7 @@ def numpy_dtype(cls: Type[Structure]) -> "np.dtype":
 MIRRORS: Dict[str, Type[Structure]] = {
     "perfkit_record_param": RecordParam,
     "perfkit_record": Record,
+    "perfkit_column": Column,
     "perfkit_stats": Stats,
     "perfkit_stats_two_sample": TwoSample,
     "perfkit_clock_info": ClockInfo,

@@ -42,6 +42,14 @@ int main(void)
 	FIELD(perfkit_record, nparams);
 	FIELD(perfkit_record, params);
 	END();
+	STRUCT(perfkit_column);
+	FIELD(perfkit_column, name);
+	FIELD(perfkit_column, kind);
+	FIELD(perfkit_column, type);
+	FIELD(perfkit_column, data);
+	FIELD(perfkit_column, nvalues);
+	FIELD(perfkit_column, values);
+	END();
 	STRUCT(perfkit_stats);
 	FIELD(perfkit_stats, n);
 	FIELD(perfkit_stats, min);
