@@ -4,26 +4,40 @@ W workers pinned with hwloc, one record per worker, and the pywren
 notebook's aggregates (peak and effective GFLOPS, timelines, histogram).
 
 Kernels run in C threads or forked processes: the GIL is released for the
-whole run. A Python callable cannot be a harness kernel (it would hold the
-GIL in every worker, or run in forked children of an interpreter); time
-Python code with :func:`perfkit.timeit` instead.
+whole run of a built-in kernel.
+
+A Python callable can be a kernel too (:func:`register_kernel`, or the
+:func:`kernel` decorator), in threads mode only. The worker threads call it
+through ctypes callbacks, which hold the GIL while Python code runs: a
+callable that spends its time in code that releases the GIL (numpy's
+matrix products and large array operations, ``time.sleep``, I/O) runs on
+all workers at once; pure Python code runs one worker at a time, so W
+workers get about the rate of one. Processes mode is refused
+(:class:`perfkit.NotSupportedError`): the library forks while another
+Python thread may hold the GIL, and a child that then calls Python would
+hang. See docs/python.md, "Harness".
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
+import threading
 from ctypes import POINTER, byref, c_double, c_int, c_int64, c_size_t, c_uint, c_void_p
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from . import _args
+from . import _kernels
 from . import _structs as S
-from ._lib import call, lib, raise_for
+from ._errors import NotSupportedError, make_error
+from ._kernels import Count, Kernel
+from ._lib import call, last_error, lib, raise_for, strerror
 from .results import Results
 
-__all__ = ["Progress", "run", "sweep_workers", "sweep_sizes",
+__all__ = ["Progress", "Kernel", "register_kernel", "kernel", "run", "sweep_workers", "sweep_sizes",
            "summarize", "peak_timeline", "effective_timeline", "histogram",
            "oversubscription", "kernels"]
 
@@ -53,6 +67,80 @@ def kernels() -> Dict[str, str]:
             for i in range(n.value)}
 
 
+def register_kernel(name: str, run: Callable[[Any], Any], *,
+                    setup: Optional[Callable[[int], Any]] = None,
+                    teardown: Optional[Callable[[Any], Any]] = None,
+                    verify: Optional[Callable[[Any], Any]] = None,
+                    flops: Count = 0.0, bytes: Count = 0.0, description: str = "",
+                    replace: bool = False) -> Kernel:
+    """Register a Python callable as a harness kernel (threads mode only).
+
+    Each worker calls ``state = setup(size)`` once (untimed: between its
+    record's ``t_start`` and ``t_setup``; without ``setup`` the state is the
+    size), then ``run(state)`` once per repetition (timed: ``t_setup`` to
+    ``t_end``), then, when the run verifies, ``verify(state)`` (``False``
+    or an exception fails the worker; without ``verify`` it passes), and
+    ``teardown(state)``. All are called in the worker's thread.
+
+    Args:
+        name: 1 to 63 characters from [A-Za-z0-9_.-], unique among all
+            kernels (the built-ins too).
+        run: one repetition of the work.
+        setup, teardown, verify: see above; optional.
+        flops, bytes: floating-point operations and bytes moved by one
+            repetition: a number, or a function of the size; the records'
+            ``flops`` and ``bytes`` (and so every GFLOPS the library
+            computes) come from them.
+        description: one line for :func:`kernels`.
+        replace: if ``name`` is already a Python kernel, swap in these
+            callables (a notebook cell run twice); the library keeps the
+            first description. A C kernel's name is never replaced.
+
+    Returns:
+        The :class:`Kernel`; pass it (or its name) as ``kernel=`` to
+        :func:`run` and the sweeps.
+
+    Raises:
+        TypeError: ``name`` is not a str, or ``run``, ``setup``,
+            ``teardown`` or ``verify`` is not callable.
+        InvalidArgumentError: a count is negative, NaN, infinite or above
+            1e24; or the library refuses the name.
+        ExistsError: a kernel of that name is registered (``replace``
+            aside).
+
+    The library keeps a registration until the process exits, and so does
+    this package with the callables: registering is for good.
+    """
+    return _kernels.register(name, run, setup=setup, teardown=teardown, verify=verify,
+                             flops=flops, nbytes=bytes, description=description,
+                             replace=replace)
+
+
+def kernel(name: Optional[str] = None, **options: Any) -> Callable[[Callable[[Any], Any]], Kernel]:
+    """Decorator form of :func:`register_kernel`; the name defaults to the
+    function's ``__name__``::
+
+        @perfkit.harness.kernel(setup=lambda n: np.ones((n, n)), flops=lambda n: 2 * n**3)
+        def matmul(a):
+            a @ a
+    """
+    def register(fn: Callable[[Any], Any]) -> Kernel:
+        return register_kernel(name if name is not None else getattr(fn, "__name__", ""),
+                               fn, **options)
+    return register
+
+
+def _refuse_processes(fn: str, name: str) -> NotSupportedError:
+    return make_error(  # type: ignore[return-value]
+        -errno.ENOTSUP, fn,
+        "kernel '%s' is a Python callable: it runs in threads mode only. In "
+        "processes mode the library forks its workers from C while another "
+        "Python thread may hold the GIL (or the import lock), and a child "
+        "that then called the kernel would wait for it forever. Use "
+        "mode=\"threads\" (numpy, I/O and sleep release the GIL) or a C "
+        "kernel (examples/perfkit-user-kernel.c)" % name, strerror(-errno.ENOTSUP))
+
+
 class _Run:
     """Options in C form, with the callbacks and strings kept alive."""
 
@@ -63,6 +151,9 @@ class _Run:
                  progress: Optional[Callable[[Progress], Any]]) -> None:
         o = S.HarnessOptions()
         call("perfkit_harness_options_init", byref(o))
+        self.pykernel = _python_kernel(kernel, fn)
+        if self.pykernel is not None:
+            kernel = self.pykernel.name
         self._kernel = _args.text(kernel, "kernel", fn)
         o.kernel = self._kernel
         o.problem_size = _args.integer(size, "size", fn, _args.I64_MIN, _args.I64_MAX)
@@ -70,6 +161,8 @@ class _Run:
         o.min_time = _args.real(min_time, "min_time", fn)
         o.workers = _args.integer(workers, "workers", fn, 0, _args.UINT_MAX)
         o.mode = _args.choice(mode, "mode", fn, MODES)
+        if self.pykernel is not None and o.mode == MODES["processes"]:
+            raise _refuse_processes(fn, kernel)
         o.placement = _args.choice(placement, "placement", fn, PLACEMENTS)
         o.threads = _args.integer(threads, "threads", fn, 0, _args.UINT_MAX)
         o.warmup = _args.u64(warmup, "warmup", fn)
@@ -81,6 +174,8 @@ class _Run:
         self.cancel = c_int(0)
         o.cancel = ctypes.pointer(self.cancel)
         self.error: Optional[BaseException] = None
+        self.ctx: Optional[_kernels.RunContext] = None
+        self.check_size(o.problem_size)
         if progress is not None:
             if not callable(progress):
                 raise TypeError("%s: progress must be callable" % fn)
@@ -103,26 +198,110 @@ class _Run:
                 self.cancel.value = 1
         return cb
 
-    def go(self, c_name: str, *extra: Any) -> Results:
+    def check_size(self, size: int) -> None:
+        """A Python kernel's counts at ``size``, before any C call: the
+        user's flops/bytes functions raise here, not in a worker."""
+        if self.pykernel is not None and size > 0:
+            self.pykernel.flops(size)
+            self.pykernel.bytes(size)
+
+    def _stop(self) -> None:
+        self.cancel.value = 1
+
+    def _call(self, c_name: str, *extra: Any) -> Tuple[int, c_void_p, str]:
         h = c_void_p()
         lib.perfkit_clear_error()
         rc = getattr(lib, c_name)(byref(self.opt), *extra, byref(h))
+        return rc, h, last_error()
+
+    def _call_python(self, c_name: str, *extra: Any) -> Tuple[int, c_void_p, str]:
+        """A run of a Python kernel. The C call runs in a helper thread and
+        this one waits, so that Ctrl-C (delivered to the main thread)
+        stops every worker at its next repetition; a second Ctrl-C
+        abandons the run (it goes on in the background)."""
+        ctx = self.ctx = _kernels.begin_run(on_stop=self._stop)
+        box: List[Tuple[int, c_void_p, str]] = []
+        done = threading.Event()
+
+        def target() -> None:
+            try:
+                box.append(self._call(c_name, *extra))
+            finally:
+                _kernels.end_run(ctx)
+                done.set()
+
+        t = threading.Thread(target=target, name="perfkit-harness", daemon=True)
+        try:
+            t.start()
+        except BaseException:
+            _kernels.end_run(ctx)
+            raise
+        try:
+            _wait(done)
+        except KeyboardInterrupt as e:
+            ctx.failed(e, "the caller (Ctrl-C)")
+            _wait(done)
+        t.join()
+        return box[0]
+
+    def go(self, c_name: str, *extra: Any) -> Results:
+        if self.pykernel is None:
+            rc, h, message = self._call(c_name, *extra)
+        else:
+            rc, h, message = self._call_python(c_name, *extra)
         out = Results(h) if h else None
+        failure = self.ctx.first_error() if self.ctx is not None else None
+        if failure is not None:
+            raise _with_results(failure, len(self.ctx.errors), out)  # type: ignore[union-attr]
         if self.error is not None:
             raise self.error
         if rc < 0:
-            try:
-                raise_for(rc, c_name)
-            except Exception as e:
-                e.results = out  # the records of the workers that ran
-                raise
+            e = make_error(rc, c_name, message, strerror(rc))
+            e.results = out  # type: ignore[attr-defined]  # the records of the workers that ran
+            raise e
         assert out is not None
         return out
 
 
+def _wait(done: threading.Event) -> None:
+    """Wait in short steps: the main thread then runs Python's signal
+    handlers within 0.1 s even when SIGINT was delivered to another thread
+    (which does not interrupt a blocked wait). An Event, not Thread.join:
+    a join interrupted by KeyboardInterrupt can leave is_alive() False
+    while the thread still runs (CPython 3.11)."""
+    while not done.wait(0.1):
+        pass
+
+
+def _python_kernel(kernel: Any, fn: str) -> Optional[Kernel]:
+    if isinstance(kernel, bytes):
+        kernel = kernel.decode("utf-8", "surrogateescape")
+    k = _kernels.lookup(kernel)
+    if k is None and callable(kernel):
+        raise TypeError("%s: kernel must be a kernel's name or a perfkit.harness.Kernel, "
+                        "not a bare callable: register it first, e.g. "
+                        "harness.register_kernel(\"mine\", fn, flops=...)" % fn)
+    return k
+
+
+def _with_results(failure: Tuple[BaseException, str], count: int,
+                  out: Optional[Results]) -> BaseException:
+    """The exception a Python kernel raised, to re-raise after the run,
+    with the run's records as ``e.results``."""
+    exc, where = failure
+    exc.results = out  # type: ignore[attr-defined]
+    if hasattr(exc, "add_note"):
+        exc.add_note("perfkit.harness: raised in %s (%d exception%s in the run); the run "
+                     "finished, and e.results holds its records, the failed workers' with "
+                     "their status and an \"error\" column"
+                     % (where, count, "" if count == 1 else "s"))
+    return exc
+
+
 _DOC_OPTIONS = """
     Args:
-        kernel: a registered kernel (:func:`kernels`): "dgemm", "peak", ...
+        kernel: a registered kernel's name (:func:`kernels`): "dgemm",
+            "peak", ...; or a Python :class:`Kernel` (threads mode only).
         size: problem size in the kernel's unit (matrix order for dgemm).
         loopcount: timed repetitions per worker (0: use ``min_time``).
         workers: worker count; 0 = one per allowed core.
@@ -145,6 +324,12 @@ _DOC_OPTIONS = """
         InvalidArgumentError: an option is invalid (the message names it).
         Error: a worker failed; ``e.results`` holds every record, the
             failed ones with their status and an "error" column.
+        NotSupportedError: a Python kernel with mode="processes".
+        BaseException: what a Python kernel's callable raised (the first
+            one; a KeyboardInterrupt before any other), re-raised after
+            the run with ``e.results`` as above. Ctrl-C during a run of a
+            Python kernel stops every worker at its next repetition and
+            raises KeyboardInterrupt the same way.
 """
 
 
@@ -190,6 +375,8 @@ def sweep_sizes(sizes: Sequence[int], kernel: str = "dgemm", loopcount: int = 10
     ss = [_args.integer(s, "sizes[%d]" % i, fn, _args.I64_MIN, _args.I64_MAX)
           for i, s in enumerate(sizes)]
     r = _Run(fn, kernel, ss[0] if ss else 1, loopcount, workers, **_defaults(options))
+    for s in ss:
+        r.check_size(s)
     arr = (c_int64 * max(len(ss), 1))(*ss)
     return r.go("perfkit_harness_sweep_sizes", arr, len(ss))
 
