@@ -25,7 +25,7 @@ import errno
 import threading
 from ctypes import POINTER, byref, c_double, c_int, c_int64, c_size_t, c_uint, c_void_p
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -40,6 +40,9 @@ from .results import Results
 __all__ = ["Progress", "Kernel", "register_kernel", "kernel", "run", "sweep_workers", "sweep_sizes",
            "summarize", "peak_timeline", "effective_timeline", "histogram",
            "oversubscription", "kernels"]
+
+#: A ``kernel=`` argument: a registered kernel's name, or a Python Kernel.
+KernelName = Union[str, Kernel]
 
 MODES = {"threads": 0, "processes": 1}
 PLACEMENTS = {"none": 0, "compact": 1, "scatter": 2}
@@ -144,7 +147,7 @@ def _refuse_processes(fn: str, name: str) -> NotSupportedError:
 class _Run:
     """Options in C form, with the callbacks and strings kept alive."""
 
-    def __init__(self, fn: str, kernel: str, size: int, loopcount: int, workers: int,
+    def __init__(self, fn: str, kernel: KernelName, size: int, loopcount: int, workers: int,
                  mode: str, placement: str, threads: int, warmup: int, start: str,
                  stagger: float, min_time: float, verify: bool, peak_reference: float,
                  total_loopcount: int,
@@ -333,7 +336,7 @@ _DOC_OPTIONS = """
 """
 
 
-def run(kernel: str = "dgemm", size: int = 1024, loopcount: int = 10, workers: int = 0,
+def run(kernel: KernelName = "dgemm", size: int = 1024, loopcount: int = 10, workers: int = 0,
         mode: str = "threads", placement: str = "compact", threads: int = 1,
         warmup: int = 0, start: str = "barrier", stagger: float = 0.0,
         min_time: float = 0.0, verify: bool = True, peak_reference: float = 0.0,
@@ -350,7 +353,7 @@ def run(kernel: str = "dgemm", size: int = 1024, loopcount: int = 10, workers: i
 run.__doc__ = (run.__doc__ or "") + _DOC_OPTIONS
 
 
-def sweep_workers(counts: Optional[Sequence[int]] = None, kernel: str = "dgemm",
+def sweep_workers(counts: Optional[Sequence[int]] = None, kernel: KernelName = "dgemm",
                   size: int = 1024, loopcount: int = 10, **options: Any) -> Results:
     """Run the same options at several worker counts (default 1..cores):
     a scaling series in one set, records told apart by their "workers"
@@ -365,7 +368,7 @@ def sweep_workers(counts: Optional[Sequence[int]] = None, kernel: str = "dgemm",
     return r.go("perfkit_harness_sweep_workers", arr, len(cs))
 
 
-def sweep_sizes(sizes: Sequence[int], kernel: str = "dgemm", loopcount: int = 10,
+def sweep_sizes(sizes: Sequence[int], kernel: KernelName = "dgemm", loopcount: int = 10,
                 workers: int = 0, **options: Any) -> Results:
     """Run the same options at several problem sizes (roofline points);
     records told apart by problem_size."""
