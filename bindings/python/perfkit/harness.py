@@ -20,12 +20,13 @@ hang. See docs/python.md, "Harness".
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import threading
 from ctypes import POINTER, byref, c_double, c_int, c_int64, c_size_t, c_uint, c_void_p
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -211,6 +212,26 @@ class _Run:
     def _stop(self) -> None:
         self.cancel.value = 1
 
+    @contextlib.contextmanager
+    def kernel_context(self) -> Iterator[None]:
+        """Around a C call that may run a Python kernel in this thread's
+        run (perfkit.mpi): its callables report to this run; then
+        :meth:`raise_kernel_error`."""
+        if self.pykernel is None:
+            yield
+            return
+        self.ctx = _kernels.begin_run(on_stop=self._stop)
+        try:
+            yield
+        finally:
+            _kernels.end_run(self.ctx)
+
+    def raise_kernel_error(self, out: Optional[Results]) -> None:
+        """Re-raise what a Python kernel raised during the run, if it did."""
+        failure = self.ctx.first_error() if self.ctx is not None else None
+        if failure is not None:
+            raise _with_results(failure, len(self.ctx.errors), out)  # type: ignore[union-attr]
+
     def _call(self, c_name: str, *extra: Any) -> Tuple[int, c_void_p, str]:
         h = c_void_p()
         lib.perfkit_clear_error()
@@ -253,9 +274,7 @@ class _Run:
         else:
             rc, h, message = self._call_python(c_name, *extra)
         out = Results(h) if h else None
-        failure = self.ctx.first_error() if self.ctx is not None else None
-        if failure is not None:
-            raise _with_results(failure, len(self.ctx.errors), out)  # type: ignore[union-attr]
+        self.raise_kernel_error(out)
         if self.error is not None:
             raise self.error
         if rc < 0:
