@@ -30,12 +30,15 @@ import itertools
 import math
 import numbers
 import threading
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import _args
 from . import _structs as S
-from ._errors import Error
-from ._lib import call, lib
+from ._errors import Error, NotSupportedError, make_error
+from ._lib import call, lib, strerror
+
+if TYPE_CHECKING:
+    from .results import Results
 
 #: A per-repetition count: a number, or a function of the problem size.
 Count = Union[int, float, Callable[[int], float]]
@@ -330,3 +333,53 @@ def lookup(kernel: Any) -> Optional[Kernel]:
     if isinstance(kernel, str):
         return _REGISTRY.get(kernel)
     return None
+
+
+def refuse_processes(fn: str, name: str) -> NotSupportedError:
+    """The error for a Python kernel in processes mode (docs/python.md
+    says why, with the hang it avoids)."""
+    return make_error(  # type: ignore[return-value]
+        -_errno.ENOTSUP, fn,
+        "kernel '%s' is a Python callable: it runs in threads mode only. In "
+        "processes mode the library forks its workers from C while another "
+        "Python thread may hold the GIL (or the import lock), and a child "
+        "that then called the kernel would wait for it forever. Use "
+        "mode=\"threads\" (numpy, I/O and sleep release the GIL) or a C "
+        "kernel (examples/perfkit-user-kernel.c)" % name, strerror(-_errno.ENOTSUP))
+
+
+def wait(done: threading.Event) -> None:
+    """Wait in short steps: the main thread then runs Python's signal
+    handlers within 0.1 s even when SIGINT was delivered to another thread
+    (which does not interrupt a blocked wait). An Event, not Thread.join:
+    a join interrupted by KeyboardInterrupt can leave is_alive() False
+    while the thread still runs (CPython 3.11)."""
+    while not done.wait(0.1):
+        pass
+
+
+def from_argument(kernel: Any, fn: str) -> Optional["Kernel"]:
+    """The Python kernel of a ``kernel=`` argument (None for a C kernel's
+    name); a bare callable is refused with a hint."""
+    if isinstance(kernel, bytes):
+        kernel = kernel.decode("utf-8", "surrogateescape")
+    k = lookup(kernel)
+    if k is None and callable(kernel):
+        raise TypeError("%s: kernel must be a kernel's name or a perfkit.harness.Kernel, "
+                        "not a bare callable: register it first, e.g. "
+                        "harness.register_kernel(\"mine\", fn, flops=...)" % fn)
+    return k
+
+
+def with_results(failure: Tuple[BaseException, str], count: int,
+                 out: Optional["Results"]) -> BaseException:
+    """The exception a Python kernel raised, to re-raise after the run,
+    with the run's records as ``e.results``."""
+    exc, where = failure
+    exc.results = out  # type: ignore[attr-defined]
+    if hasattr(exc, "add_note"):
+        exc.add_note("perfkit.harness: raised in %s (%d exception%s in the run); the run "
+                     "finished, and e.results holds its records, the failed workers' with "
+                     "their status and an \"error\" column"
+                     % (where, count, "" if count == 1 else "s"))
+    return exc

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import errno
 import threading
 from ctypes import POINTER, byref, c_double, c_int, c_int64, c_size_t, c_uint, c_void_p
 from dataclasses import dataclass
@@ -33,9 +32,9 @@ import numpy as np
 from . import _args
 from . import _kernels
 from . import _structs as S
-from ._errors import NotSupportedError, make_error
+from ._errors import make_error
 from ._kernels import Count, Kernel
-from ._lib import call, last_error, lib, raise_for, strerror
+from ._lib import call, last_error, lib, strerror
 from .results import Results
 
 __all__ = ["Progress", "Kernel", "register_kernel", "kernel", "run", "sweep_workers", "sweep_sizes",
@@ -134,17 +133,6 @@ def kernel(name: Optional[str] = None, **options: Any) -> Callable[[Callable[[An
     return register
 
 
-def _refuse_processes(fn: str, name: str) -> NotSupportedError:
-    return make_error(  # type: ignore[return-value]
-        -errno.ENOTSUP, fn,
-        "kernel '%s' is a Python callable: it runs in threads mode only. In "
-        "processes mode the library forks its workers from C while another "
-        "Python thread may hold the GIL (or the import lock), and a child "
-        "that then called the kernel would wait for it forever. Use "
-        "mode=\"threads\" (numpy, I/O and sleep release the GIL) or a C "
-        "kernel (examples/perfkit-user-kernel.c)" % name, strerror(-errno.ENOTSUP))
-
-
 class _Run:
     """Options in C form, with the callbacks and strings kept alive."""
 
@@ -155,7 +143,7 @@ class _Run:
                  progress: Optional[Callable[[Progress], Any]]) -> None:
         o = S.HarnessOptions()
         call("perfkit_harness_options_init", byref(o))
-        self.pykernel = _python_kernel(kernel, fn)
+        self.pykernel = _kernels.from_argument(kernel, fn)
         if self.pykernel is not None:
             kernel = self.pykernel.name
         self._kernel = _args.text(kernel, "kernel", fn)
@@ -166,7 +154,7 @@ class _Run:
         o.workers = _args.integer(workers, "workers", fn, 0, _args.UINT_MAX)
         o.mode = _args.choice(mode, "mode", fn, MODES)
         if self.pykernel is not None and o.mode == MODES["processes"]:
-            raise _refuse_processes(fn, kernel)
+            raise _kernels.refuse_processes(fn, kernel)
         o.placement = _args.choice(placement, "placement", fn, PLACEMENTS)
         o.threads = _args.integer(threads, "threads", fn, 0, _args.UINT_MAX)
         o.warmup = _args.u64(warmup, "warmup", fn)
@@ -230,7 +218,7 @@ class _Run:
         """Re-raise what a Python kernel raised during the run, if it did."""
         failure = self.ctx.first_error() if self.ctx is not None else None
         if failure is not None:
-            raise _with_results(failure, len(self.ctx.errors), out)  # type: ignore[union-attr]
+            raise _kernels.with_results(failure, len(self.ctx.errors), out)  # type: ignore[union-attr]
 
     def _call(self, c_name: str, *extra: Any) -> Tuple[int, c_void_p, str]:
         h = c_void_p()
@@ -261,10 +249,10 @@ class _Run:
             _kernels.end_run(ctx)
             raise
         try:
-            _wait(done)
+            _kernels.wait(done)
         except KeyboardInterrupt as e:
             ctx.failed(e, "the caller (Ctrl-C)")
-            _wait(done)
+            _kernels.wait(done)
         t.join()
         return box[0]
 
@@ -283,41 +271,6 @@ class _Run:
             raise e
         assert out is not None
         return out
-
-
-def _wait(done: threading.Event) -> None:
-    """Wait in short steps: the main thread then runs Python's signal
-    handlers within 0.1 s even when SIGINT was delivered to another thread
-    (which does not interrupt a blocked wait). An Event, not Thread.join:
-    a join interrupted by KeyboardInterrupt can leave is_alive() False
-    while the thread still runs (CPython 3.11)."""
-    while not done.wait(0.1):
-        pass
-
-
-def _python_kernel(kernel: Any, fn: str) -> Optional[Kernel]:
-    if isinstance(kernel, bytes):
-        kernel = kernel.decode("utf-8", "surrogateescape")
-    k = _kernels.lookup(kernel)
-    if k is None and callable(kernel):
-        raise TypeError("%s: kernel must be a kernel's name or a perfkit.harness.Kernel, "
-                        "not a bare callable: register it first, e.g. "
-                        "harness.register_kernel(\"mine\", fn, flops=...)" % fn)
-    return k
-
-
-def _with_results(failure: Tuple[BaseException, str], count: int,
-                  out: Optional[Results]) -> BaseException:
-    """The exception a Python kernel raised, to re-raise after the run,
-    with the run's records as ``e.results``."""
-    exc, where = failure
-    exc.results = out  # type: ignore[attr-defined]
-    if hasattr(exc, "add_note"):
-        exc.add_note("perfkit.harness: raised in %s (%d exception%s in the run); the run "
-                     "finished, and e.results holds its records, the failed workers' with "
-                     "their status and an \"error\" column"
-                     % (where, count, "" if count == 1 else "s"))
-    return exc
 
 
 _DOC_OPTIONS = """
