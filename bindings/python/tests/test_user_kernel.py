@@ -137,6 +137,16 @@ def test_sweeps_and_progress():
     assert sorted(res.to_pandas()["flops"].tolist()) == [400.0, 800.0]
 
 
+def test_warmup_and_staggered_start():
+    calls = Calls()
+    k = sumsq_kernel(calls)
+    df = harness.run(kernel=k, size=100, loopcount=3, warmup=2, workers=2, start="staggered",
+                     stagger=0.01).to_pandas()
+    assert (df["status"] == 0).all() and (df["repetitions"] == 3).all()
+    assert (df["flops"] == 2 * 100 * 3).all()  # the warm-up is not counted
+    assert calls.n["run"] == 2 * (2 + 3)
+
+
 def test_min_time_runs_python_kernels():
     k = harness.register_kernel(uniq("mintime"), lambda st: time.sleep(0.001), flops=1)
     df = harness.run(kernel=k, size=1, loopcount=0, min_time=0.05, workers=1).to_pandas()
