@@ -41,6 +41,8 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "perfkit_strerror": (c_char_p, [c_int]),
     "perfkit_last_error": (c_char_p, []),
     "perfkit_clear_error": (None, []),
+    # variadic in C; always called with the format "%s" and one string
+    "perfkit_set_error": (c_int, [c_int, c_char_p, c_char_p]),
     "perfkit_version": (c_int, []),
     "perfkit_version_string": (c_char_p, []),
     # timer
@@ -244,6 +246,7 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "perfkit_kernel_list": (c_int, [POINTER(c_void_p), c_size_t, POINTER(c_size_t)]),
     "perfkit_kernel_name": (c_char_p, [c_void_p]),
     "perfkit_kernel_description": (c_char_p, [c_void_p]),
+    "perfkit_kernel_register": (c_int, [POINTER(S.KernelOps), POINTER(c_void_p)]),
 }
 
 

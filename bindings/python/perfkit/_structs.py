@@ -256,6 +256,23 @@ def numpy_dtype(cls: Type[Structure]) -> "np.dtype":
                      "itemsize": sizeof(cls)})
 
 
+#: The callbacks of struct perfkit_kernel_ops (a Python kernel's trampolines).
+KERNEL_SETUP_FN = CFUNCTYPE(c_int, c_int64, c_void_p, c_void_p, POINTER(c_void_p))
+KERNEL_RUN_FN = CFUNCTYPE(c_int, c_void_p, c_uint64)
+KERNEL_TEARDOWN_FN = CFUNCTYPE(None, c_void_p)
+KERNEL_COUNT_FN = CFUNCTYPE(c_double, c_int64, c_void_p)
+KERNEL_VERIFY_FN = CFUNCTYPE(c_int, c_void_p)
+
+
+class KernelOps(Structure):
+    """struct perfkit_kernel_ops (checked by the layout test)."""
+    _fields_ = [("size", c_size_t), ("name", c_char_p), ("description", c_char_p),
+                ("setup", KERNEL_SETUP_FN), ("run", KERNEL_RUN_FN),
+                ("teardown", KERNEL_TEARDOWN_FN), ("flops", KERNEL_COUNT_FN),
+                ("bytes", KERNEL_COUNT_FN), ("verify", KERNEL_VERIFY_FN),
+                ("userdata", c_void_p), ("items", KERNEL_COUNT_FN)]
+
+
 #: C struct name -> its mirror; every entry is checked by the layout test.
 MIRRORS: Dict[str, Type[Structure]] = {
     "perfkit_record_param": RecordParam,
@@ -281,4 +298,5 @@ MIRRORS: Dict[str, Type[Structure]] = {
     "perfkit_harness_options": HarnessOptions,
     "perfkit_harness_progress": HarnessProgress,
     "perfkit_harness_summary": HarnessSummary,
+    "perfkit_kernel_ops": KernelOps,
 }

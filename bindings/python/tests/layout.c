@@ -263,6 +263,19 @@ int main(void)
 	FIELD(perfkit_harness_summary, concurrent_fraction_theoretical);
 	FIELD(perfkit_harness_summary, oversubscription);
 	END();
+	STRUCT(perfkit_kernel_ops);
+	FIELD(perfkit_kernel_ops, size);
+	FIELD(perfkit_kernel_ops, name);
+	FIELD(perfkit_kernel_ops, description);
+	FIELD(perfkit_kernel_ops, setup);
+	FIELD(perfkit_kernel_ops, run);
+	FIELD(perfkit_kernel_ops, teardown);
+	FIELD(perfkit_kernel_ops, flops);
+	FIELD(perfkit_kernel_ops, bytes);
+	FIELD(perfkit_kernel_ops, verify);
+	FIELD(perfkit_kernel_ops, userdata);
+	FIELD(perfkit_kernel_ops, items);
+	END();
 	printf("}\n");
 	return ferror(stdout) ? 1 : 0;
 }
