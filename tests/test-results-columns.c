@@ -14,6 +14,8 @@
 
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
+#include "results-format.h"
+#include "results-private.h"
 
 /* More records than a sink's batch (4096), more bytes than a window. */
 #define MANY 20000
@@ -400,6 +402,53 @@ START_TEST(test_columns_bad_files)
 }
 END_TEST
 
+/* Texts that cross every window boundary in every way, good and bad. */
+static const char *const tiny_texts[] = {
+	"name,worker\na,1\nb,2\n",
+	"\xef\xbb\xbf# k=v\n# other=x\n\nname,worker\r\na,1\r\n\r\nb,2",
+	"name,param.p,note\n\"q\"\"x\nline\",1,\"a,b\"\n\"\",,\"\n\"\n",
+	"# only=meta\n",
+	"# q=\"odd\nname\n\"x\"\n",
+	"name,worker\na,1\nb,lots\n",
+	"name,worker\na,1\n\"b,2\n",
+	"name,worker\na,1\nb\"c,2\n",
+	"name,worker\na,1\nb,2,3\n",
+	"name,worker\na,\xff\n",
+	"name,worker\na\rb,1\n",
+	"name\n\"\"\"\"\n\"x\"\"\n\"\n",
+	"\n\n",
+	"name,worker\n\"a\"x,1\n",
+};
+
+START_TEST(test_csv_tiny_windows)
+{
+	const char *text = tiny_texts[_i];
+	size_t len = strlen(text);
+	const char *path = in_dir("tiny.csv");
+	struct perfkit_results *mem = NULL, *file;
+	char msg[512];
+	int rc, fd;
+
+	rc = pk_results_parse_csv(text, len, &mem);
+	snprintf(msg, sizeof(msg), "%s", perfkit_last_error());
+	write_file(path, text, len);
+	for (size_t w = 1; w <= len + 2; w++) {
+		fd = open(path, O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		file = pk_results_alloc();
+		ck_assert_ptr_nonnull(file);
+		ck_assert_int_eq(pk_csv_read_fd_window(fd, w, file), rc);
+		close(fd);
+		if (rc < 0)
+			ck_assert_str_eq(perfkit_last_error(), msg);
+		else
+			ck_same(mem, file);
+		perfkit_results_destroy(file);
+	}
+	perfkit_results_destroy(mem);
+}
+END_TEST
+
 /* JSON Lines without extra keys: the fast reader, streamed. */
 START_TEST(test_columns_jsonl_streamed)
 {
@@ -427,6 +476,8 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_csv_windows_read_as_memory, 0, 2);
 	tcase_add_test(tc, test_csv_windows_crlf_and_bom);
+	tcase_add_loop_test(tc, test_csv_tiny_windows, 0,
+			    sizeof(tiny_texts) / sizeof(tiny_texts[0]));
 	tcase_add_test(tc, test_columns_read_every_format);
 	tcase_add_test(tc, test_columns_values_and_codes);
 	tcase_add_loop_test(tc, test_columns_back_to_records, 0, 2);

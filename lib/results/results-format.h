@@ -142,6 +142,9 @@ int pk_results_stream_file(int fd, const char *path,
 /* The CSV of the regular file @fd into the empty set @res, a window of
  * rows at a time (csv/results-csv-file.c): 0 or a negative errno. */
 int pk_results_read_csv_fd(int fd, struct perfkit_results *res);
+/* The same with a first window of @window bytes (tests and fuzzing try
+ * windows of a few bytes, where every row crosses one). */
+int pk_csv_read_fd_window(int fd, size_t window, struct perfkit_results *res);
 int pk_results_format_json(const struct perfkit_results *res, char **data,
 			   size_t *len);
 int pk_results_parse_json(const char *data, size_t len,

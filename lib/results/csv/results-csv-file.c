@@ -27,6 +27,7 @@
 
 struct csv_file {
 	int fd;
+	size_t window; /* the first buffer's size */
 	char *buf;
 	size_t cap, len; /* buf holds len bytes of the file */
 	int eof;
@@ -50,7 +51,7 @@ static int fill(struct csv_file *f)
 
 static int grow(struct csv_file *f)
 {
-	size_t cap = f->cap ? 2 * f->cap : CSV_WINDOW;
+	size_t cap = f->cap ? 2 * f->cap : f->window;
 	char *p = cap > f->cap ? realloc(f->buf, cap) : NULL;
 
 	if (!p)
@@ -190,7 +191,12 @@ static int next_window(struct pk_csv_reader *r)
 
 int pk_results_read_csv_fd(int fd, struct perfkit_results *res)
 {
-	struct csv_file f = { .fd = fd };
+	return pk_csv_read_fd_window(fd, CSV_WINDOW, res);
+}
+
+int pk_csv_read_fd_window(int fd, size_t window, struct perfkit_results *res)
+{
+	struct csv_file f = { .fd = fd, .window = window ? window : 1 };
 	struct pk_csv_reader r = { .line = 1, .more = next_window, .src = &f };
 	int rc = first_window(&r, &f);
 
