@@ -223,7 +223,7 @@ static int set_keyed(struct perfkit_columns *cs, enum perfkit_column_kind kind,
 {
 	struct pk_column *c;
 	size_t col;
-	int32_t code;
+	int32_t code = -1;
 	int rc = keyed_column(cs, kind, key, rows, &col);
 
 	if (rc < 0)
