@@ -16,6 +16,15 @@
 
 #include "perfkit/error.h"
 
+/* RUNNING_ON_VALGRIND: tests that sweep or build large inputs do less
+ * under valgrind, which adds nothing to them but time. */
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 /* Assert two doubles agree to a relative tolerance (absolute near zero). */
 #define ck_assert_close(a, b, rel)                                          \
 	do {                                                                \

@@ -11,12 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 #include "pk-results-check.h"
 #include "scale-budget.h"
 #include "perfkit/perfkit.h"

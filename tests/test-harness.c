@@ -14,12 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 #include "pk-results-check.h"
 #include "perfkit/perfkit.h"
 

@@ -10,13 +10,6 @@
 #include <unistd.h>
 
 #include <blis.h>
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
 #include "kernels.h"

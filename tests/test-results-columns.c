@@ -17,15 +17,6 @@
 #include "results-format.h"
 #include "results-private.h"
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 /* More records than a sink's batch (4096), more bytes than a window
  * (fewer under valgrind, still more than both). */
 #define MANY (RUNNING_ON_VALGRIND ? 5000 : 20000)

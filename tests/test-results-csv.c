@@ -18,15 +18,6 @@
 #include "results-csv.h"
 #include "results-format.h"
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 /* Random-value sweeps: a tenth as many under valgrind, which adds
  * nothing to these pure computations but time. */
 static int sweep(int n)

@@ -18,13 +18,6 @@
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
 
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 /* ---- xoshiro256** seeded by splitmix64, and Box–Muller ---- */
 
 struct rng {
