@@ -190,3 +190,27 @@ def test_huge_and_nan_reach_no_crash_in_c():
         perfkit.scaling.amdahl_limit(math.nan)
     with pytest.raises(perfkit.InvalidArgumentError):
         perfkit.scaling.usl_eval(1e308, 1e308, math.nan, 1e308)
+
+
+OVERFLOW = """
+import ctypes, perfkit
+from perfkit import _lib, _structs
+x = (ctypes.c_double * 4)(1.0, 2.0, 3.0, 4.0)
+st = _structs.Stats()
+# five values claimed, four given: libperfkit reads past the buffer
+_lib.lib.perfkit_stats_compute(x, 5, ctypes.byref(st))
+print("not caught")
+"""
+
+
+@pytest.mark.skipif("address" not in os.environ.get("PERFKIT_TEST_SANITIZE", ""),
+                    reason="not an AddressSanitizer build")
+def test_the_sanitiser_catches_an_error_in_the_library():
+    # In a sanitised build the interpreter runs with the sanitiser runtime
+    # preloaded (bindings/python/meson.build): a read past a buffer inside
+    # libperfkit ends the process with ASan's report, so the test fails.
+    r = run_python(OVERFLOW)
+    assert r.returncode != 0, r.stdout
+    assert "not caught" not in r.stdout
+    assert "heap-buffer-overflow" in r.stderr
+    assert "perfkit_stats" in r.stderr or "libperfkit" in r.stderr
