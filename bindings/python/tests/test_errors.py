@@ -190,3 +190,38 @@ def test_huge_and_nan_reach_no_crash_in_c():
         perfkit.scaling.amdahl_limit(math.nan)
     with pytest.raises(perfkit.InvalidArgumentError):
         perfkit.scaling.usl_eval(1e308, 1e308, math.nan, 1e308)
+
+
+
+# Memory errors and undefined behaviour inside libperfkit, caused through
+# ctypes on purpose: what the sanitiser must catch in the interpreter.
+SANITISED_ERRORS = {
+    "address": ("heap-buffer-overflow", """
+x = (ctypes.c_double * 4)(1.0, 2.0, 3.0, 4.0)
+# five values claimed, four given: libperfkit reads past the buffer
+rc = _lib.lib.perfkit_stats_compute(x, 5, ctypes.byref(_structs.Stats()))
+"""),
+    "undefined": ("misaligned address", """
+x = (ctypes.c_double * 4)(1.0, 2.0, 3.0, 4.0)
+p = ctypes.cast(ctypes.addressof(x) + 1, ctypes.POINTER(ctypes.c_double))
+# a double one byte off its alignment: undefined behaviour in libperfkit
+rc = _lib.lib.perfkit_stats_compute(p, 3, ctypes.byref(_structs.Stats()))
+"""),
+}
+
+
+@pytest.mark.parametrize("sanitiser", sorted(SANITISED_ERRORS))
+def test_the_sanitiser_catches_an_error_in_the_library(sanitiser):
+    # In a sanitised build the interpreter runs with the sanitiser runtime
+    # preloaded (bindings/python/meson.build, PERFKIT_TEST_SANITIZE names
+    # the sanitisers): an error inside libperfkit ends the process with the
+    # sanitiser's report, so the test that made it fails.
+    if sanitiser not in os.environ.get("PERFKIT_TEST_SANITIZE", "").split(","):
+        pytest.skip("not built with -fsanitize=" + sanitiser)
+    report, code = SANITISED_ERRORS[sanitiser]
+    r = run_python("import ctypes\nfrom perfkit import _lib, _structs\n" + code
+                   + "print('not caught', rc)\n")
+    assert r.returncode != 0, r.stdout
+    assert "not caught" not in r.stdout
+    assert report in r.stderr
+    assert "perfkit_stats" in r.stderr or "libperfkit" in r.stderr
