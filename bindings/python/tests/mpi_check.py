@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Run by test_mpi.py under mpirun with 2 ranks: perfkit.mpi with mpi4py."""
 
+import os
 import sys
 
 from mpi4py import MPI
@@ -80,6 +81,21 @@ except ValueError:
     pass
 else:
     raise AssertionError("a bad pattern was accepted")
+
+# Last: place() changes this rank's CPU affinity to its share of the node.
+how, cpus = mpi.place(comm)
+assert how in ("kept", "split"), how
+mine = set()
+for part in cpus.split(","):
+    lo, _, hi = part.partition("-")
+    mine.update(range(int(lo), int(hi or lo) + 1))
+assert mine and mine == os.sched_getaffinity(0), (cpus, os.sched_getaffinity(0))
+try:
+    mpi.place("not a comm")
+except TypeError:
+    pass
+else:
+    raise AssertionError("place took a string for a communicator")
 
 comm.Barrier()
 print("rank %d of %d: ok" % (rank, size))

@@ -119,6 +119,26 @@ def test_to_pandas_mixed_params_and_extras(tmp_path):
     assert "gpu" not in res.to_pandas(extras=False).columns
 
 
+def test_set_extra_and_record_conversions():
+    res = sample_set(2)
+    res.set_extra(1, "gpu", 7)
+    assert res.extras(1) == {"gpu": "7"} and res.extras(0) == {}
+    assert res.to_pandas()["gpu"].tolist()[1] == 7
+    with pytest.raises(perfkit.InvalidArgumentError):
+        res.set_extra(5, "gpu", "x")
+    with pytest.raises(TypeError):
+        res.set_extra(0, None, "x")
+    rec = Record(name="k", worker=3, flops=1.5, params={"a": "1"}, t_submit=0.0,
+                 t_start=0.0, t_setup=0.5, t_end=1.0, t_collected=1.0)
+    c = rec.to_c()
+    assert c.name == b"k" and c.worker == 3 and c.nparams == 1
+    assert Record.from_c(c) == rec
+    with pytest.raises(perfkit.RangeError):
+        Record(name="x" * 64).to_c()
+    assert set(perfkit.results.FORMATS) == {"auto", "csv", "json", "jsonl", "gbench",
+                                            "hyperfine"}
+
+
 def test_many_records_in_bulk():
     res = Results()
     rec = Record(name="k", elapsed=1.0, flops=3.0, params={"workers": "8"})

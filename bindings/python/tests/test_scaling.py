@@ -158,3 +158,12 @@ def test_complexity_fit():
     assert fit.law == "O(n^2)"
     assert fit.coefficient == pytest.approx(3e-9, rel=0.05)
     assert len(fit.models) == 7
+
+
+def test_interval_from_the_c_fit_parameter():
+    from perfkit import _structs as S
+    p = S.FitParam()
+    p.value, p.ci[0], p.ci[1], p.flags = 0.25, 0.0, 0.5, 1 | 4
+    iv = scaling.Interval.from_c(p)
+    assert iv.value == 0.25 and iv.ci == (0.0, 0.5)
+    assert iv.at_lower and not iv.at_upper and iv.ci_to_lower and not iv.ci_to_upper

@@ -59,6 +59,21 @@ def test_stopwatch_methods():
         sw.start()
 
 
+def test_stopwatch_resume_keeps_time_and_laps():
+    sw = perfkit.Stopwatch().start()
+    time.sleep(0.002)
+    sw.lap()
+    sw.stop()
+    first = sw.elapsed_ns
+    assert sw.resume() is sw and sw.running
+    time.sleep(0.002)
+    sw.stop()
+    assert sw.elapsed_ns >= first + 2_000_000 and len(sw.laps) == 1
+    sw.resume()
+    with pytest.raises(perfkit.InvalidArgumentError, match="running"):
+        sw.resume()
+
+
 def test_stopwatch_context_manager_adds_up():
     sw = perfkit.Stopwatch()
     for _ in range(3):

@@ -68,7 +68,7 @@ def test_run_threads_records_counts_and_callbacks():
     calls = Calls()
     k = sumsq_kernel(calls)
     assert isinstance(k, harness.Kernel) and k.flops(1000) == 2000.0 and k.bytes(10) == 80.0
-    assert harness.kernels()[k.name] == "s = x.x with numpy"
+    assert harness.kernels()[k.name] == "s = x.x with numpy" == k.description
     res = harness.run(kernel=k, size=10000, loopcount=5, workers=2)
     df = res.to_pandas()
     assert len(df) == 2 and (df["status"] == 0).all()
