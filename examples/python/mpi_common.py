@@ -241,6 +241,19 @@ class Stop:
         signal.signal(signal.SIGTERM, handler)
 
     @classmethod
+    def agree(cls, comm: MPI.Comm, failed: bool = False) -> bool:
+        """After a run (collective, asleep): whether every rank stops, for a
+        signal on any rank (then it is every rank's) or a ``failed`` one."""
+        v = quiet_max(comm, cls.signal or int(failed))
+        if v > 1 and not cls.signal:
+            cls.signal = v
+        return v != 0
+
+    @classmethod
+    def name(cls) -> str:
+        return signal.Signals(cls.signal).name
+
+    @classmethod
     def status(cls, status: int) -> int:
         """128 + the signal after one, else ``status``."""
         return 128 + cls.signal if cls.signal else status

@@ -343,7 +343,7 @@ def run_counts(a, d: Data, local: perfkit.Results) -> Tuple[List[Run], float, bo
                             print("%s: %d ranks: r differs from the serial computation by "
                                   "%g (a bug)" % (PROG, k, diff), file=sys.stderr)
                             failed = True
-            stopped = mc.quiet_max(world, mc.Stop.signal or failed) != 0
+            stopped = mc.Stop.agree(world, failed)
         if sub != MPI.COMM_NULL:
             sub.Free()
     return runs, worst, failed
@@ -370,8 +370,8 @@ def report(a, d: Data, runs: Sequence[Run], worst: float, failed: bool,
            gathered: perfkit.Results, argv: Sequence[str]) -> int:
     status = mc.EXIT_FAILED if failed else mc.EXIT_OK
     if mc.Stop.signal:
-        print("%s: signal %d: reporting and writing the runs that finished"
-              % (PROG, mc.Stop.signal), file=sys.stderr)
+        print("%s: %s: reporting and writing the runs that finished"
+              % (PROG, mc.Stop.name()), file=sys.stderr)
     if not runs:
         return status
     if a.check and not failed:

@@ -187,7 +187,7 @@ def run_counts(a, local: perfkit.Results) -> List[Run]:
                 if world.rank == 0 and not r.stopped:
                     print_row(a, r)
                     runs.append(r)
-            stopped = mc.quiet_max(world, mc.Stop.signal) != 0
+            stopped = mc.Stop.agree(world)
         if sub != MPI.COMM_NULL:
             sub.Free()
     return runs
@@ -215,8 +215,8 @@ def report(a, runs: Sequence[Run], gathered: perfkit.Results,
            argv: Sequence[str]) -> int:
     status = mc.EXIT_OK
     if mc.Stop.signal:
-        print("%s: signal %d: reporting and writing the runs that finished"
-              % (PROG, mc.Stop.signal), file=sys.stderr)
+        print("%s: %s: reporting and writing the runs that finished"
+              % (PROG, mc.Stop.name()), file=sys.stderr)
     if not runs:
         return status
     if not print_estimate(a, runs):

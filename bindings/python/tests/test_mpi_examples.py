@@ -9,6 +9,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -237,3 +238,39 @@ def test_correlate_input_folder_and_missing(tmp_path):
     for path, message in ((tmp_path, "is a folder"), (tmp_path / "none.csv", "No such file")):
         r = run("mpi_correlate.py", "--input", str(path))
         assert r.returncode == 2 and message in r.stderr, r.stderr
+
+
+def test_pi_signal_on_one_rank(tmp_path):
+    """SIGINT to rank 1 alone: the run in progress stops, rank 0 reports and
+    writes the runs that finished, and every rank exits 130."""
+    out = tmp_path / "pi.json"
+    cmd = [MPIRUN] + (["--oversubscribe"] if OPEN_MPI else []) + [
+        "-np", "2", sys.executable, os.path.join(EXAMPLES, "mpi_pi.py"), "--darts",
+        "20000000", "--ranks", "2", "--repeat", "1000", "--outfile", str(out)]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=ENV)
+    try:
+        lines = [p.stdout.readline() for _ in range(3)]     # headline, header, a run
+        assert re.match(r"\s+2\s+1\s", lines[2]), lines
+        ranks = ranks_of(p.pid)
+        assert len(ranks) == 2, ranks
+        os.kill(max(ranks), signal.SIGINT)                  # the later pid: either rank
+        stdout, stderr = p.communicate(timeout=TIMEOUT)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 130, stdout + stderr
+    assert "mpi_pi.py: SIGINT: reporting and writing the runs that finished" in stderr
+    assert re.search(r"^pi\s+3\.1", stdout, re.M) and "Wrote " in stdout
+    n = len(pi_rows("".join(lines) + stdout))
+    assert len(perfkit.Results.read(str(out)).filter("name", "mpi-pi")) == n >= 1
+
+
+def ranks_of(pid):
+    """The python processes mpirun started (its children that run python)."""
+    kids = []
+    for task in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/children" % (pid, task)) as f:
+            kids += [int(k) for k in f.read().split()]
+    return [k for k in kids if "mpi_pi.py" in open("/proc/%d/cmdline" % k).read()]
