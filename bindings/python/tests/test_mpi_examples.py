@@ -274,3 +274,18 @@ def ranks_of(pid):
         with open("/proc/%d/task/%s/children" % (pid, task)) as f:
             kids += [int(k) for k in f.read().split()]
     return [k for k in kids if "mpi_pi.py" in open("/proc/%d/cmdline" % k).read()]
+
+
+@pytest.mark.skipif(not OPEN_MPI, reason="per-rank working folders: Open MPI's --wdir")
+def test_pi_outfile_checked_on_rank_0_only(tmp_path):
+    """Only rank 0 writes --outfile, so a folder missing where another rank
+    runs (another node) does not refuse a valid command."""
+    for d in ("r0/out", "r1"):
+        (tmp_path / d).mkdir(parents=True)
+    app = [sys.executable, os.path.join(EXAMPLES, "mpi_pi.py"), "--darts", "10000",
+           "--repeat", "1", "--outfile", "out/pi.json"]
+    cmd = [MPIRUN, "--oversubscribe", "--wdir", str(tmp_path / "r0"), "-np", "1"] + app + [
+        ":", "--wdir", str(tmp_path / "r1"), "-np", "1"] + app
+    r = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=TIMEOUT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert len(perfkit.Results.read(str(tmp_path / "r0" / "out" / "pi.json"))) == 5
