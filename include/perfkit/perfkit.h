@@ -20,6 +20,7 @@
 #include <perfkit/runner.h>
 #include <perfkit/command.h>
 #include <perfkit/record.h>
+#include <perfkit/columns.h>
 #include <perfkit/pickle.h>
 #include <perfkit/compare.h>
 #include <perfkit/harness.h>

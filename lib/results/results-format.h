@@ -125,6 +125,26 @@ int pk_results_format_csv(const struct perfkit_results *res, char **data,
 			  size_t *len);
 int pk_results_parse_csv(const char *data, size_t len,
 			 struct perfkit_results **out);
+/* Resolve @format from @path (AUTO) and open @path if it is a regular
+ * file (results-io.c): 0 or a negative errno with a message. */
+int pk_results_open_file(const char *path, enum perfkit_format *format,
+			 int *fd);
+/*
+ * CSV or JSON Lines from the regular file @fd (named @path in messages)
+ * into the empty set @res a window at a time, so that a set with a sink
+ * never holds more than its batch. -EAGAIN for the other formats, and for
+ * JSON Lines the fast reader is not sure of: the set may hold records by
+ * then, so read the file again, from its start, into a fresh set.
+ */
+int pk_results_stream_file(int fd, const char *path,
+			   enum perfkit_format format,
+			   struct perfkit_results *res);
+/* The CSV of the regular file @fd into the empty set @res, a window of
+ * rows at a time (csv/results-csv-file.c): 0 or a negative errno. */
+int pk_results_read_csv_fd(int fd, struct perfkit_results *res);
+/* The same with a first window of @window bytes (tests and fuzzing try
+ * windows of a few bytes, where every row crosses one). */
+int pk_csv_read_fd_window(int fd, size_t window, struct perfkit_results *res);
 int pk_results_format_json(const struct perfkit_results *res, char **data,
 			   size_t *len);
 int pk_results_parse_json(const char *data, size_t len,

@@ -13,6 +13,7 @@
 #include "common.h"
 #include "results-format.h"
 #include "results-jsonl-fast.h"
+#include "results-private.h"
 
 PERFKIT_EXPORT int perfkit_format_from_path(const char *path,
 					    enum perfkit_format *format)
@@ -345,40 +346,91 @@ static int read_fast(int fd, const char *path, enum perfkit_format format,
 	return -EAGAIN;
 }
 
-PERFKIT_EXPORT int perfkit_results_read(const char *path,
-					enum perfkit_format format,
-					struct perfkit_results **out)
+/* The parser's message (line and column) with the file's name before. */
+static int in_file(int rc, const char *path)
 {
-	char *data = NULL, msg[400];
-	size_t len = 0;
-	int fd = -1, rc, sniff = format == PERFKIT_FORMAT_AUTO;
+	char msg[400];
 
-	if (!path || !out)
-		return pk_error(-EINVAL, "results_read: %s is NULL",
-				!path ? "path" : "out");
-	rc = resolve(&format, path);
-	if (rc < 0)
-		return rc;
-	rc = open_regular(path, &fd);
-	if (rc < 0)
-		return rc;
-	rc = read_fast(fd, path, format, out);
-	if (rc != -EAGAIN) {
-		close(fd);
-		return rc;
+	snprintf(msg, sizeof(msg), "%s", perfkit_last_error());
+	return pk_error(rc, "%s: %s", path, msg);
+}
+
+/* CSV a window at a time, straight from the file. */
+static int read_csv(int fd, const char *path, struct perfkit_results **out)
+{
+	struct perfkit_results *res = pk_results_alloc();
+	int rc = res ? pk_results_read_csv_fd(fd, res) : -ENOMEM;
+
+	if (rc < 0) {
+		perfkit_results_destroy(res);
+		return rc == -ENOMEM && !res ?
+			       pk_error(rc, "cannot read %s: out of memory",
+					path) :
+			       in_file(rc, path);
 	}
-	rc = slurp(fd, path, &data, &len);
-	close(fd);
+	*out = res;
+	return 0;
+}
+
+/* The other formats from a copy of the whole file in memory. */
+static int read_whole(int fd, const char *path, enum perfkit_format format,
+		      int sniff, struct perfkit_results **out)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc = slurp(fd, path, &data, &len);
+
 	if (rc < 0)
 		return rc;
 	if (sniff && format == PERFKIT_FORMAT_JSON)
 		format = pk_json_sniff(data, len);
 	rc = perfkit_results_parse(data, len, format, out);
 	free(data);
-	if (rc < 0) {
-		/* The parser names line and column; add the file. */
-		snprintf(msg, sizeof(msg), "%s", perfkit_last_error());
-		pk_error(rc, "%s: %s", path, msg);
+	return rc < 0 ? in_file(rc, path) : 0;
+}
+
+int pk_results_open_file(const char *path, enum perfkit_format *format,
+			 int *fd)
+{
+	int rc = resolve(format, path);
+
+	return rc < 0 ? rc : open_regular(path, fd);
+}
+
+int pk_results_stream_file(int fd, const char *path,
+			   enum perfkit_format format,
+			   struct perfkit_results *res)
+{
+	int rc;
+
+	if (format == PERFKIT_FORMAT_CSV) {
+		rc = pk_results_read_csv_fd(fd, res);
+		return rc < 0 ? in_file(rc, path) : 0;
 	}
+	if (format != PERFKIT_FORMAT_JSONL)
+		return -EAGAIN;
+	rc = pk_jsonl_fast_read_into(fd, PK_JSONL_WINDOW, res);
+	return rc == 0 ? 0 : -EAGAIN;
+}
+
+PERFKIT_EXPORT int perfkit_results_read(const char *path,
+					enum perfkit_format format,
+					struct perfkit_results **out)
+{
+	int fd = -1, rc, sniff = format == PERFKIT_FORMAT_AUTO;
+
+	if (!path || !out)
+		return pk_error(-EINVAL, "results_read: %s is NULL",
+				!path ? "path" : "out");
+	*out = NULL;
+	rc = pk_results_open_file(path, &format, &fd);
+	if (rc < 0)
+		return rc;
+	rc = read_fast(fd, path, format, out);
+	if (rc == -EAGAIN && format == PERFKIT_FORMAT_CSV)
+		rc = read_csv(fd, path, out);
+	else if (rc == -EAGAIN)
+		rc = read_whole(fd, path, format, sniff, out);
+	close(fd);
 	return rc;
 }

@@ -39,7 +39,25 @@ struct perfkit_results {
 	/* Metadata in the order keys were first set. */
 	struct pk_pair *meta;
 	size_t nmeta, meta_cap;
+	/* NULL, or where a streaming read sends the records (below). */
+	struct pk_results_sink *sink;
 };
+
+/*
+ * A streaming reader's destination (columns/results-columns.c): while a
+ * set has one, making room for a record first hands the sink the records
+ * held once there are @batch of them, then forgets them (the array is
+ * kept), so that a file of any size passes through @batch records.
+ */
+struct pk_results_sink {
+	int (*drain)(struct pk_results_sink *sink,
+		     const struct perfkit_results *res);
+	size_t batch;
+};
+
+/* Hand the records held to the set's sink, then forget them: 0, or the
+ * sink's negative errno (the records are then kept). */
+int pk_results_sink_flush(struct perfkit_results *res);
 
 /* An empty set: no metadata, epoch 0. */
 struct perfkit_results *pk_results_alloc(void);

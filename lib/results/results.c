@@ -143,10 +143,33 @@ int pk_results_reserve(struct perfkit_results *res, size_t n)
 	return 0;
 }
 
+int pk_results_sink_flush(struct perfkit_results *res)
+{
+	int rc = res->sink && res->n ? res->sink->drain(res->sink, res) : 0;
+
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; res->extras && i < res->n; i++) {
+		pk_extras_free(res->extras[i]);
+		res->extras[i] = NULL;
+	}
+	res->n = 0;
+	return 0;
+}
+
+/* Room for one more record, after a streaming read's batch is drained. */
+static int room_for_one(struct perfkit_results *res)
+{
+	int rc = 0;
+
+	if (res->sink && res->n >= res->sink->batch)
+		rc = pk_results_sink_flush(res);
+	return rc < 0 ? rc : pk_results_reserve(res, res->n + 1);
+}
+
 struct perfkit_record *pk_results_slot(struct perfkit_results *res)
 {
-	return pk_results_reserve(res, res->n + 1) == 0 ? &res->recs[res->n] :
-							   NULL;
+	return room_for_one(res) == 0 ? &res->recs[res->n] : NULL;
 }
 
 void pk_results_commit(struct perfkit_results *res)
@@ -264,7 +287,7 @@ PERFKIT_EXPORT int perfkit_results_append(struct perfkit_results *res,
 
 		return perfkit_results_append(res, &copy);
 	}
-	rc = pk_results_reserve(res, res->n + 1);
+	rc = room_for_one(res);
 	if (rc == 0)
 		rc = copy_record(&res->recs[res->n], rec);
 	if (rc < 0)

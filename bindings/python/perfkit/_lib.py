@@ -41,6 +41,8 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "perfkit_strerror": (c_char_p, [c_int]),
     "perfkit_last_error": (c_char_p, []),
     "perfkit_clear_error": (None, []),
+    # variadic in C; always called with the format "%s" and one string
+    "perfkit_set_error": (c_int, [c_int, c_char_p, c_char_p]),
     "perfkit_version": (c_int, []),
     "perfkit_version_string": (c_char_p, []),
     # timer
@@ -169,6 +171,15 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "perfkit_results_format": (c_int, [_P, c_int, POINTER(c_void_p), POINTER(c_size_t)]),
     "perfkit_results_parse": (c_int, [c_char_p, c_size_t, c_int, _PP]),
     "perfkit_results_sort": (c_int, [_P, c_char_p, c_int]),
+    "perfkit_columns_read": (c_int, [c_char_p, c_int, _PP]),
+    "perfkit_columns_from_results": (c_int, [_P, _PP]),
+    "perfkit_columns_to_results": (c_int, [_P, _PP]),
+    "perfkit_columns_destroy": (None, [_P]),
+    "perfkit_columns_rows": (c_size_t, [_P]),
+    "perfkit_columns_count": (c_size_t, [_P]),
+    "perfkit_columns_at": (c_int, [_P, c_size_t, POINTER(S.Column)]),
+    "perfkit_columns_find": (c_int, [_P, c_int, c_char_p, POINTER(S.Column)]),
+    "perfkit_columns_meta": (_P, [_P]),
     "perfkit_results_filter": (c_int, [_P, c_char_p, c_char_p, _PP]),
     # scaling
     "perfkit_amdahl_speedup": (c_int, [c_double, c_double, POINTER(c_double)]),
@@ -235,6 +246,7 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "perfkit_kernel_list": (c_int, [POINTER(c_void_p), c_size_t, POINTER(c_size_t)]),
     "perfkit_kernel_name": (c_char_p, [c_void_p]),
     "perfkit_kernel_description": (c_char_p, [c_void_p]),
+    "perfkit_kernel_register": (c_int, [POINTER(S.KernelOps), POINTER(c_void_p)]),
 }
 
 

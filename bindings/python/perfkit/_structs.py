@@ -51,6 +51,13 @@ class Record(Structure):
     ]
 
 
+class Column(Structure):
+    """struct perfkit_column: one column of a result set's columns."""
+    _fields_ = [("name", c_char_p), ("kind", c_int), ("type", c_int),
+                ("data", c_void_p), ("nvalues", c_size_t),
+                ("values", POINTER(c_char_p))]
+
+
 class Stats(Structure):
     """struct perfkit_stats."""
     _fields_ = [("n", c_uint64)] + [(f, c_double) for f in (
@@ -249,10 +256,28 @@ def numpy_dtype(cls: Type[Structure]) -> "np.dtype":
                      "itemsize": sizeof(cls)})
 
 
+#: The callbacks of struct perfkit_kernel_ops (a Python kernel's trampolines).
+KERNEL_SETUP_FN = CFUNCTYPE(c_int, c_int64, c_void_p, c_void_p, POINTER(c_void_p))
+KERNEL_RUN_FN = CFUNCTYPE(c_int, c_void_p, c_uint64)
+KERNEL_TEARDOWN_FN = CFUNCTYPE(None, c_void_p)
+KERNEL_COUNT_FN = CFUNCTYPE(c_double, c_int64, c_void_p)
+KERNEL_VERIFY_FN = CFUNCTYPE(c_int, c_void_p)
+
+
+class KernelOps(Structure):
+    """struct perfkit_kernel_ops (checked by the layout test)."""
+    _fields_ = [("size", c_size_t), ("name", c_char_p), ("description", c_char_p),
+                ("setup", KERNEL_SETUP_FN), ("run", KERNEL_RUN_FN),
+                ("teardown", KERNEL_TEARDOWN_FN), ("flops", KERNEL_COUNT_FN),
+                ("bytes", KERNEL_COUNT_FN), ("verify", KERNEL_VERIFY_FN),
+                ("userdata", c_void_p), ("items", KERNEL_COUNT_FN)]
+
+
 #: C struct name -> its mirror; every entry is checked by the layout test.
 MIRRORS: Dict[str, Type[Structure]] = {
     "perfkit_record_param": RecordParam,
     "perfkit_record": Record,
+    "perfkit_column": Column,
     "perfkit_stats": Stats,
     "perfkit_stats_two_sample": TwoSample,
     "perfkit_clock_info": ClockInfo,
@@ -273,4 +298,5 @@ MIRRORS: Dict[str, Type[Structure]] = {
     "perfkit_harness_options": HarnessOptions,
     "perfkit_harness_progress": HarnessProgress,
     "perfkit_harness_summary": HarnessSummary,
+    "perfkit_kernel_ops": KernelOps,
 }

@@ -4,28 +4,45 @@ W workers pinned with hwloc, one record per worker, and the pywren
 notebook's aggregates (peak and effective GFLOPS, timelines, histogram).
 
 Kernels run in C threads or forked processes: the GIL is released for the
-whole run. A Python callable cannot be a harness kernel (it would hold the
-GIL in every worker, or run in forked children of an interpreter); time
-Python code with :func:`perfkit.timeit` instead.
+whole run of a built-in kernel.
+
+A Python callable can be a kernel too (:func:`register_kernel`, or the
+:func:`kernel` decorator), in threads mode only. The worker threads call it
+through ctypes callbacks, which hold the GIL while Python code runs: a
+callable that spends its time in code that releases the GIL (numpy's
+matrix products and large array operations, ``time.sleep``, I/O) runs on
+all workers at once; pure Python code runs one worker at a time, so W
+workers get about the rate of one. Processes mode is refused
+(:class:`perfkit.NotSupportedError`): the library forks while another
+Python thread may hold the GIL, and a child that then calls Python would
+hang. See docs/python.md, "Harness".
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import threading
 from ctypes import POINTER, byref, c_double, c_int, c_int64, c_size_t, c_uint, c_void_p
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _args
+from . import _kernels
 from . import _structs as S
-from ._lib import call, lib, raise_for
+from ._errors import make_error
+from ._kernels import Count, Kernel
+from ._lib import call, last_error, lib, strerror
 from .results import Results
 
-__all__ = ["Progress", "run", "sweep_workers", "sweep_sizes",
+__all__ = ["Progress", "Kernel", "register_kernel", "kernel", "run", "sweep_workers", "sweep_sizes",
            "summarize", "peak_timeline", "effective_timeline", "histogram",
            "oversubscription", "kernels"]
+
+#: A ``kernel=`` argument: a registered kernel's name, or a Python Kernel.
+KernelName = Union[str, Kernel]
 
 MODES = {"threads": 0, "processes": 1}
 PLACEMENTS = {"none": 0, "compact": 1, "scatter": 2}
@@ -53,16 +70,82 @@ def kernels() -> Dict[str, str]:
             for i in range(n.value)}
 
 
+def register_kernel(name: str, run: Callable[[Any], Any], *,
+                    setup: Optional[Callable[[int], Any]] = None,
+                    teardown: Optional[Callable[[Any], Any]] = None,
+                    verify: Optional[Callable[[Any], Any]] = None,
+                    flops: Count = 0.0, bytes: Count = 0.0, description: str = "",
+                    replace: bool = False) -> Kernel:
+    """Register a Python callable as a harness kernel (threads mode only).
+
+    Each worker calls ``state = setup(size)`` once (untimed: between its
+    record's ``t_start`` and ``t_setup``; without ``setup`` the state is the
+    size), then ``run(state)`` once per repetition (timed: ``t_setup`` to
+    ``t_end``), then, when the run verifies, ``verify(state)`` (``False``
+    or an exception fails the worker; without ``verify`` it passes), and
+    ``teardown(state)``. All are called in the worker's thread.
+
+    Args:
+        name: 1 to 63 characters from [A-Za-z0-9_.-], unique among all
+            kernels (the built-ins too).
+        run: one repetition of the work.
+        setup, teardown, verify: see above; optional.
+        flops, bytes: floating-point operations and bytes moved by one
+            repetition: a number, or a function of the size; the records'
+            ``flops`` and ``bytes`` (and so every GFLOPS the library
+            computes) come from them.
+        description: one line for :func:`kernels`.
+        replace: if ``name`` is already a Python kernel, swap in these
+            callables (a notebook cell run twice); the library keeps the
+            first description. A C kernel's name is never replaced.
+
+    Returns:
+        The :class:`Kernel`; pass it (or its name) as ``kernel=`` to
+        :func:`run` and the sweeps.
+
+    Raises:
+        TypeError: ``name`` is not a str, or ``run``, ``setup``,
+            ``teardown`` or ``verify`` is not callable.
+        InvalidArgumentError: a count is negative, NaN, infinite or above
+            1e24; or the library refuses the name.
+        ExistsError: a kernel of that name is registered (``replace``
+            aside).
+
+    The library keeps a registration until the process exits, and so does
+    this package with the callables: registering is for good.
+    """
+    return _kernels.register(name, run, setup=setup, teardown=teardown, verify=verify,
+                             flops=flops, nbytes=bytes, description=description,
+                             replace=replace)
+
+
+def kernel(name: Optional[str] = None, **options: Any) -> Callable[[Callable[[Any], Any]], Kernel]:
+    """Decorator form of :func:`register_kernel`; the name defaults to the
+    function's ``__name__``::
+
+        @perfkit.harness.kernel(setup=lambda n: np.ones((n, n)), flops=lambda n: 2 * n**3)
+        def matmul(a):
+            a @ a
+    """
+    def register(fn: Callable[[Any], Any]) -> Kernel:
+        return register_kernel(name if name is not None else getattr(fn, "__name__", ""),
+                               fn, **options)
+    return register
+
+
 class _Run:
     """Options in C form, with the callbacks and strings kept alive."""
 
-    def __init__(self, fn: str, kernel: str, size: int, loopcount: int, workers: int,
+    def __init__(self, fn: str, kernel: KernelName, size: int, loopcount: int, workers: int,
                  mode: str, placement: str, threads: int, warmup: int, start: str,
                  stagger: float, min_time: float, verify: bool, peak_reference: float,
                  total_loopcount: int,
                  progress: Optional[Callable[[Progress], Any]]) -> None:
         o = S.HarnessOptions()
         call("perfkit_harness_options_init", byref(o))
+        self.pykernel = _kernels.from_argument(kernel, fn)
+        if self.pykernel is not None:
+            kernel = self.pykernel.name
         self._kernel = _args.text(kernel, "kernel", fn)
         o.kernel = self._kernel
         o.problem_size = _args.integer(size, "size", fn, _args.I64_MIN, _args.I64_MAX)
@@ -70,6 +153,8 @@ class _Run:
         o.min_time = _args.real(min_time, "min_time", fn)
         o.workers = _args.integer(workers, "workers", fn, 0, _args.UINT_MAX)
         o.mode = _args.choice(mode, "mode", fn, MODES)
+        if self.pykernel is not None and o.mode == MODES["processes"]:
+            raise _kernels.refuse_processes(fn, kernel)
         o.placement = _args.choice(placement, "placement", fn, PLACEMENTS)
         o.threads = _args.integer(threads, "threads", fn, 0, _args.UINT_MAX)
         o.warmup = _args.u64(warmup, "warmup", fn)
@@ -81,6 +166,8 @@ class _Run:
         self.cancel = c_int(0)
         o.cancel = ctypes.pointer(self.cancel)
         self.error: Optional[BaseException] = None
+        self.ctx: Optional[_kernels.RunContext] = None
+        self.check_size(o.problem_size)
         if progress is not None:
             if not callable(progress):
                 raise TypeError("%s: progress must be callable" % fn)
@@ -103,26 +190,93 @@ class _Run:
                 self.cancel.value = 1
         return cb
 
-    def go(self, c_name: str, *extra: Any) -> Results:
+    def check_size(self, size: int) -> None:
+        """A Python kernel's counts at ``size``, before any C call: the
+        user's flops/bytes functions raise here, not in a worker."""
+        if self.pykernel is not None and size > 0:
+            self.pykernel.flops(size)
+            self.pykernel.bytes(size)
+
+    def _stop(self) -> None:
+        self.cancel.value = 1
+
+    @contextlib.contextmanager
+    def kernel_context(self) -> Iterator[None]:
+        """Around a C call that may run a Python kernel in this thread's
+        run (perfkit.mpi): its callables report to this run; then
+        :meth:`raise_kernel_error`."""
+        if self.pykernel is None:
+            yield
+            return
+        self.ctx = _kernels.begin_run(on_stop=self._stop)
+        try:
+            yield
+        finally:
+            _kernels.end_run(self.ctx)
+
+    def raise_kernel_error(self, out: Optional[Results]) -> None:
+        """Re-raise what a Python kernel raised during the run, if it did."""
+        failure = self.ctx.first_error() if self.ctx is not None else None
+        if failure is not None:
+            raise _kernels.with_results(failure, len(self.ctx.errors), out)  # type: ignore[union-attr]
+
+    def _call(self, c_name: str, *extra: Any) -> Tuple[int, c_void_p, str]:
         h = c_void_p()
         lib.perfkit_clear_error()
         rc = getattr(lib, c_name)(byref(self.opt), *extra, byref(h))
+        return rc, h, last_error()
+
+    def _call_python(self, c_name: str, *extra: Any) -> Tuple[int, c_void_p, str]:
+        """A run of a Python kernel. The C call runs in a helper thread and
+        this one waits, so that Ctrl-C (delivered to the main thread)
+        stops every worker at its next repetition; a second Ctrl-C
+        abandons the run (it goes on in the background)."""
+        ctx = self.ctx = _kernels.begin_run(on_stop=self._stop)
+        box: List[Tuple[int, c_void_p, str]] = []
+        done = threading.Event()
+
+        def target() -> None:
+            try:
+                box.append(self._call(c_name, *extra))
+            finally:
+                _kernels.end_run(ctx)
+                done.set()
+
+        t = threading.Thread(target=target, name="perfkit-harness", daemon=True)
+        try:
+            t.start()
+        except BaseException:
+            _kernels.end_run(ctx)
+            raise
+        try:
+            _kernels.wait(done)
+        except KeyboardInterrupt as e:
+            ctx.failed(e, "the caller (Ctrl-C)")
+            _kernels.wait(done)
+        t.join()
+        return box[0]
+
+    def go(self, c_name: str, *extra: Any) -> Results:
+        if self.pykernel is None:
+            rc, h, message = self._call(c_name, *extra)
+        else:
+            rc, h, message = self._call_python(c_name, *extra)
         out = Results(h) if h else None
+        self.raise_kernel_error(out)
         if self.error is not None:
             raise self.error
         if rc < 0:
-            try:
-                raise_for(rc, c_name)
-            except Exception as e:
-                e.results = out  # the records of the workers that ran
-                raise
+            e = make_error(rc, c_name, message, strerror(rc))
+            e.results = out  # type: ignore[attr-defined]  # the records of the workers that ran
+            raise e
         assert out is not None
         return out
 
 
 _DOC_OPTIONS = """
     Args:
-        kernel: a registered kernel (:func:`kernels`): "dgemm", "peak", ...
+        kernel: a registered kernel's name (:func:`kernels`): "dgemm",
+            "peak", ...; or a Python :class:`Kernel` (threads mode only).
         size: problem size in the kernel's unit (matrix order for dgemm).
         loopcount: timed repetitions per worker (0: use ``min_time``).
         workers: worker count; 0 = one per allowed core.
@@ -145,10 +299,16 @@ _DOC_OPTIONS = """
         InvalidArgumentError: an option is invalid (the message names it).
         Error: a worker failed; ``e.results`` holds every record, the
             failed ones with their status and an "error" column.
+        NotSupportedError: a Python kernel with mode="processes".
+        BaseException: what a Python kernel's callable raised (the first
+            one; a KeyboardInterrupt before any other), re-raised after
+            the run with ``e.results`` as above. Ctrl-C during a run of a
+            Python kernel stops every worker at its next repetition and
+            raises KeyboardInterrupt the same way.
 """
 
 
-def run(kernel: str = "dgemm", size: int = 1024, loopcount: int = 10, workers: int = 0,
+def run(kernel: KernelName = "dgemm", size: int = 1024, loopcount: int = 10, workers: int = 0,
         mode: str = "threads", placement: str = "compact", threads: int = 1,
         warmup: int = 0, start: str = "barrier", stagger: float = 0.0,
         min_time: float = 0.0, verify: bool = True, peak_reference: float = 0.0,
@@ -165,7 +325,7 @@ def run(kernel: str = "dgemm", size: int = 1024, loopcount: int = 10, workers: i
 run.__doc__ = (run.__doc__ or "") + _DOC_OPTIONS
 
 
-def sweep_workers(counts: Optional[Sequence[int]] = None, kernel: str = "dgemm",
+def sweep_workers(counts: Optional[Sequence[int]] = None, kernel: KernelName = "dgemm",
                   size: int = 1024, loopcount: int = 10, **options: Any) -> Results:
     """Run the same options at several worker counts (default 1..cores):
     a scaling series in one set, records told apart by their "workers"
@@ -180,7 +340,7 @@ def sweep_workers(counts: Optional[Sequence[int]] = None, kernel: str = "dgemm",
     return r.go("perfkit_harness_sweep_workers", arr, len(cs))
 
 
-def sweep_sizes(sizes: Sequence[int], kernel: str = "dgemm", loopcount: int = 10,
+def sweep_sizes(sizes: Sequence[int], kernel: KernelName = "dgemm", loopcount: int = 10,
                 workers: int = 0, **options: Any) -> Results:
     """Run the same options at several problem sizes (roofline points);
     records told apart by problem_size."""
@@ -190,6 +350,8 @@ def sweep_sizes(sizes: Sequence[int], kernel: str = "dgemm", loopcount: int = 10
     ss = [_args.integer(s, "sizes[%d]" % i, fn, _args.I64_MIN, _args.I64_MAX)
           for i, s in enumerate(sizes)]
     r = _Run(fn, kernel, ss[0] if ss else 1, loopcount, workers, **_defaults(options))
+    for s in ss:
+        r.check_size(s)
     arr = (c_int64 * max(len(ss), 1))(*ss)
     return r.go("perfkit_harness_sweep_sizes", arr, len(ss))
 

@@ -135,8 +135,10 @@ def harness_run(comm: Any, **options: Any) -> Optional[Results]:
     out = c_void_p()
     lib = _library()
     _lib.lib.perfkit_clear_error()
-    rc = lib.perfkit_mpi_harness_run(h, byref(r.opt), byref(out))
+    with r.kernel_context():  # a Python kernel's exceptions, re-raised below
+        rc = lib.perfkit_mpi_harness_run(h, byref(r.opt), byref(out))
     res = Results(out) if out else None
+    r.raise_kernel_error(res)
     if r.error is not None:
         raise r.error
     if rc < 0:

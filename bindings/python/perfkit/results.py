@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
 """Result records and result sets: read, write, and hand to numpy/pandas.
 
-:meth:`Results.to_numpy` and :meth:`Results.to_pandas` copy the set's record
-array out of C memory in one block (the records are contiguous in the set),
-then build columns with numpy: no Python object per record except the
-strings pandas itself keeps for text columns.
+:meth:`Results.read` reads a file into the library's columns (one array
+per field, parameter and extra column) without building its records;
+:meth:`Results.to_pandas` builds the DataFrame from those arrays, and
+the records are built only when something needs them (indexing,
+iteration, changes, writing). :meth:`Results.to_numpy` copies the record
+array out of C memory in one block.
 """
 
 from __future__ import annotations
@@ -18,8 +20,13 @@ from typing import Any, Dict, Iterator, List, Mapping, MutableMapping, Optional,
 
 import numpy as np
 
+import errno
+import sys
+
 from . import _args
+from . import _columns
 from . import _structs as S
+from ._errors import make_error
 from ._lib import call, lib, take_text
 
 __all__ = ["Record", "Results", "FORMATS", "RECORD_DTYPE", "FIELDS"]
@@ -114,11 +121,11 @@ class _Meta(MutableMapping):
         k = _args.text(key, "key", "Results.meta")
         v = c_char_p()
         lib.perfkit_clear_error()
-        rc = lib.perfkit_results_meta_get(self._owner._h, k, byref(v))
+        rc = lib.perfkit_results_meta_get(self._owner._meta_h, k, byref(v))
         if rc == -2:
             raise KeyError(key)
         if rc < 0:
-            call("perfkit_results_meta_get", self._owner._h, k, byref(v))
+            call("perfkit_results_meta_get", self._owner._meta_h, k, byref(v))
         return v.value.decode("utf-8", "replace")
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -132,11 +139,11 @@ class _Meta(MutableMapping):
     def __iter__(self) -> Iterator[str]:
         k = c_char_p()
         for i in range(len(self)):
-            call("perfkit_results_meta_at", self._owner._h, i, byref(k), None)
+            call("perfkit_results_meta_at", self._owner._meta_h, i, byref(k), None)
             yield k.value.decode("utf-8", "replace")
 
     def __len__(self) -> int:
-        return lib.perfkit_results_meta_count(self._owner._h)
+        return lib.perfkit_results_meta_count(self._owner._meta_h)
 
     def __repr__(self) -> str:
         return repr(dict(self))
@@ -146,15 +153,36 @@ class Results:
     """An ordered set of records with the run's metadata (struct perfkit_results).
 
     ``len(res)``, ``res[i]`` and iteration give :class:`Record` copies; for
-    many records use :meth:`to_numpy` or :meth:`to_pandas`. A set is not
+    many records use :meth:`to_numpy` or :meth:`to_pandas`. A set read from
+    a file holds columns until something needs its records. A set is not
     thread-safe: one thread at a time may change it.
     """
 
-    def __init__(self, _handle: Optional[c_void_p] = None) -> None:
-        if _handle is None:
+    def __init__(self, _handle: Optional[c_void_p] = None,
+                 _columns: Optional[_columns.Columns] = None) -> None:
+        if _handle is None and _columns is None:
             _handle = c_void_p()
             call("perfkit_results_new", byref(_handle))
-        self._h = _handle
+        self._records = _handle
+        self._cols = _columns
+
+    @property
+    def _h(self) -> c_void_p:
+        """The struct perfkit_results; a set read into columns builds its
+        records here, once, and drops the columns."""
+        if self._records is None:
+            if self._cols is None:
+                raise make_error(-errno.EINVAL, "Results", "this set gave its "
+                                 "records to a DataFrame (to_pandas(copy=False)); "
+                                 "read the file again", "")
+            self._records = self._cols.to_results()
+            self._cols = None
+        return self._records
+
+    @property
+    def _meta_h(self) -> c_void_p:
+        """The set whose metadata and epoch to read, records or not."""
+        return self._cols.meta_handle if self._records is None and self._cols else self._h
 
     @property
     def meta(self) -> MutableMapping[str, str]:
@@ -163,15 +191,19 @@ class Results:
         return _Meta(self)
 
     def __del__(self) -> None:
-        h = getattr(self, "_h", None)
+        h = getattr(self, "_records", None)
         if h and lib is not None:  # lib is None at interpreter exit
             lib.perfkit_results_destroy(h)
-            self._h = c_void_p()
+            self._records = None
 
     @classmethod
     def read(cls, path: Any, format: str = "auto") -> "Results":
         """Read a result file: CSV, JSON, JSON Lines (by extension with
         "auto"), Google Benchmark or hyperfine JSON.
+
+        The file becomes the library's columns (CSV and JSON Lines are
+        streamed: a million records take about 110 MB, not the 504 MB of
+        their records); the records are built on first use.
 
         Raises:
             NotFoundError: no such file.
@@ -180,9 +212,7 @@ class Results:
         """
         p = _args.text(path, "path", "Results.read")
         f = _args.choice(format, "format", "Results.read", FORMATS)
-        h = c_void_p()
-        call("perfkit_results_read", p, f, byref(h))
-        return cls(h)
+        return cls(_columns=_columns.Columns.read(p, f))
 
     @classmethod
     def parse(cls, data: Union[str, bytes], format: str) -> "Results":
@@ -214,7 +244,7 @@ class Results:
     @property
     def epoch_ns(self) -> int:
         """Unix time (ns) the records' timestamps count from."""
-        return lib.perfkit_results_epoch_ns(self._h)
+        return lib.perfkit_results_epoch_ns(self._meta_h)
 
     @epoch_ns.setter
     def epoch_ns(self, unix_ns: int) -> None:
@@ -239,6 +269,8 @@ class Results:
         call("perfkit_results_set_machine", self._h, _probe())
 
     def __len__(self) -> int:
+        if self._records is None and self._cols is not None:
+            return self._cols.rows
         return lib.perfkit_results_count(self._h)
 
     def _get(self, i: int) -> S.Record:
@@ -303,13 +335,37 @@ class Results:
         (:data:`RECORD_DTYPE`; name and host as bytes), copied in one block."""
         return self._view().copy()
 
-    def to_pandas(self, extras: bool = True) -> "Any":
-        """One row per record: every field (name and host as str, timestamps
-        in seconds from :attr:`epoch_ns`), then one column per parameter key
-        and per extra column (numbers where every value is one, else text;
-        missing values NaN/None). ``df.attrs`` holds "epoch_ns" and "meta"."""
-        from ._frame import records_frame
-        return records_frame(self, extras)
+    def to_pandas(self, extras: bool = True, copy: Optional[bool] = None) -> "Any":
+        """One row per record: every field (name and host as categoricals,
+        timestamps in seconds from :attr:`epoch_ns`), then one column per
+        parameter key and per extra column (int64 or float64 where every
+        value is a number, else a categorical; NaN where a record has
+        none). ``df.attrs`` holds "epoch_ns" and "meta".
+
+        The numeric columns are the library's arrays. With ``copy=True``
+        the DataFrame gets copies and the set keeps its own. With
+        ``copy=False`` the DataFrame takes the arrays of a set read from a
+        file and the set is left empty (any later use raises), as pyarrow's
+        ``self_destruct``: no copy, peak memory of one set. The default
+        takes them only from a set nothing else can reach, as in
+        ``Results.read(path).to_pandas()``, and copies otherwise.
+        """
+        refs = sys.getrefcount(self)
+        if copy is not None and not isinstance(copy, bool):
+            raise TypeError("Results.to_pandas: copy must be a bool or None, not %s"
+                            % type(copy).__name__)
+        meta = {"epoch_ns": self.epoch_ns, "meta": dict(self.meta)}
+        if self._records is None and self._cols is not None:
+            cols = self._cols
+            give = copy is False or (copy is None and _columns.is_temporary(refs))
+            if give:
+                self._cols = None
+        else:
+            cols = _columns.Columns.from_results(self._h)  # a private copy
+            give = True
+        df = _columns.frame(cols, copy=not give, extras=extras)
+        df.attrs.update(meta)
+        return df
 
     def sort(self, key: str, descending: bool = False) -> None:
         """Sort in place (stable) by a field, parameter or extra column."""
@@ -325,4 +381,6 @@ class Results:
         return Results(h)
 
     def __repr__(self) -> str:
+        if self._records is None and self._cols is None:
+            return "<perfkit.Results: records given to a DataFrame>"
         return "<perfkit.Results: %d records>" % len(self)

@@ -32,6 +32,22 @@ if rank == 0:
 else:
     assert res is None
 
+# a Python kernel on every rank (threads mode); its exception comes back
+from perfkit import harness
+pyk = harness.register_kernel("py.mpi.sumsq", lambda x: float(x @ x),
+                              setup=lambda n: __import__("numpy").ones(n), flops=lambda n: 2 * n)
+res = mpi.harness_run(comm, kernel=pyk, size=100, loopcount=2, workers=1)
+if rank == 0:
+    df = res.to_pandas()
+    assert (df["status"] == 0).all() and (df["flops"] == 400).all(), df
+boom = harness.register_kernel("py.mpi.boom", lambda x: 1 // 0)
+try:
+    mpi.harness_run(comm, kernel=boom, size=1, loopcount=1, workers=1)
+except ZeroDivisionError as e:
+    assert (e.results is not None) == (rank == 0)
+else:
+    raise AssertionError("the kernel's exception was not raised")
+
 try:
     mpi.agree(comm, -22 if rank == 1 else 0, "rank 1 refuses")
 except perfkit.InvalidArgumentError as e:

@@ -95,7 +95,7 @@ def test_missing_file_is_file_not_found_with_the_message(tmp_path):
     e = info.value
     assert isinstance(e, perfkit.NotFoundError)
     assert e.code == -errno.ENOENT and e.errno == errno.ENOENT
-    assert e.function == "perfkit_results_read"
+    assert e.function == "perfkit_columns_read"
     assert "missing.json" in e.message and "missing.json" in str(e)
 
 

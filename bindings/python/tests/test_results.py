@@ -3,6 +3,7 @@
 to_numpy and to_pandas from the C memory in bulk."""
 
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -189,3 +190,140 @@ def test_write_error_leaves_nothing(tmp_path):
     with pytest.raises(perfkit.NotSupportedError):
         sample_set().write(str(tmp_path / "x.gbench"))
     assert list(tmp_path.iterdir()) == []
+
+
+# ---- sets read as columns (perfkit_columns_read) ----
+
+def expected_frame(res):
+    """The DataFrame to_pandas() must give, built one record at a time in
+    Python: the reference the columnar path is held to."""
+    rows = [r for r in res]
+    data = {f: [getattr(r, f) for r in rows] for f in perfkit.FIELDS}
+    keys = []
+    for r in rows:
+        keys += [k for k in r.params if k not in keys]
+    for k in keys:
+        data[k] = [r.params.get(k) for r in rows]
+    return data
+
+
+def mixed_set():
+    res = Results()
+    res.append(Record(name="a", host="h1", worker=0, elapsed=1.0,
+                      params={"n": "4", "ratio": "0.5", "tag": "x"}))
+    res.append(Record(name="b", host="h1", worker=1, elapsed=2.0,
+                      params={"tag": "y", "n": "8"}))
+    res.append(Record(name="a", host="h2", worker=2, elapsed=3.0,
+                      params={"ratio": "1e3", "only": "z"}))
+    return res
+
+
+@pytest.mark.parametrize("ext", ["csv", "json", "jsonl"])
+def test_columns_frame_matches_records(tmp_path, ext):
+    res = mixed_set()
+    path = tmp_path / ("m." + ext)
+    res.write(path)
+    df = Results.read(str(path)).to_pandas()
+    want = expected_frame(res)
+    assert list(df.columns) == list(want)
+    for f in perfkit.FIELDS:
+        got = df[f].astype(str).tolist() if f in ("name", "host") else df[f].tolist()
+        assert got == pytest.approx(want[f], nan_ok=True), f
+    # "n": integers with one missing -> float with NaN; "ratio": floats
+    assert df["n"].tolist()[:2] == [4.0, 8.0] and math.isnan(df["n"][2])
+    assert df["ratio"].tolist()[0] == 0.5 and df["ratio"].tolist()[2] == 1000.0
+    assert math.isnan(df["ratio"][1])
+    # text: categoricals, NaN where a record has none
+    assert df["tag"].dtype.name == "category"
+    assert df["tag"].tolist()[:2] == ["x", "y"] and pd.isna(df["tag"][2])
+    assert pd.isna(df["only"][0]) and df["only"][2] == "z"
+
+
+def test_read_is_lazy_until_records_are_needed(tmp_path):
+    path = tmp_path / "s.csv"
+    sample_set(7).write(path)
+    res = Results.read(str(path))
+    assert res._records is None            # columns only
+    assert len(res) == 7 and res.meta["study"] == "unit test"
+    assert res.epoch_ns > 0 and res._records is None
+    assert res[3].worker == 3              # records built here
+    assert res._records is not None and res._cols is None
+    assert res[3].params == {"workers": "7", "mode": "threads"}
+    res.append(name="late")
+    assert len(res) == 8 and res.to_pandas()["name"].astype(str).tolist()[-1] == "late"
+
+
+def test_read_then_write_gives_the_same_file(tmp_path):
+    src = sample_set(4)
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    src.write(a)
+    Results.read(str(a)).write(b)
+    assert a.read_text() == b.read_text()
+
+
+def test_to_pandas_copies_for_a_set_still_held(tmp_path):
+    path = tmp_path / "s.csv"
+    sample_set(3).write(path)
+    res = Results.read(str(path))
+    df = res.to_pandas()
+    df.loc[0, "flops"] = -1.0             # writable, and the set's own
+    df2 = res.to_pandas()                  # columns are untouched
+    assert df2["flops"][0] == 2.0 * 1024**3 * 10
+    assert res[0].flops == 2.0 * 1024**3 * 10
+
+
+def test_to_pandas_of_a_temporary_takes_the_columns(tmp_path):
+    path = tmp_path / "s.csv"
+    sample_set(3).write(path)
+    df = Results.read(str(path)).to_pandas()
+    df.loc[1, "elapsed"] = 7.0             # writable
+    assert df["elapsed"].tolist() == [0.95, 7.0, 0.95]
+    # the arrays are the library's: the columns live as long as the frame
+    base = df["elapsed"].values
+    while isinstance(base, np.ndarray) and base.base is not None:
+        base = base.base
+    assert type(base).__name__ == "_Buffer"
+
+
+def test_to_pandas_copy_false_empties_the_set(tmp_path):
+    path = tmp_path / "s.csv"
+    sample_set(3).write(path)
+    res = Results.read(str(path))
+    df = res.to_pandas(copy=False)
+    assert len(df) == 3
+    assert "given to a DataFrame" in repr(res)
+    with pytest.raises(perfkit.InvalidArgumentError, match="gave its records"):
+        len(res)
+    with pytest.raises(ValueError, match="read the file again"):
+        res[0]
+    del res
+    assert df["worker"].tolist() == [0, 1, 2]   # the frame keeps the memory
+    # a set of records in memory keeps them whatever copy says
+    mem = sample_set(2)
+    mem.to_pandas(copy=False)
+    assert len(mem) == 2
+    with pytest.raises(TypeError):
+        mem.to_pandas(copy="no")
+
+
+def test_columns_of_an_empty_set(tmp_path):
+    path = tmp_path / "e.csv"
+    Results().write(path)
+    df = Results.read(str(path)).to_pandas()
+    assert len(df) == 0 and list(df.columns) == list(perfkit.FIELDS)
+    assert len(Results().to_pandas()) == 0
+
+
+def test_columns_read_errors(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,flops\nx,1\ny,lots\n")
+    with pytest.raises(perfkit.MalformedInputError, match="line 3, column 2"):
+        Results.read(str(bad))
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(perfkit.NotSupportedError, match="FIFO"):
+        Results.read(str(fifo))
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    with pytest.raises(perfkit.MalformedInputError):
+        Results.read(str(empty))

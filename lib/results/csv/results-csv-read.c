@@ -225,7 +225,13 @@ static int read_rows(struct pk_csv_reader *r, const struct header *h,
 {
 	int rc;
 
-	while (pk_csv_skip_empty_lines(r)) {
+	for (;;) {
+		if (!pk_csv_skip_empty_lines(r)) {
+			rc = r->more ? r->more(r) : 0;
+			if (rc <= 0)
+				return rc;
+			continue;
+		}
 		rc = pk_csv_read_row(r, h->ncols);
 		if (rc < 0)
 			return rc;
@@ -240,10 +246,9 @@ static int read_rows(struct pk_csv_reader *r, const struct header *h,
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
 }
 
-static int parse(struct pk_csv_reader *r, struct perfkit_results *res)
+int pk_csv_parse(struct pk_csv_reader *r, struct perfkit_results *res)
 {
 	struct header h = { 0 };
 	int rc = pk_csv_read_metadata(r, res);
@@ -257,6 +262,13 @@ static int parse(struct pk_csv_reader *r, struct perfkit_results *res)
 		rc = read_rows(r, &h, res);
 	header_free(&h);
 	return rc;
+}
+
+void pk_csv_reader_free(struct pk_csv_reader *r)
+{
+	free(r->cells);
+	free(r->scratch);
+	free(r->tmp);
 }
 
 int pk_results_parse_csv(const char *data, size_t len,
@@ -283,10 +295,8 @@ int pk_results_parse_csv(const char *data, size_t len,
 	/* Not perfkit_results_new(): the file's metadata only, no date or
 	 * version of today's reader. */
 	res = pk_results_alloc();
-	rc = res ? parse(&r, res) : -ENOMEM;
-	free(r.cells);
-	free(r.scratch);
-	free(r.tmp);
+	rc = res ? pk_csv_parse(&r, res) : -ENOMEM;
+	pk_csv_reader_free(&r);
 	if (rc < 0) {
 		perfkit_results_destroy(res);
 		return rc == -ENOMEM ? pk_error(-ENOMEM, "CSV: out of memory")

@@ -32,6 +32,12 @@ struct pk_csv_reader {
 	size_t slen, scap;
 	char *tmp;	   /* NUL-terminated copies of values */
 	size_t tcap;
+	/* Reading a file a window at a time (results-csv-file.c): called
+	 * when the rows in [p, end) are used up; moves the window on to the
+	 * next whole rows. 1 when there are more, 0 at the end, or a
+	 * negative errno. NULL for input all in memory. */
+	int (*more)(struct pk_csv_reader *r);
+	void *src;
 };
 
 /* -EBADMSG with "line L, column C: message". */
@@ -78,5 +84,11 @@ static inline int pk_csv_skip_empty_lines(struct pk_csv_reader *r)
  * follows, 0 when the input ends first, or a negative errno.
  */
 int pk_csv_read_metadata(struct pk_csv_reader *r, struct perfkit_results *res);
+
+/* The metadata, the header row and the records of @r into @res (which
+ * holds nothing yet): 0 or a negative errno with a message. */
+int pk_csv_parse(struct pk_csv_reader *r, struct perfkit_results *res);
+/* Free the reader's buffers (not the input). */
+void pk_csv_reader_free(struct pk_csv_reader *r);
 
 #endif /* PK_RESULTS_CSV_READ_H */

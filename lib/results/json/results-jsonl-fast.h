@@ -74,6 +74,8 @@ int pk_jsonl_fast_header(const char *data, size_t len, int at_start,
  */
 int pk_results_read_jsonl_fast(int fd, size_t window,
 			       struct perfkit_results **out);
+/* The same into the empty set @res (a streaming read's, with a sink). */
+int pk_jsonl_fast_read_into(int fd, size_t window, struct perfkit_results *res);
 
 /* The window perfkit_results_read() gives it: stays in the cache. */
 #define PK_JSONL_WINDOW ((size_t)256 << 10)

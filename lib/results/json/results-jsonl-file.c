@@ -117,22 +117,32 @@ static int read_all(struct window *w, struct perfkit_results *res)
 	return rc < 0 ? rc : header ? -EAGAIN : 0;
 }
 
-int pk_results_read_jsonl_fast(int fd, size_t window,
-			       struct perfkit_results **out)
+int pk_jsonl_fast_read_into(int fd, size_t window, struct perfkit_results *res)
 {
 	struct window w = { .fd = fd };
-	struct perfkit_results *res = NULL;
 	struct stat st;
 	int rc;
 
-	if (!out || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+	if (!res || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return -EAGAIN;
 	rc = resize(&w, window);
 	if (rc == 0)
-		rc = pk_json_new_set(&res) < 0 ? -EAGAIN : 0;
-	if (rc == 0)
 		rc = read_all(&w, res);
 	free(w.buf);
+	return rc;
+}
+
+int pk_results_read_jsonl_fast(int fd, size_t window,
+			       struct perfkit_results **out)
+{
+	struct perfkit_results *res = NULL;
+	int rc;
+
+	if (!out)
+		return -EAGAIN;
+	rc = pk_json_new_set(&res) < 0 ? -EAGAIN : 0;
+	if (rc == 0)
+		rc = pk_jsonl_fast_read_into(fd, window, res);
 	if (rc < 0) {
 		perfkit_results_destroy(res);
 		return rc;
@@ -141,6 +151,14 @@ int pk_results_read_jsonl_fast(int fd, size_t window,
 	return 0;
 }
 #else
+int pk_jsonl_fast_read_into(int fd, size_t window, struct perfkit_results *res)
+{
+	(void)fd;
+	(void)window;
+	(void)res;
+	return -ENOTSUP;
+}
+
 int pk_results_read_jsonl_fast(int fd, size_t window,
 			       struct perfkit_results **out)
 {
