@@ -75,6 +75,9 @@ static int write_records(const struct pi_args *a, const struct pi_job *job, int 
 
 	if (perfkit_results_new(&res) != 0)
 		return cli_error("%s", perfkit_last_error());
+	/* The set's time axis starts at the first run, not at this report. */
+	if (job->n)
+		perfkit_results_set_epoch_ns(res, (int64_t)(job->runs[0].t_start * 1e9));
 	perfkit_results_set_command(res, argc, (const char *const *)argv);
 	if (perfkit_machine_probe(&m) == 0)
 		perfkit_results_set_machine(res, m);

@@ -73,6 +73,8 @@ def test_generated(tmp):
     for r in recs:
         check(r['name'] == 'mpi-correlate' and float(r['items']) == 60 * 59 / 2,
               f'record {r}')
+        check(-1e-3 < float(r['t_submit']) < 600 and r['rank'] == 0,
+              f'record time axis {r["t_submit"]}, rank {r["rank"]}')
 
 
 def test_csv_against_python(tmp):

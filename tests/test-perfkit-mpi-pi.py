@@ -96,6 +96,12 @@ def test_estimate_within_bounds(tmp):
         check(r['name'] == 'mpi-pi' and int(r['problem_size']) == darts, f'record {r}')
         check(float(r['elapsed']) > 0 and math.isfinite(float(r['elapsed'])), 'elapsed')
         check(r['params']['hits'] == str(h[0]), f'record hits {r["params"]}')
+        # seconds from the set's epoch, timed by rank 0 (not Unix time)
+        check(-1e-3 < float(r['t_submit']) < 600 and r['rank'] == 0,
+              f'record time axis {r["t_submit"]}, rank {r["rank"]}')
+        span = float(r['t_end']) - float(r['t_start'])
+        check(math.isclose(span, float(r['elapsed']), rel_tol=1e-6, abs_tol=1e-6),
+              f'record t_end - t_start {span} is not elapsed {r["elapsed"]}')
     check([r['params']['ranks'] for r in recs] == ['1', '1', '2', '2'], 'record ranks')
 
 

@@ -90,6 +90,7 @@ int corr_record(struct perfkit_results *res, const struct corr_data *d,
 		const struct corr_run *r)
 {
 	struct perfkit_record rec;
+	double t0;
 	char host[PERFKIT_RECORD_HOST_MAX + 1] = "", v[40];
 	double pairs = (double)corr_pairs(d->items);
 
@@ -97,8 +98,11 @@ int corr_record(struct perfkit_results *res, const struct corr_data *d,
 	perfkit_record_set_name(&rec, "mpi-correlate");
 	if (gethostname(host, sizeof(host) - 1) == 0)
 		perfkit_record_set_host(&rec, host);
-	rec.t_submit = rec.t_start = rec.t_setup = r->t_start;
-	rec.t_end = rec.t_collected = r->t_start + r->seconds;
+	/* Timestamps count from the set's epoch; rank 0 timed the run. */
+	t0 = r->t_start - (double)perfkit_results_epoch_ns(res) * 1e-9;
+	rec.rank = 0;
+	rec.t_submit = rec.t_start = rec.t_setup = t0;
+	rec.t_end = rec.t_collected = t0 + r->seconds;
 	rec.elapsed = r->seconds;
 	rec.repetitions = 1;
 	rec.problem_size = (int64_t)d->items;

@@ -52,14 +52,18 @@ int pi_estimate_report(FILE *out, const struct pi_args *a, const struct pi_run *
 int pi_record(struct perfkit_results *res, const struct pi_args *a, const struct pi_run *r)
 {
 	struct perfkit_record rec;
+	double t0;
 	char host[PERFKIT_RECORD_HOST_MAX + 1] = "", v[40];
 
 	perfkit_record_init(&rec);
 	perfkit_record_set_name(&rec, "mpi-pi");
 	if (gethostname(host, sizeof(host) - 1) == 0)
 		perfkit_record_set_host(&rec, host);
-	rec.t_submit = rec.t_start = rec.t_setup = r->t_start;
-	rec.t_end = rec.t_collected = r->t_start + r->seconds;
+	/* Timestamps count from the set's epoch; rank 0 timed the run. */
+	t0 = r->t_start - (double)perfkit_results_epoch_ns(res) * 1e-9;
+	rec.rank = 0;
+	rec.t_submit = rec.t_start = rec.t_setup = t0;
+	rec.t_end = rec.t_collected = t0 + r->seconds;
 	rec.elapsed = r->seconds;
 	rec.repetitions = 1;
 	rec.problem_size = (int64_t)a->darts;
