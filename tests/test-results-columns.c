@@ -15,6 +15,7 @@
 #include "pk-check.h"
 #include "perfkit/perfkit.h"
 #include "results-format.h"
+#include "results-jsonl-fast.h"
 #include "results-private.h"
 
 /* More records than a sink's batch (4096), more bytes than a window
@@ -136,24 +137,24 @@ static void ck_same_columns(const struct perfkit_columns *a,
 			    const struct perfkit_columns *b)
 {
 	size_t rows = perfkit_columns_rows(a);
-	struct perfkit_column ca, cb;
+	const struct perfkit_column *ca, *cb;
 
 	ck_assert_uint_eq(rows, perfkit_columns_rows(b));
 	ck_assert_uint_eq(perfkit_columns_count(a), perfkit_columns_count(b));
 	for (size_t k = 0; k < perfkit_columns_count(a); k++) {
 		ck_assert_int_eq(perfkit_columns_at(a, k, &ca), 0);
 		ck_assert_int_eq(perfkit_columns_at(b, k, &cb), 0);
-		ck_assert_str_eq(ca.name, cb.name);
-		ck_assert_int_eq(ca.kind, cb.kind);
-		ck_assert_int_eq(ca.type, cb.type);
-		if (ca.type != PERFKIT_COLUMN_TEXT) {
-			size_t w = ca.type == PERFKIT_COLUMN_INT32 ? 4 : 8;
+		ck_assert_str_eq(ca->name, cb->name);
+		ck_assert_int_eq(ca->kind, cb->kind);
+		ck_assert_int_eq(ca->type, cb->type);
+		if (ca->type != PERFKIT_COLUMN_TEXT) {
+			size_t w = ca->type == PERFKIT_COLUMN_INT32 ? 4 : 8;
 
-			ck_assert(memcmp(ca.data, cb.data, rows * w) == 0);
+			ck_assert(memcmp(ca->data, cb->data, rows * w) == 0);
 			continue;
 		}
 		for (size_t i = 0; i < rows; i++) {
-			const char *x = text_at(&ca, i), *y = text_at(&cb, i);
+			const char *x = text_at(ca, i), *y = text_at(cb, i);
 
 			ck_assert((x == NULL) == (y == NULL));
 			if (x)
@@ -250,33 +251,33 @@ START_TEST(test_columns_values_and_codes)
 {
 	struct perfkit_results *res = sample(10, 0);
 	struct perfkit_columns *cs;
-	struct perfkit_column c;
+	const struct perfkit_column *c;
 
 	ck_assert_int_eq(perfkit_columns_from_results(res, &cs), 0);
 	ck_assert_int_eq(perfkit_columns_find(cs, PERFKIT_COLUMN_FIELD, "name", &c), 0);
-	ck_assert_int_eq(c.type, PERFKIT_COLUMN_TEXT);
-	ck_assert_uint_eq(c.nvalues, 3);
-	ck_assert_str_eq(c.values[1], "q\"uo,te\nd");
-	ck_assert_str_eq(text_at(&c, 4), "q\"uo,te\nd");
+	ck_assert_int_eq(c->type, PERFKIT_COLUMN_TEXT);
+	ck_assert_uint_eq(c->nvalues, 3);
+	ck_assert_str_eq(c->values[1], "q\"uo,te\nd");
+	ck_assert_str_eq(text_at(c, 4), "q\"uo,te\nd");
 	ck_assert_int_eq(perfkit_columns_find(cs, PERFKIT_COLUMN_FIELD, "problem_size", &c), 0);
-	ck_assert_int_eq(c.type, PERFKIT_COLUMN_INT64);
-	ck_assert_int_eq(((const int64_t *)c.data)[9], -9);
+	ck_assert_int_eq(c->type, PERFKIT_COLUMN_INT64);
+	ck_assert_int_eq(((const int64_t *)c->data)[9], -9);
 	ck_assert_int_eq(perfkit_columns_find(cs, PERFKIT_COLUMN_FIELD, "t_end", &c), 0);
-	ck_assert(isnan(((const double *)c.data)[0]));
+	ck_assert(isnan(((const double *)c->data)[0]));
 	ck_assert_int_eq(perfkit_columns_find(cs, PERFKIT_COLUMN_PARAM, "tag", &c), 0);
-	ck_assert_uint_eq(c.nvalues, 1);
-	ck_assert_str_eq(text_at(&c, 5), "x");
-	ck_assert_ptr_null(text_at(&c, 4));
+	ck_assert_uint_eq(c->nvalues, 1);
+	ck_assert_str_eq(text_at(c, 5), "x");
+	ck_assert_ptr_null(text_at(c, 4));
 	ck_assert_int_eq(perfkit_columns_find(cs, PERFKIT_COLUMN_EXTRA, "note", &c), 0);
-	ck_assert_uint_eq(c.nvalues, 4); /* records 0, 3, 6, 9 */
-	ck_assert_str_eq(text_at(&c, 9), "note 9");
-	ck_assert_ptr_null(text_at(&c, 8));
+	ck_assert_uint_eq(c->nvalues, 4); /* records 0, 3, 6, 9 */
+	ck_assert_str_eq(text_at(c, 9), "note 9");
+	ck_assert_ptr_null(text_at(c, 8));
 	ck_assert_int_eq(perfkit_columns_at(cs, 0, &c), 0);
-	ck_assert_str_eq(c.name, "name");
+	ck_assert_str_eq(c->name, "name");
 	ck_assert_int_eq(perfkit_columns_at(cs, 11, &c), 0);
-	ck_assert_str_eq(c.name, "repetitions");
-	ck_assert_int_eq(c.type, PERFKIT_COLUMN_UINT64);
-	ck_assert_ptr_null(c.values);
+	ck_assert_str_eq(c->name, "repetitions");
+	ck_assert_int_eq(c->type, PERFKIT_COLUMN_UINT64);
+	ck_assert_ptr_null(c->values);
 	perfkit_columns_destroy(cs);
 	perfkit_results_destroy(res);
 }
@@ -321,7 +322,7 @@ START_TEST(test_columns_bad_arguments)
 {
 	struct perfkit_columns *cs = (void *)1;
 	struct perfkit_results *res;
-	struct perfkit_column c;
+	const struct perfkit_column *c;
 
 	ck_assert_fails(perfkit_columns_read(NULL, 0, &cs), -EINVAL, "path");
 	ck_assert_fails(perfkit_columns_read("x.csv", 0, NULL), -EINVAL, "out");
@@ -421,6 +422,10 @@ static const char *const tiny_texts[] = {
 	"name\n\"\"\"\"\n\"x\"\"\n\"\n",
 	"\n\n",
 	"name,worker\n\"a\"x,1\n",
+	"name,worker\n\"a\"b\",1\nc,2\n",
+	"name,worker\na,\"x\"\"\n\"\"\n\"\nb,2\n",
+	"name,note\na,\"\"\"\"\nb,\"\"\n",
+	"name,worker\nk\"x,1\nb,2\nc,3\n",
 };
 
 START_TEST(test_csv_tiny_windows)
@@ -452,14 +457,56 @@ START_TEST(test_csv_tiny_windows)
 }
 END_TEST
 
+/* A stray quote early in a large file: the error comes from the first
+ * window, not after the rest of the file was read to find a row end. */
+START_TEST(test_csv_stray_quote_read_no_further)
+{
+	const char *path = in_dir("stray.csv");
+	size_t n = 0;
+	char *text = malloc((size_t)MANY * 16 + 64);
+	struct perfkit_results *res;
+	off_t offset;
+	int fd;
+
+	ck_assert_ptr_nonnull(text);
+	n += (size_t)sprintf(text, "name,flops\nk,1\nk\"x,2\n");
+	for (int i = 0; i < MANY; i++)
+		n += (size_t)sprintf(text + n, "k,%d\n", i);
+	write_file(path, text, n);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	res = pk_results_alloc();
+	ck_assert_ptr_nonnull(res);
+	ck_assert_fails(pk_csv_read_fd_window(fd, 4096, res), -EBADMSG,
+			"line 3, column 1: quote inside an unquoted cell");
+	offset = lseek(fd, 0, SEEK_CUR);
+	ck_assert_msg(offset <= 8192, "read %lld bytes of %zu", (long long)offset, n);
+	close(fd);
+	perfkit_results_destroy(res);
+	free(text);
+}
+END_TEST
+
 /* JSON Lines without extra keys: the fast reader, streamed. */
 START_TEST(test_columns_jsonl_streamed)
 {
 	const char *path = in_dir("plain.jsonl");
-	struct perfkit_results *res = sample(MANY, NO_EXTRAS);
+	struct perfkit_results *res = sample(MANY, NO_EXTRAS), *back = NULL;
 	struct perfkit_columns *want, *got;
+	int fd, fast;
 
 	ck_assert_int_eq(perfkit_results_write(res, path, PERFKIT_FORMAT_AUTO), 0);
+	/* the stream itself took it (where the fast reader is built) */
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	fast = pk_results_read_jsonl_fast(fd, 4096, &back);
+	perfkit_results_destroy(back);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	back = pk_results_alloc();
+	ck_assert_int_eq(pk_results_stream_file(fd, path, PERFKIT_FORMAT_JSONL, back),
+			 fast == -ENOTSUP ? -EAGAIN : 0);
+	close(fd);
+	perfkit_results_destroy(back);
 	ck_assert_int_eq(perfkit_columns_from_results(res, &want), 0);
 	got = read_columns(path);
 	ck_assert_uint_eq(perfkit_columns_count(got), 20);
@@ -488,6 +535,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_columns_bad_arguments);
 	tcase_add_test(tc, test_columns_bad_files);
 	tcase_add_test(tc, test_columns_jsonl_streamed);
+	tcase_add_test(tc, test_csv_stray_quote_read_no_further);
 	suite_add_tcase(s, tc);
 	return s;
 }

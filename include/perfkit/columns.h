@@ -1,34 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /**
- * @file columns.h
+ * @file perfkit/columns.h
  * @brief A result set as columns: one array per field, parameter and
- *        extra column, read from a file without building the records.
- *
- * A record is 504 bytes (the fixed-size struct perfkit_record); a million
- * of them are half a gigabyte before a data frame is made of them. The
- * columns of the same records hold only what is used: 4 or 8 bytes per
- * number, and 4 per text value, which is a code into the column's
- * distinct values (name, host, parameter values and extra columns repeat).
- * perfkit_columns_read() streams CSV and JSON Lines files: the records
- * pass through a small batch, and the file is read a window at a time.
- *
- * The arrays are what numpy, pandas or Arrow take without conversion:
- * the Python package builds its DataFrames from them.
- *
- * @code
- * struct perfkit_columns *cols;
- * struct perfkit_column flops;
- * if (perfkit_columns_read("run.csv", PERFKIT_FORMAT_AUTO, &cols) == 0) {
- *         if (perfkit_columns_find(cols, PERFKIT_COLUMN_FIELD, "flops",
- *                                  &flops) == 0) {
- *                 const double *v = flops.data;
- *                 double sum = 0;
- *                 for (size_t i = 0; i < perfkit_columns_rows(cols); i++)
- *                         sum += v[i];
- *         }
- *         perfkit_columns_destroy(cols);
- * }
- * @endcode
+ *        extra column, read from a file without building its records.
  */
 #ifndef PERFKIT_COLUMNS_H
 #define PERFKIT_COLUMNS_H
@@ -41,6 +15,43 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * @defgroup columns Result sets as columns
+ * @brief One array per field, parameter and extra column of a result set.
+ *
+ * A record is 504 bytes (the fixed-size struct perfkit_record); a million
+ * of them are half a gigabyte before a data frame is made of them. The
+ * columns of the same records hold only what is used: 4 or 8 bytes per
+ * number, and 4 per text value, which is a code into the column's
+ * distinct values (name, host, parameter values and extra columns
+ * repeat). perfkit_columns_read() streams CSV and JSON Lines files: the
+ * records pass through a small batch, and the file is read a window at a
+ * time. The arrays are what numpy, pandas or Arrow take without
+ * conversion: the Python package builds its DataFrames from them.
+ *
+ * @code
+ * struct perfkit_columns *cols;
+ * const struct perfkit_column *flops;
+ *
+ * if (perfkit_columns_read("run.csv", PERFKIT_FORMAT_AUTO, &cols) == 0) {
+ *	if (perfkit_columns_find(cols, PERFKIT_COLUMN_FIELD, "flops",
+ *				 &flops) == 0) {
+ *		const double *v = flops->data;
+ *		double sum = 0;
+ *
+ *		for (size_t i = 0; i < perfkit_columns_rows(cols); i++)
+ *			sum += v[i];
+ *	}
+ *	perfkit_columns_destroy(cols);
+ * }
+ * @endcode
+ *
+ * Columns never change once made; the descriptions and arrays belong to
+ * them until perfkit_columns_destroy(). Threads: any number of threads
+ * may read one set of columns; making or destroying it is one thread's.
+ * @{
+ */
 
 /** @brief The result set's columns (opaque). */
 struct perfkit_columns;
@@ -70,8 +81,9 @@ enum perfkit_column_kind {
 	PERFKIT_COLUMN_EXTRA = 3,
 };
 
-/** @brief One column, as perfkit_columns_at() describes it. The pointers
- *         stay valid until perfkit_columns_destroy(). */
+/** @brief One column, as perfkit_columns_at() describes it: owned by the
+ *         columns (later versions may add members at the end), valid
+ *         until perfkit_columns_destroy(). */
 struct perfkit_column {
 	/** Field name, parameter key or extra column name. */
 	const char *name;
@@ -104,12 +116,13 @@ struct perfkit_column {
  * @param format its format, or #PERFKIT_FORMAT_AUTO to choose by name
  * @param[out] out the columns; NULL on failure
  * @return 0 on success
- * @retval -EINVAL @p path or @p out is NULL
+ * @retval -EINVAL @p path or @p out is NULL, or @p format is unknown
  * @retval -ENOENT no such file
  * @retval -ENOTSUP unknown extension, or not a regular file
- * @retval -EBADMSG malformed content (file, line and column in the message)
- * @retval -ERANGE a value out of its field's range
- * @retval -EIO the file cannot be read
+ * @retval -EBADMSG malformed content, or a value out of its field's range
+ *         (file, line and column in the message)
+ * @retval -ERANGE a column with more than INT32_MAX distinct values
+ * @retval -EIO the file cannot be read, or is a folder
  * @retval -ENOMEM out of memory
  */
 int perfkit_columns_read(const char *path, enum perfkit_format format,
@@ -121,6 +134,7 @@ int perfkit_columns_read(const char *path, enum perfkit_format format,
  * @param[out] out the columns; NULL on failure
  * @return 0 on success
  * @retval -EINVAL an argument is NULL
+ * @retval -ERANGE a column with more than INT32_MAX distinct values
  * @retval -ENOMEM out of memory
  */
 int perfkit_columns_from_results(const struct perfkit_results *res,
@@ -134,8 +148,6 @@ int perfkit_columns_from_results(const struct perfkit_results *res,
  * @param[out] out a new set; NULL on failure
  * @return 0 on success
  * @retval -EINVAL an argument is NULL
- * @retval -ENOSPC a row has more than #PERFKIT_RECORD_PARAMS_MAX
- *         parameters (only columns built by hand could)
  * @retval -ENOMEM out of memory
  */
 int perfkit_columns_to_results(const struct perfkit_columns *cols,
@@ -167,26 +179,26 @@ size_t perfkit_columns_count(const struct perfkit_columns *cols);
  * @brief Describe column @p i.
  * @param cols the columns
  * @param i from 0 to perfkit_columns_count() - 1
- * @param[out] col its name, kind, type and data
+ * @param[out] col its name, kind, type and data (owned by @p cols)
  * @return 0 on success
  * @retval -EINVAL an argument is NULL, or @p i is out of range
  */
 int perfkit_columns_at(const struct perfkit_columns *cols, size_t i,
-		       struct perfkit_column *col);
+		       const struct perfkit_column **col);
 
 /**
  * @brief Find a column by kind and name.
  * @param cols the columns
  * @param kind field, parameter or extra column
  * @param name its name
- * @param[out] col its description
+ * @param[out] col its description (owned by @p cols)
  * @return 0 on success
  * @retval -EINVAL an argument is NULL, or @p kind is unknown
  * @retval -ENOENT no such column
  */
 int perfkit_columns_find(const struct perfkit_columns *cols,
 			 enum perfkit_column_kind kind, const char *name,
-			 struct perfkit_column *col);
+			 const struct perfkit_column **col);
 
 /**
  * @brief The set's metadata and epoch, as a result set with no records
@@ -196,6 +208,8 @@ int perfkit_columns_find(const struct perfkit_columns *cols,
  */
 const struct perfkit_results *
 perfkit_columns_meta(const struct perfkit_columns *cols);
+
+/** @} */
 
 #ifdef __cplusplus
 }

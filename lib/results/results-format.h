@@ -139,6 +139,10 @@ int pk_results_open_file(const char *path, enum perfkit_format *format,
 int pk_results_stream_file(int fd, const char *path,
 			   enum perfkit_format format,
 			   struct perfkit_results *res);
+/* perfkit_results_read() without the fast JSON Lines reader (for when it
+ * has said no already). */
+int pk_results_read_whole(const char *path, enum perfkit_format format,
+			  struct perfkit_results **out);
 /* The CSV of the regular file @fd into the empty set @res, a window of
  * rows at a time (csv/results-csv-file.c): 0 or a negative errno. */
 int pk_results_read_csv_fd(int fd, struct perfkit_results *res);

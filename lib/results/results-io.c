@@ -413,9 +413,9 @@ int pk_results_stream_file(int fd, const char *path,
 	return rc == 0 ? 0 : -EAGAIN;
 }
 
-PERFKIT_EXPORT int perfkit_results_read(const char *path,
-					enum perfkit_format format,
-					struct perfkit_results **out)
+/* perfkit_results_read(), with or without the fast JSON Lines reader. */
+static int read_file(const char *path, enum perfkit_format format, int fast,
+		     struct perfkit_results **out)
 {
 	int fd = -1, rc, sniff = format == PERFKIT_FORMAT_AUTO;
 
@@ -426,11 +426,24 @@ PERFKIT_EXPORT int perfkit_results_read(const char *path,
 	rc = pk_results_open_file(path, &format, &fd);
 	if (rc < 0)
 		return rc;
-	rc = read_fast(fd, path, format, out);
+	rc = fast ? read_fast(fd, path, format, out) : -EAGAIN;
 	if (rc == -EAGAIN && format == PERFKIT_FORMAT_CSV)
 		rc = read_csv(fd, path, out);
 	else if (rc == -EAGAIN)
 		rc = read_whole(fd, path, format, sniff, out);
 	close(fd);
 	return rc;
+}
+
+int pk_results_read_whole(const char *path, enum perfkit_format format,
+			  struct perfkit_results **out)
+{
+	return read_file(path, format, 0, out);
+}
+
+PERFKIT_EXPORT int perfkit_results_read(const char *path,
+					enum perfkit_format format,
+					struct perfkit_results **out)
+{
+	return read_file(path, format, 1, out);
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
-from ctypes import byref, c_void_p
+from ctypes import POINTER, byref, c_void_p
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -86,9 +86,10 @@ class Columns:
         """(name, kind, array over the C memory, distinct values or None) per column."""
         n = self.rows
         out = []
-        c = S.Column()
+        p = POINTER(S.Column)()
         for i in range(lib.perfkit_columns_count(self._h)):
-            call("perfkit_columns_at", self._h, i, byref(c))
+            call("perfkit_columns_at", self._h, i, byref(p))
+            c = p.contents
             dtype = _DTYPES[c.type]
             arr = (np.asarray(_Buffer(self, c.data, dtype, n)) if n
                    else np.empty(0, dtype=dtype))
@@ -133,10 +134,9 @@ def frame(cols: Columns, copy: bool, extras: bool) -> Any:
     for name, kind, arr, values in cols.columns():
         if (kind == EXTRA and not extras) or name in data:
             continue
-        if values is None:
-            data[name] = arr.copy() if copy else arr
-        else:
-            data[name] = _text(arr, values, kind != FIELD)
+        if copy:  # pandas keeps codes as they are above 32767 categories
+            arr = arr.copy()
+        data[name] = arr if values is None else _text(arr, values, kind != FIELD)
     return pd.DataFrame(data, copy=False)
 
 
@@ -153,9 +153,17 @@ def _probe_refs() -> Tuple[int, int]:
 _TEMP_REFS, _HELD_REFS = _probe_refs()
 
 
+#: CPython before 3.14: from 3.14 some references on the stack are
+#: borrowed and not counted, so a held object may look like a temporary
+#: (pandas turned its own such check off there, pandas-dev/pandas#61368).
+_COUNTS_EVERY_REFERENCE = (sys.implementation.name == "cpython"
+                           and sys.version_info < (3, 14))
+
+
 def is_temporary(obj_refs: int) -> bool:
     """Whether a method's self with @obj_refs references (sys.getrefcount
     in the method's body) can be nothing but a temporary of the caller's
     expression, as in ``Results.read(path).to_pandas()``. Only where this
-    interpreter tells the two cases apart (CPython 3.11 does)."""
-    return _TEMP_REFS < _HELD_REFS and obj_refs <= _TEMP_REFS
+    interpreter tells the two cases apart (CPython 3.11 to 3.13)."""
+    return (_COUNTS_EVERY_REFERENCE and _TEMP_REFS < _HELD_REFS
+            and obj_refs <= _TEMP_REFS)

@@ -177,8 +177,8 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "perfkit_columns_destroy": (None, [_P]),
     "perfkit_columns_rows": (c_size_t, [_P]),
     "perfkit_columns_count": (c_size_t, [_P]),
-    "perfkit_columns_at": (c_int, [_P, c_size_t, POINTER(S.Column)]),
-    "perfkit_columns_find": (c_int, [_P, c_int, c_char_p, POINTER(S.Column)]),
+    "perfkit_columns_at": (c_int, [_P, c_size_t, POINTER(POINTER(S.Column))]),
+    "perfkit_columns_find": (c_int, [_P, c_int, c_char_p, POINTER(POINTER(S.Column))]),
     "perfkit_columns_meta": (_P, [_P]),
     "perfkit_results_filter": (c_int, [_P, c_char_p, c_char_p, _PP]),
     # scaling

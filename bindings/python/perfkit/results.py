@@ -12,16 +12,15 @@ array out of C memory in one block.
 from __future__ import annotations
 
 import ctypes
+import errno
 import math
 import numbers
+import sys
 from ctypes import POINTER, byref, c_char_p, c_size_t, c_void_p
 from dataclasses import dataclass, field, fields
 from typing import Any, Dict, Iterator, List, Mapping, MutableMapping, Optional, Union
 
 import numpy as np
-
-import errno
-import sys
 
 from . import _args
 from . import _columns
@@ -159,12 +158,12 @@ class Results:
     """
 
     def __init__(self, _handle: Optional[c_void_p] = None,
-                 _columns: Optional[_columns.Columns] = None) -> None:
-        if _handle is None and _columns is None:
+                 _cols: Optional["_columns.Columns"] = None) -> None:
+        if _handle is None and _cols is None:
             _handle = c_void_p()
             call("perfkit_results_new", byref(_handle))
         self._records = _handle
-        self._cols = _columns
+        self._cols = _cols
 
     @property
     def _h(self) -> c_void_p:
@@ -202,8 +201,8 @@ class Results:
         "auto"), Google Benchmark or hyperfine JSON.
 
         The file becomes the library's columns (CSV and JSON Lines are
-        streamed: a million records take about 110 MB, not the 504 MB of
-        their records); the records are built on first use.
+        streamed: a million records take about 117 MiB, not the 481 MiB
+        of their records); the records are built on first use.
 
         Raises:
             NotFoundError: no such file.
@@ -212,7 +211,7 @@ class Results:
         """
         p = _args.text(path, "path", "Results.read")
         f = _args.choice(format, "format", "Results.read", FORMATS)
-        return cls(_columns=_columns.Columns.read(p, f))
+        return cls(_cols=_columns.Columns.read(p, f))
 
     @classmethod
     def parse(cls, data: Union[str, bytes], format: str) -> "Results":
@@ -346,7 +345,8 @@ class Results:
         the DataFrame gets copies and the set keeps its own. With
         ``copy=False`` the DataFrame takes the arrays of a set read from a
         file and the set is left empty (any later use raises), as pyarrow's
-        ``self_destruct``: no copy, peak memory of one set. The default
+        ``self_destruct``: no copy, peak memory of one set; a set of
+        records in memory keeps them (the frame takes a copy). The default
         takes them only from a set nothing else can reach, as in
         ``Results.read(path).to_pandas()``, and copies otherwise.
         """
@@ -358,12 +358,12 @@ class Results:
         if self._records is None and self._cols is not None:
             cols = self._cols
             give = copy is False or (copy is None and _columns.is_temporary(refs))
-            if give:
-                self._cols = None
         else:
             cols = _columns.Columns.from_results(self._h)  # a private copy
             give = True
         df = _columns.frame(cols, copy=not give, extras=extras)
+        if give and cols is self._cols:  # only once the frame exists
+            self._cols = None
         df.attrs.update(meta)
         return df
 

@@ -2,8 +2,9 @@
 """Every public function and method of the package is called by some test.
 
 A guard, not a proof: it reads the test files as text and looks for each
-public name (``name(`` for functions, ``.name`` for methods and
-properties), so a function added without a test fails here by name.
+public name (the word for functions, ``.name`` for methods and
+properties), so a function added without a test fails here by name;
+a mention in a comment would pass it.
 Classes count through their methods; exception classes through the errno
 table of test_errors.py.
 """
@@ -45,15 +46,26 @@ def public_callables():
     return sorted(out)
 
 
+def unused(text):
+    """The public callables @text never names."""
+    return [q for q, n, kind in public_callables()
+            if not re.search((r"\b%s\b" if kind == "function" else r"\.%s\b")
+                             % re.escape(n), text)]
+
+
 def test_every_public_callable_is_used_by_a_test():
     text = "\n".join(p.read_text() for p in TESTS.glob("*.py") if p.name != "test_api.py")
-    missing = [q for q, n, kind in public_callables()
-               if not re.search((r"\b%s\b" if kind == "function" else r"\.%s\b")
-                                % re.escape(n), text)]
+    missing = unused(text)
     assert not missing, "public callables no test uses: %s" % ", ".join(missing)
 
 
-def test_the_guard_can_fail(tmp_path):
-    names = [n for _, n, _ in public_callables()]
-    assert "to_pandas" in names and "timeit" in names and "usl_fit" in names
-    assert len(names) > 100
+def test_the_guard_can_fail(monkeypatch):
+    import perfkit.scaling as scaling
+
+    def never_tested_zzq():
+        pass
+    monkeypatch.setattr(scaling, "never_tested_zzq", never_tested_zzq, raising=False)
+    monkeypatch.setattr(scaling, "__all__", scaling.__all__ + ["never_tested_zzq"])
+    text = "\n".join(p.read_text() for p in TESTS.glob("*.py") if p.name != "test_api.py")
+    assert unused(text) == ["perfkit.scaling.never_tested_zzq"]
+    assert "perfkit.results.Results.to_pandas" in unused("")

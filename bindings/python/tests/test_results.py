@@ -347,3 +347,32 @@ def test_columns_read_errors(tmp_path):
     empty.write_text("")
     with pytest.raises(perfkit.MalformedInputError):
         Results.read(str(empty))
+
+
+def test_to_pandas_copy_of_many_distinct_texts_is_the_frames_own(tmp_path):
+    # above 32767 categories pandas keeps the codes array it is given
+    path = tmp_path / "many.csv"
+    n = 40000
+    path.write_text("name,worker,param.run\n" +
+                    "".join("k%05d,%d,run-%05d\n" % (i, i, i) for i in range(n)))
+    res = Results.read(str(path))
+    df = res.to_pandas()
+    df.loc[0, "name"] = "k00007"
+    df.loc[0, "run"] = "run-00009"
+    again = res.to_pandas()
+    assert again["name"][0] == "k00000" and again["run"][0] == "run-00000"
+    assert res[0].name == "k00000" and res[0].params["run"] == "run-00000"
+
+
+def test_to_pandas_that_fails_keeps_the_set(tmp_path, monkeypatch):
+    path = tmp_path / "s.csv"
+    sample_set(3).write(path)
+    res = Results.read(str(path))
+
+    def broken(*args, **kwargs):
+        raise MemoryError("no room for the frame")
+    monkeypatch.setattr(perfkit._columns, "frame", broken)
+    with pytest.raises(MemoryError):
+        res.to_pandas(copy=False)
+    monkeypatch.undo()
+    assert len(res) == 3 and res.to_pandas(copy=False)["worker"].tolist() == [0, 1, 2]

@@ -26,11 +26,12 @@ static int stream(struct perfkit_columns *cs, int fd, const char *path,
 	return rc;
 }
 
+/* The whole-file reader (the fast JSON Lines one said no already). */
 static int read_whole(const char *path, enum perfkit_format format,
 		      struct perfkit_columns **out)
 {
 	struct perfkit_results *res;
-	int rc = perfkit_results_read(path, format, &res);
+	int rc = pk_results_read_whole(path, format, &res);
 
 	if (rc == 0)
 		rc = perfkit_columns_from_results(res, out);
@@ -85,19 +86,8 @@ perfkit_columns_meta(const struct perfkit_columns *cs)
 	return cs ? cs->meta : NULL;
 }
 
-static void describe(const struct pk_column *c, struct perfkit_column *col)
-{
-	col->name = c->name;
-	col->kind = c->kind;
-	col->type = c->type;
-	col->data = c->data;
-	col->nvalues = c->type == PERFKIT_COLUMN_TEXT ? c->dict.n : 0;
-	col->values = c->type == PERFKIT_COLUMN_TEXT ?
-			      (const char *const *)c->dict.keys : NULL;
-}
-
 PERFKIT_EXPORT int perfkit_columns_at(const struct perfkit_columns *cs,
-				      size_t i, struct perfkit_column *col)
+				      size_t i, const struct perfkit_column **col)
 {
 	if (!cs || !col)
 		return pk_error(-EINVAL, "columns_at: %s is NULL",
@@ -105,14 +95,14 @@ PERFKIT_EXPORT int perfkit_columns_at(const struct perfkit_columns *cs,
 	if (i >= cs->ncols)
 		return pk_error(-EINVAL, "columns_at: column %zu, there are "
 				"%zu", i, cs->ncols);
-	describe(&cs->cols[i], col);
+	*col = &cs->cols[i].desc;
 	return 0;
 }
 
 PERFKIT_EXPORT int perfkit_columns_find(const struct perfkit_columns *cs,
 					enum perfkit_column_kind kind,
 					const char *name,
-					struct perfkit_column *col)
+					const struct perfkit_column **col)
 {
 	if (!cs || !name || !col)
 		return pk_error(-EINVAL, "columns_find: %s is NULL",
@@ -124,7 +114,7 @@ PERFKIT_EXPORT int perfkit_columns_find(const struct perfkit_columns *cs,
 	for (size_t i = 0; i < cs->ncols; i++) {
 		if (cs->cols[i].kind == kind &&
 		    strcmp(cs->cols[i].name, name) == 0) {
-			describe(&cs->cols[i], col);
+			*col = &cs->cols[i].desc;
 			return 0;
 		}
 	}

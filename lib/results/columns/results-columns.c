@@ -126,6 +126,20 @@ static int text_code(struct pk_column *c, const char *s, size_t len,
 	return 0;
 }
 
+/* What perfkit_columns_at() shows of @c: its arrays move as they grow. */
+static void describe(struct pk_column *c)
+{
+	struct perfkit_column *d = &c->desc;
+
+	d->name = c->name;
+	d->kind = c->kind;
+	d->type = c->type;
+	d->data = c->data;
+	d->nvalues = c->type == PERFKIT_COLUMN_TEXT ? c->dict.n : 0;
+	d->values = c->type == PERFKIT_COLUMN_TEXT ?
+			    (const char *const *)c->dict.keys : NULL;
+}
+
 /* No value in the rows of @c before @row. */
 static void fill_to(struct pk_column *c, size_t row)
 {
@@ -175,8 +189,10 @@ struct perfkit_columns *pk_columns_new(void)
 
 		rc = add_column(cs, f->name, PERFKIT_COLUMN_FIELD,
 				type_of(f->type), &k);
-		if (rc == 0)
+		if (rc == 0) {
 			cs->cols[k].offset = f->offset;
+			describe(&cs->cols[k]);
+		}
 	}
 	if (rc < 0) {
 		perfkit_columns_destroy(cs);
@@ -242,7 +258,7 @@ static int set_keyed(struct perfkit_columns *cs, enum perfkit_column_kind kind,
 static int fill_field(struct pk_column *c, const struct perfkit_record *recs,
 		      size_t n, size_t base)
 {
-	int32_t *codes = (int32_t *)(void *)c->data + base;
+	int32_t *codes;
 	int rc;
 
 	/* A fixed size per loop: memcpy() becomes one load and one store. */
@@ -255,7 +271,9 @@ static int fill_field(struct pk_column *c, const struct perfkit_record *recs,
 			memcpy(c->data + (base + i) * 4,
 			       (const char *)&recs[i] + c->offset, 4);
 	}
-	for (size_t i = 0; c->type == PERFKIT_COLUMN_TEXT && i < n; i++) {
+	codes = c->type == PERFKIT_COLUMN_TEXT && n ?
+			(int32_t *)(void *)c->data + base : NULL;
+	for (size_t i = 0; codes && i < n; i++) {
 		const char *s = (const char *)&recs[i] + c->offset;
 
 		rc = text_code(c, s, strlen(s), &codes[i]);
@@ -303,6 +321,8 @@ int pk_columns_drain(struct pk_results_sink *sink,
 	for (size_t k = pk_record_field_count; k < cs->ncols; k++)
 		fill_to(&cs->cols[k], rows);
 	cs->rows = rows;
+	for (size_t k = 0; k < cs->ncols; k++)
+		describe(&cs->cols[k]);
 	return 0;
 }
 

@@ -22,6 +22,7 @@ struct pk_column {
 	size_t n, cap;	    /* rows filled, rows of room */
 	struct pk_keyset dict; /* TEXT: distinct values (owned copies) */
 	int32_t last;	    /* TEXT: the code of the last value, or -1 */
+	struct perfkit_column desc; /* what callers see, after each batch */
 };
 
 struct perfkit_columns {

@@ -4,12 +4,10 @@
  * the file is never in memory whole (1,000,000 records are 166 MB of
  * text; the window stays in the cache).
  *
- * A window ends just after a line feed outside quotes. Quotes open and
- * close only whole quoted cells (a quote inside an unquoted cell is an
- * error, reported where it stands), so an even count of quotes since a
- * row's start says that a line feed ends a row rather than sits in a
- * quoted cell. The metadata lines before the header ("# key=value", where
- * quotes mean nothing) are stepped over before counting starts.
+ * A window ends just after a line feed that ends a row, not one in a
+ * quoted cell: rows_end() reads quotes as the tokenizer does. The
+ * metadata lines before the header ("# key=value", where quotes mean
+ * nothing) are stepped over first.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -62,39 +60,45 @@ static int grow(struct csv_file *f)
 	return 0;
 }
 
-static int even_quotes(const char *p, const char *end)
-{
-	int even = 1;
-
-	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL) {
-		even = !even;
-		p++;
-	}
-	return even;
-}
-
-/* Just after the last line feed outside quotes in buf[from, len), counting
- * from a row's start at @from; all of it at the end of the file; NO_ROW
- * when no row ends there yet. */
+/*
+ * Just after the last row's line feed in buf[from, len), a row starting
+ * at @from; all of it at the end of the file; NO_ROW when no row ends
+ * there yet. Quotes are read as the tokenizer reads them: one opens a
+ * quoted cell only at a cell's start, and in one a doubled quote is a
+ * quote and a single one closes it. Any other quote is an error the
+ * parser will report, so its row ends at its next line feed as usual.
+ */
 static size_t rows_end(const struct csv_file *f, size_t from)
 {
 	const char *b = f->buf, *nl;
 	size_t last = NO_ROW;
-	int quoted = 0;
+	enum { START, PLAIN, QUOTED } st = START;
 
 	if (f->eof)
 		return f->len;
 	nl = memrchr(b + from, '\n', f->len - from);
 	if (!nl)
 		return NO_ROW;
-	if (even_quotes(b + from, nl))
-		return (size_t)(nl - b) + 1;
-	/* The last line feed is in a quoted cell: find the one before. */
+	if (!memchr(b + from, '"', (size_t)(nl - (b + from))))
+		return (size_t)(nl - b) + 1; /* no quote: the common case */
 	for (size_t i = from; i < f->len; i++) {
-		if (b[i] == '"')
-			quoted = !quoted;
-		else if (b[i] == '\n' && !quoted)
+		char c = b[i];
+
+		if (st == QUOTED) {
+			if (c != '"')
+				continue;
+			if (i + 1 == f->len)
+				break; /* a closing or a doubled quote: not yet known */
+			if (b[i + 1] == '"')
+				i++;
+			else
+				st = PLAIN; /* what follows it is the parser's to judge */
+		} else if (c == '\n') {
 			last = i + 1;
+			st = START;
+		} else {
+			st = c == ',' ? START : c == '"' && st == START ? QUOTED : PLAIN;
+		}
 	}
 	return last;
 }
