@@ -436,17 +436,20 @@ static int print_profile_head(const struct perfkit_region_snapshot *s,
 			      enum perfkit_region_sort sort, FILE *f)
 {
 	uint64_t calls = 0;
+	int bad;
 
 	for (size_t i = 0; i < s->n; i++)
 		calls += s->entries[i].calls;
-	return (fprintf(f, "# perfkit profile (%s): %zu names, %zu thread%s, %llu "
-			"calls, total %.6f s, sorted by %s, clock %s, dropped %llu\n",
-			s->scope == PERFKIT_REGION_ALL_THREADS ? "all threads" :
-			"calling thread", s->n, s->threads, s->threads == 1 ? "" : "s",
-			(unsigned long long)calls, sec(s->total_ns), sort_names[sort],
-			perfkit_clock_name(s->clock), (unsigned long long)s->dropped) < 0) |
-	       (fprintf(f, "# %9s %11s %11s %11s %11s  %s\n", "ncalls", "tottime_s",
-			"percall_us", "cumtime_s", "percall_us", "name") < 0);
+	/* Both lines are written, whatever the first one gave. */
+	bad = fprintf(f, "# perfkit profile (%s): %zu names, %zu thread%s, %llu "
+		      "calls, total %.6f s, sorted by %s, clock %s, dropped %llu\n",
+		      s->scope == PERFKIT_REGION_ALL_THREADS ? "all threads" :
+		      "calling thread", s->n, s->threads, s->threads == 1 ? "" : "s",
+		      (unsigned long long)calls, sec(s->total_ns), sort_names[sort],
+		      perfkit_clock_name(s->clock), (unsigned long long)s->dropped) < 0;
+	bad += fprintf(f, "# %9s %11s %11s %11s %11s  %s\n", "ncalls", "tottime_s",
+		       "percall_us", "cumtime_s", "percall_us", "name") < 0;
+	return bad != 0;
 }
 
 PERFKIT_EXPORT int perfkit_region_snapshot_print_profile(const struct perfkit_region_snapshot *snap,
