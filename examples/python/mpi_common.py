@@ -320,6 +320,24 @@ def write_records(path: str, res: perfkit.Results, argv: Sequence[str]) -> None:
     print("\nWrote %d records to %s" % (len(res), path))
 
 
+def report(prog: str, a: argparse.Namespace, runs: Sequence[Any], gathered: perfkit.Results,
+           argv: Sequence[str], title: str) -> int:
+    """Rank 0's last steps: the scaling table (and cost), then the records
+    and the plot if asked. EXIT_OK, or EXIT_FAILED when writing failed
+    (said on stderr)."""
+    table = print_scaling([r.ranks for r in runs], [r.seconds for r in runs],
+                          a.price, a.deadline)
+    try:
+        if a.outfile:
+            write_records(a.outfile, gathered, argv)
+        if a.plot:
+            plot_scaling(a.plot, table, title)
+    except (perfkit.Error, OSError) as e:
+        print("%s: %s" % (prog, e), file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def wall_s(res: perfkit.Results) -> float:
     """Now, in seconds from the set's epoch (CLOCK_REALTIME, as the epoch)."""
     return (time.time_ns() - res.epoch_ns) / 1e9

@@ -378,17 +378,9 @@ def report(a, d: Data, runs: Sequence[Run], worst: float, failed: bool,
         print("\ncheck    every run's r within %.1e of the serial numpy.corrcoef "
               "(%.4f s on rank 0): ok" % (worst, d.serial_s))
     print_top(runs[-1].tri, d.items, a.top)
-    table = mc.print_scaling([r.ranks for r in runs], [r.seconds for r in runs],
-                             a.price, a.deadline)
-    try:
-        if a.outfile:
-            mc.write_records(a.outfile, gathered, argv)
-        if a.plot:
-            mc.plot_scaling(a.plot, table, "Pairwise correlations on MPI ranks (mpi4py + numpy)")
-    except (perfkit.Error, OSError) as e:
-        print("%s: %s" % (PROG, e), file=sys.stderr)
-        status = mc.EXIT_FAILED
-    return status
+    written = mc.report(PROG, a, runs, gathered, argv,
+                        "Pairwise correlations on MPI ranks (mpi4py + numpy)")
+    return written or status
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -222,17 +222,9 @@ def report(a, runs: Sequence[Run], gathered: perfkit.Results,
         return status
     if not print_estimate(a, runs):
         status = mc.EXIT_FAILED
-    table = mc.print_scaling([r.ranks for r in runs], [r.seconds for r in runs],
-                             a.price, a.deadline)
-    try:
-        if a.outfile:
-            mc.write_records(a.outfile, gathered, argv)
-        if a.plot:
-            mc.plot_scaling(a.plot, table, "Monte Carlo pi on MPI ranks (mpi4py + numpy)")
-    except (perfkit.Error, OSError) as e:
-        print("%s: %s" % (PROG, e), file=sys.stderr)
-        status = mc.EXIT_FAILED
-    return status
+    written = mc.report(PROG, a, runs, gathered, argv,
+                        "Monte Carlo pi on MPI ranks (mpi4py + numpy)")
+    return written or status
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
