@@ -49,6 +49,24 @@ static inline int pk_mpi_relaunch(const char *test, const char *self)
 	return -1;
 }
 
+/* MPI_Init_thread (FUNNELED), this rank and the number of ranks; 0, or
+ * -1 (said, MPI finalised) when the job has not @min to @max ranks. */
+static inline int pk_mpi_init(const char *test, int min, int max, int *rank,
+			      int *nranks)
+{
+	int provided;
+
+	MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
+	MPI_Comm_rank(MPI_COMM_WORLD, rank);
+	MPI_Comm_size(MPI_COMM_WORLD, nranks);
+	if (*nranks >= min && *nranks <= max)
+		return 0;
+	fprintf(stderr, "%s: needs %d to %d ranks, got %d\n", test, min, max,
+		*nranks);
+	MPI_Finalize();
+	return -1;
+}
+
 /* Run @s on this rank (no fork: MPI lives in this process); the number
  * of failed tests summed over every rank. */
 static inline int pk_mpi_run_suite(Suite *s)

@@ -518,7 +518,7 @@ int main(int argc, char **argv)
 {
 	struct perfkit_mpi_p2p_options o = PERFKIT_MPI_P2P_OPTIONS_INIT;
 	struct perfkit_results *res = NULL;
-	int provided, any;
+	int any;
 
 	(void)argc;
 	if (pk_mpi_relaunch("test-mpi-comm", argv[0]) != 0)
@@ -529,14 +529,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test-mpi-comm: not refused before MPI_Init\n");
 		return EXIT_FAILURE;
 	}
-	MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
-	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-	MPI_Comm_size(MPI_COMM_WORLD, &nranks);
-	if (nranks < 2 || nranks > 4) {
-		fprintf(stderr, "test-mpi-comm: needs 2 to 4 ranks, got %d\n", nranks);
-		MPI_Finalize();
+	if (pk_mpi_init("test-mpi-comm", 2, 4, &rank, &nranks) != 0)
 		return EXIT_FAILURE;
-	}
 	any = pk_mpi_run_suite(comm_suite());
 	MPI_Finalize();
 	return any == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

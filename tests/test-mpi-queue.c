@@ -620,7 +620,7 @@ int main(int argc, char **argv)
 {
 	struct perfkit_mpi_queue_options o = PERFKIT_MPI_QUEUE_OPTIONS_INIT;
 	struct perfkit_results *res = NULL;
-	int provided, any;
+	int any;
 
 	(void)argc;
 	if (pk_mpi_relaunch("test-mpi-queue", argv[0]) != 0)
@@ -630,14 +630,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test-mpi-queue: not refused before MPI_Init\n");
 		return EXIT_FAILURE;
 	}
-	MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
-	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-	MPI_Comm_size(MPI_COMM_WORLD, &nranks);
-	if (nranks < 2 || nranks > 4) {
-		fprintf(stderr, "test-mpi-queue: needs 2 to 4 ranks, got %d\n", nranks);
-		MPI_Finalize();
+	if (pk_mpi_init("test-mpi-queue", 2, 4, &rank, &nranks) != 0)
 		return EXIT_FAILURE;
-	}
 	if (register_kernels() != 0) {
 		fprintf(stderr, "test-mpi-queue: %s\n", perfkit_last_error());
 		MPI_Abort(MPI_COMM_WORLD, 1);

@@ -13,6 +13,7 @@
  * Check must not fork after MPI_Init: the suite runs with CK_NOFORK.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -779,7 +780,7 @@ static int refused_outside_mpi(const char *why)
 
 int main(int argc, char **argv)
 {
-	int provided, any;
+	int any;
 
 	(void)argc;
 	if (pk_mpi_relaunch("test-mpi", argv[0]) != 0)
@@ -787,14 +788,8 @@ int main(int argc, char **argv)
 	/* before MPI_Init and after MPI_Finalize: refused at once */
 	if (!refused_outside_mpi("not initialised"))
 		return EXIT_FAILURE;
-	MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
-	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-	MPI_Comm_size(MPI_COMM_WORLD, &nranks);
-	if (nranks < 3) {
-		fprintf(stderr, "test-mpi: needs 3 or more ranks, got %d\n", nranks);
-		MPI_Finalize();
+	if (pk_mpi_init("test-mpi", 3, INT_MAX, &rank, &nranks) != 0)
 		return EXIT_FAILURE;
-	}
 	any = pk_mpi_run_suite(mpi_suite());
 	MPI_Finalize();
 	if (!refused_outside_mpi("already finalised"))
