@@ -36,15 +36,10 @@ def run(args, cwd, env=None, timeout=120):
 
 def trace_ok(path, what):
     """Schema, nesting; returns the parsed trace or None."""
-    if not os.path.exists(path):
-        check(False, f'{what}: no trace {path}')
-        return None
-    doc = trace_check.load(path)
-    errors = trace_check.validate(doc)
-    check(not errors, f'{what}: schema: {errors[:3]}')
-    nest, begins = trace_check.nesting(doc)
-    check(not nest, f'{what}: nesting: {nest[:3]}')
-    check(sum(begins.values()) > 0, f'{what}: no B events')
+    doc, problems, begins = trace_check.check_file(path)
+    for p in problems:
+        check(False, f'{what}: {p}')
+    check(doc is None or sum(begins.values()) > 0, f'{what}: no B events')
     return doc
 
 

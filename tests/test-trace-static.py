@@ -37,14 +37,9 @@ def run(mode, tmp, **env):
 
 
 def trace(path, what):
-    if not os.path.exists(path):
-        check(False, f'{what}: no trace {path}')
-        return None
-    doc = trace_check.load(path)
-    errors = trace_check.validate(doc)
-    check(not errors, f'{what}: schema: {errors[:3]}')
-    nest, begins = trace_check.nesting(doc)
-    check(not nest, f'{what}: nesting: {nest[:3]}')
+    doc, problems, _ = trace_check.check_file(path)
+    for p in problems:
+        check(False, f'{what}: {p}')
     return doc
 
 

@@ -103,3 +103,16 @@ def nesting(doc):
 def load(path):
     with open(path, encoding='utf-8') as f:
         return json.load(f)
+
+
+def check_file(path):
+    """A trace file checked: (the parsed trace or None, what is wrong with
+    it, B events per thread)."""
+    if not os.path.exists(path):
+        return None, [f'no trace {path}'], {}
+    doc = load(path)
+    errors = validate(doc)
+    nest, begins = nesting(doc)
+    problems = ([f'schema: {errors[:3]}'] if errors else []) + \
+               ([f'nesting: {nest[:3]}'] if nest else [])
+    return doc, problems, begins
