@@ -29,7 +29,7 @@ import signal
 import sys
 import time
 import traceback
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mpi4py import MPI
@@ -212,6 +212,26 @@ def agree_options(comm: MPI.Comm, parser: Parser, argv: Optional[Sequence[str]],
 def counts_comm(comm: MPI.Comm, k: int) -> MPI.Comm:
     """The first k ranks of ``comm`` (MPI.COMM_NULL on the others; collective)."""
     return comm.Split(0 if comm.rank < k else MPI.UNDEFINED, comm.rank)
+
+
+def each_run(a: argparse.Namespace, failed: Callable[[], bool] = lambda: False
+             ) -> Iterator[Tuple[MPI.Comm, int, int]]:
+    """(the first k ranks' communicator or MPI.COMM_NULL, k, run index) for
+    every rank count k of ``a.ranks`` and every run of ``a.repeat``. After
+    each run every rank agrees whether the job stops (a signal on any
+    rank, or ``failed()`` on any); each communicator is freed after its
+    runs."""
+    world = MPI.COMM_WORLD
+    for k in a.ranks:
+        sub = counts_comm(world, k)
+        try:
+            for i in range(a.repeat):
+                yield sub, k, i
+                if Stop.agree(world, failed()):
+                    return
+        finally:
+            if sub != MPI.COMM_NULL:
+                sub.Free()
 
 
 def quiet_max(comm: MPI.Comm, v: int) -> int:

@@ -321,31 +321,24 @@ def max_difference(r: np.ndarray, ref: np.ndarray) -> float:
 def run_counts(a, d: Data, local: perfkit.Results) -> Tuple[List[Run], float, bool]:
     """Every rank count, every run, each checked on rank 0; after each run
     all ranks agree whether a signal or a failed check stops the job."""
-    world, runs, worst, failed, stopped = MPI.COMM_WORLD, [], 0.0, False, False
-    for k in a.ranks:
-        if stopped:
-            break
-        sub = mc.counts_comm(world, k)
-        for i in range(a.repeat):
-            if stopped:
-                break
-            if sub != MPI.COMM_NULL:
-                r = correlate_run(sub, d, i, local)
-                if world.rank == 0:
-                    print("  %5d  %3d  %11.5f  %11.4g  %17.5f  %11.5f" % (
-                        r.ranks, i + 1, r.seconds, d.pairs / r.seconds, r.rank_min,
-                        r.rank_max), flush=True)
-                    runs.append(r)
-                    if a.check:
-                        diff = max_difference(r.tri, d.ref)
-                        worst = max(worst, diff)
-                        if not diff <= TOLERANCE:
-                            print("%s: %d ranks: r differs from the serial computation by "
-                                  "%g (a bug)" % (PROG, k, diff), file=sys.stderr)
-                            failed = True
-            stopped = mc.Stop.agree(world, failed)
-        if sub != MPI.COMM_NULL:
-            sub.Free()
+    runs, worst, failed = [], 0.0, False
+    for sub, k, i in mc.each_run(a, lambda: failed):
+        if sub == MPI.COMM_NULL:
+            continue
+        r = correlate_run(sub, d, i, local)
+        if MPI.COMM_WORLD.rank != 0:
+            continue
+        print("  %5d  %3d  %11.5f  %11.4g  %17.5f  %11.5f" % (
+            r.ranks, i + 1, r.seconds, d.pairs / r.seconds, r.rank_min,
+            r.rank_max), flush=True)
+        runs.append(r)
+        if a.check:
+            diff = max_difference(r.tri, d.ref)
+            worst = max(worst, diff)
+            if not diff <= TOLERANCE:
+                print("%s: %d ranks: r differs from the serial computation by "
+                      "%g (a bug)" % (PROG, k, diff), file=sys.stderr)
+                failed = True
     return runs, worst, failed
 
 

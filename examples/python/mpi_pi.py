@@ -174,23 +174,13 @@ def print_row(a, r: Run) -> None:
 def run_counts(a, local: perfkit.Results) -> List[Run]:
     """Every rank count, every run; ranks outside a count wait asleep, and
     after each run all agree whether a signal stops the job."""
-    world, runs, stopped = MPI.COMM_WORLD, [], False
-    darts = Darts(a.seed)
-    for k in a.ranks:
-        if stopped:
-            break
-        sub = mc.counts_comm(world, k)
-        for i in range(a.repeat):
-            if stopped:
-                break
-            if sub != MPI.COMM_NULL:
-                r = pi_run(sub, a, darts, i, local)
-                if world.rank == 0 and not r.stopped:
-                    print_row(a, r)
-                    runs.append(r)
-            stopped = mc.Stop.agree(world)
+    runs, darts = [], Darts(a.seed)
+    for sub, _, i in mc.each_run(a):
         if sub != MPI.COMM_NULL:
-            sub.Free()
+            r = pi_run(sub, a, darts, i, local)
+            if MPI.COMM_WORLD.rank == 0 and not r.stopped:
+                print_row(a, r)
+                runs.append(r)
     return runs
 
 
