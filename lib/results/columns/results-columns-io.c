@@ -112,7 +112,7 @@ PERFKIT_EXPORT int perfkit_columns_find(const struct perfkit_columns *cs,
 		return pk_error(-EINVAL, "columns_find: unknown kind %d",
 				(int)kind);
 	for (size_t i = 0; i < cs->ncols; i++) {
-		if (cs->cols[i].kind == kind &&
+		if (cs->cols[i].desc.kind == kind &&
 		    strcmp(cs->cols[i].name, name) == 0) {
 			*col = &cs->cols[i].desc;
 			return 0;
@@ -143,13 +143,13 @@ static int rebuild(const struct perfkit_columns *cs, size_t row,
 		const struct pk_column *c = &cs->cols[k];
 		const char *v;
 
-		if (c->kind == PERFKIT_COLUMN_FIELD && c->type != PERFKIT_COLUMN_TEXT) {
+		if (c->desc.kind == PERFKIT_COLUMN_FIELD && c->desc.type != PERFKIT_COLUMN_TEXT) {
 			memcpy((char *)rec + c->offset, c->data + row * c->width,
 			       c->width);
-		} else if (c->kind == PERFKIT_COLUMN_FIELD) {
+		} else if (c->desc.kind == PERFKIT_COLUMN_FIELD) {
 			v = text_at(c, row);
 			strcpy((char *)rec + c->offset, v ? v : "");
-		} else if (c->kind == PERFKIT_COLUMN_PARAM &&
+		} else if (c->desc.kind == PERFKIT_COLUMN_PARAM &&
 			   (v = text_at(c, row)) != NULL) {
 			rc = perfkit_record_set_param(rec, c->name, v);
 		}
@@ -167,7 +167,7 @@ static int add_row(const struct perfkit_columns *cs, size_t row,
 		rc = perfkit_results_append(res, &rec);
 	for (size_t k = pk_record_field_count; k < cs->ncols && rc == 0; k++) {
 		const struct pk_column *c = &cs->cols[k];
-		const char *v = c->kind == PERFKIT_COLUMN_EXTRA ?
+		const char *v = c->desc.kind == PERFKIT_COLUMN_EXTRA ?
 					text_at(c, row) : NULL;
 
 		if (v)

@@ -88,8 +88,8 @@ static int add_column(struct perfkit_columns *cs, const char *name,
 	c->name = strdup(name);
 	if (!c->name)
 		return -ENOMEM;
-	c->kind = kind;
-	c->type = type;
+	c->desc.kind = kind;
+	c->desc.type = type;
 	c->width = type == PERFKIT_COLUMN_TEXT || type == PERFKIT_COLUMN_INT32 ?
 			   4 : 8;
 	c->last = -1;
@@ -132,11 +132,9 @@ static void describe(struct pk_column *c)
 	struct perfkit_column *d = &c->desc;
 
 	d->name = c->name;
-	d->kind = c->kind;
-	d->type = c->type;
 	d->data = c->data;
-	d->nvalues = c->type == PERFKIT_COLUMN_TEXT ? c->dict.n : 0;
-	d->values = c->type == PERFKIT_COLUMN_TEXT ?
+	d->nvalues = d->type == PERFKIT_COLUMN_TEXT ? c->dict.n : 0;
+	d->values = d->type == PERFKIT_COLUMN_TEXT ?
 			    (const char *const *)c->dict.keys : NULL;
 }
 
@@ -262,16 +260,16 @@ static int fill_field(struct pk_column *c, const struct perfkit_record *recs,
 	int rc;
 
 	/* A fixed size per loop: memcpy() becomes one load and one store. */
-	if (c->width == 8 && c->type != PERFKIT_COLUMN_TEXT) {
+	if (c->width == 8 && c->desc.type != PERFKIT_COLUMN_TEXT) {
 		for (size_t i = 0; i < n; i++)
 			memcpy(c->data + (base + i) * 8,
 			       (const char *)&recs[i] + c->offset, 8);
-	} else if (c->type != PERFKIT_COLUMN_TEXT) {
+	} else if (c->desc.type != PERFKIT_COLUMN_TEXT) {
 		for (size_t i = 0; i < n; i++)
 			memcpy(c->data + (base + i) * 4,
 			       (const char *)&recs[i] + c->offset, 4);
 	}
-	codes = c->type == PERFKIT_COLUMN_TEXT && n ?
+	codes = c->desc.type == PERFKIT_COLUMN_TEXT && n ?
 			(int32_t *)(void *)c->data + base : NULL;
 	for (size_t i = 0; codes && i < n; i++) {
 		const char *s = (const char *)&recs[i] + c->offset;

@@ -12,9 +12,7 @@
 
 /* One column: a growing array, and for text its distinct values. */
 struct pk_column {
-	char *name;
-	enum perfkit_column_kind kind;
-	enum perfkit_column_type type;
+	char *name;	    /* owned; desc.name points to it */
 	size_t offset;	    /* a field's offset in the record */
 	size_t width;	    /* bytes per row */
 	char *data;	    /* mapped: @bytes, a whole number of pages */
@@ -22,7 +20,9 @@ struct pk_column {
 	size_t n, cap;	    /* rows filled, rows of room */
 	struct pk_keyset dict; /* TEXT: distinct values (owned copies) */
 	int32_t last;	    /* TEXT: the code of the last value, or -1 */
-	struct perfkit_column desc; /* what callers see, after each batch */
+	/* kind and type, and what callers see of the arrays (after each
+	 * batch: they move as they grow) */
+	struct perfkit_column desc;
 };
 
 struct perfkit_columns {
